@@ -1,0 +1,13 @@
+//! Azure DevOps: wire models, the error type, the scope catalogue, the backend trait and the
+//! cloud HTTP client that implements it.
+
+pub mod backend;
+pub mod error;
+pub mod models;
+pub mod pat_error;
+pub mod scopes;
+
+pub use backend::{Capabilities, PatBackend, list_all};
+pub use error::ApiError;
+pub use models::*;
+pub use pat_error::PatTokenError;

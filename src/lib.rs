@@ -1,0 +1,9 @@
+//! patui: a keyboard-driven terminal app for Azure DevOps Personal Access Tokens.
+//!
+//! Layout: [`azure`] (models, client, backend trait), [`sim`] (the service simulator used by
+//! `--demo` and tests), [`secret`] (redacted, zeroized secret values).
+
+pub mod azure;
+pub mod secret;
+#[doc(hidden)]
+pub mod testsupport;
