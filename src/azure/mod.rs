@@ -11,3 +11,8 @@ pub use backend::{Capabilities, PatBackend, list_all};
 pub use error::ApiError;
 pub use models::*;
 pub use pat_error::PatTokenError;
+pub mod client;
+pub mod token_source;
+
+pub use client::{AzureClient, ClientOptions, Endpoints, RetryPolicy};
+pub use token_source::{AccessTokenSource, NoToken, StaticToken};
