@@ -4,6 +4,8 @@
 //! `--demo` and tests), [`secret`] (redacted, zeroized secret values).
 
 pub mod azure;
+pub mod cli;
+pub mod logging;
 pub mod secret;
 #[doc(hidden)]
 pub mod testsupport;

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh Debian/Ubuntu machine or a developer's box:
+#   installs what the tests need (tmux for the end-to-end tests; gnome-keyring, dbus and keyutils
+#   for the real-keyring tests) when missing and we are root, then runs every test inside a
+#   throwaway, unlocked gnome-keyring session (scripts/with-keyring.sh).
+# In CI (CI=true) a missing tmux or keyring fails the tests instead of skipping them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v tmux >/dev/null || need+=(tmux)
+command -v gnome-keyring-daemon >/dev/null || need+=(gnome-keyring)
+command -v dbus-run-session >/dev/null || need+=(dbus-bin dbus-daemon)
+command -v keyctl >/dev/null || need+=(keyutils)
+if ((${#need[@]})); then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing: ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "missing (tests that need them will skip): ${need[*]}; install them with sudo apt-get install ${need[*]}" >&2
+  fi
+fi
+
+if [ "${CI:-}" = "true" ]; then
+  export PATUI_REQUIRE_KEYRING=1 PATUI_REQUIRE_TMUX=1
+fi
+
+# Build the binary first: the end-to-end tests drive it in tmux.
+cargo build --locked --bin patui
+if command -v gnome-keyring-daemon >/dev/null && command -v dbus-run-session >/dev/null && command -v keyctl >/dev/null; then
+  exec scripts/with-keyring.sh cargo test --locked --no-fail-fast "$@"
+else
+  exec cargo test --locked --no-fail-fast "$@"
+fi
