@@ -120,15 +120,9 @@ mod tests {
 
     #[test]
     fn sim_options_parse() {
-        let cli = Cli::try_parse_from([
-            "patui",
-            "sim",
-            "--rate-limit",
-            "20/s",
-            "--fail-rate",
-            "0.1",
-        ])
-        .unwrap();
+        let cli =
+            Cli::try_parse_from(["patui", "sim", "--rate-limit", "20/s", "--fail-rate", "0.1"])
+                .unwrap();
         let Some(Command::Sim(a)) = cli.command else {
             panic!("not sim")
         };

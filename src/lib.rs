@@ -6,6 +6,7 @@
 pub mod azure;
 pub mod cli;
 pub mod logging;
+pub mod ops;
 pub mod secret;
 #[doc(hidden)]
 pub mod testsupport;

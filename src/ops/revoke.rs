@@ -1,0 +1,250 @@
+//! Revoking many tokens at once (revoke-all, `patui revoke --all`): bounded concurrency, progress
+//! reports, and the all-or-reported rule: at the end every target is either revoked or reported
+//! as failed, never both, never neither, and no token is sent two revocations by us.
+//!
+//! 429s are honoured by the client itself (a shared pause across all workers, then retries with
+//! backoff); what still fails after the client's retries is reported, and can be retried.
+
+use crate::azure::{ApiError, PatBackend};
+use futures::StreamExt;
+use std::collections::HashSet;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Default number of revocations in flight.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// One token to revoke.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevokeTarget {
+    /// The organization to send the DELETE to.
+    pub org: String,
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// What happened to one target.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RevokeOutcome {
+    Revoked,
+    Failed(ApiError),
+}
+
+/// Progress after each finished target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RevokeProgress {
+    pub done: usize,
+    pub failed: usize,
+    pub total: usize,
+}
+
+/// The per-token report, in the order of the targets.
+#[derive(Debug, Clone, Default)]
+pub struct RevokeReport {
+    pub results: Vec<(RevokeTarget, RevokeOutcome)>,
+}
+
+impl RevokeReport {
+    /// The targets that were revoked.
+    pub fn revoked(&self) -> impl Iterator<Item = &RevokeTarget> {
+        self.results
+            .iter()
+            .filter(|(_, o)| matches!(o, RevokeOutcome::Revoked))
+            .map(|(t, _)| t)
+    }
+
+    /// The targets that failed, with why.
+    pub fn failed(&self) -> impl Iterator<Item = (&RevokeTarget, &ApiError)> {
+        self.results.iter().filter_map(|(t, o)| match o {
+            RevokeOutcome::Failed(e) => Some((t, e)),
+            RevokeOutcome::Revoked => None,
+        })
+    }
+
+    /// The failed targets, ready for a retry.
+    pub fn retry_targets(&self) -> Vec<RevokeTarget> {
+        self.failed().map(|(t, _)| t.clone()).collect()
+    }
+
+    /// True when nothing failed.
+    pub fn all_ok(&self) -> bool {
+        self.failed().next().is_none()
+    }
+}
+
+/// Revokes every target (duplicates by id are dropped first) with at most `concurrency` requests
+/// in flight. `progress` is called after each target finishes; `on_revoked` after each success
+/// (e.g. to delete the keyring entry).
+pub async fn revoke_many(
+    backend: Arc<dyn PatBackend>,
+    targets: Vec<RevokeTarget>,
+    concurrency: usize,
+    progress: impl Fn(RevokeProgress) + Send + Sync,
+    on_revoked: impl Fn(&RevokeTarget) + Send + Sync,
+) -> RevokeReport {
+    let mut seen = HashSet::new();
+    let targets: Vec<RevokeTarget> = targets.into_iter().filter(|t| seen.insert(t.id)).collect();
+    let total = targets.len();
+    let mut state = RevokeProgress {
+        total,
+        ..Default::default()
+    };
+    progress(state);
+    let mut outcomes: Vec<Option<RevokeOutcome>> = vec![None; total];
+    let mut stream = futures::stream::iter(targets.iter().enumerate())
+        .map(|(i, t)| {
+            let backend = Arc::clone(&backend);
+            async move {
+                let r = backend.revoke(&t.org, t.id).await;
+                (i, r)
+            }
+        })
+        .buffer_unordered(concurrency.max(1));
+    while let Some((i, r)) = stream.next().await {
+        state.done += 1;
+        let outcome = match r {
+            Ok(()) => {
+                on_revoked(&targets[i]);
+                RevokeOutcome::Revoked
+            }
+            Err(e) => {
+                state.failed += 1;
+                tracing::warn!(id = %targets[i].id, kind = e.kind(), "revoke failed");
+                RevokeOutcome::Failed(e)
+            }
+        };
+        outcomes[i] = Some(outcome);
+        progress(state);
+    }
+    drop(stream);
+    let results = targets
+        .into_iter()
+        .zip(outcomes)
+        .map(|(t, o)| {
+            // Every future of the stream ran to completion above, so each slot is filled; a
+            // missing one would be a bug, reported as a failure rather than lost.
+            let o = o.unwrap_or_else(|| {
+                RevokeOutcome::Failed(ApiError::Network("the revocation did not run".into()))
+            });
+            (t, o)
+        })
+        .collect();
+    RevokeReport { results }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::azure::models::*;
+    use async_trait::async_trait;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Fails the ids in `fail`, counts calls and the peak concurrency.
+    #[derive(Default)]
+    struct Fake {
+        fail: HashSet<Uuid>,
+        calls: Mutex<Vec<Uuid>>,
+        in_flight: AtomicUsize,
+        peak: AtomicUsize,
+    }
+
+    #[async_trait]
+    impl PatBackend for Fake {
+        async fn list_page(
+            &self,
+            _: &str,
+            _: ListQuery,
+            _: Option<&str>,
+        ) -> Result<PagedPatTokens, ApiError> {
+            unimplemented!()
+        }
+        async fn get(&self, _: &str, _: Uuid) -> Result<PatToken, ApiError> {
+            unimplemented!()
+        }
+        async fn create(&self, _: &str, _: &PatTokenCreateRequest) -> Result<PatToken, ApiError> {
+            unimplemented!()
+        }
+        async fn update(&self, _: &str, _: &PatTokenUpdateRequest) -> Result<PatToken, ApiError> {
+            unimplemented!()
+        }
+        async fn revoke(&self, _: &str, id: Uuid) -> Result<(), ApiError> {
+            let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            self.peak.fetch_max(now, Ordering::SeqCst);
+            tokio::task::yield_now().await;
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+            self.calls.lock().unwrap().push(id);
+            if self.fail.contains(&id) {
+                Err(ApiError::Server {
+                    status: 503,
+                    message: "down".into(),
+                })
+            } else {
+                Ok(())
+            }
+        }
+        async fn profile(&self) -> Result<Profile, ApiError> {
+            unimplemented!()
+        }
+        async fn accounts(&self, _: Uuid) -> Result<Vec<Account>, ApiError> {
+            unimplemented!()
+        }
+    }
+
+    fn targets(n: usize) -> Vec<RevokeTarget> {
+        (0..n)
+            .map(|i| RevokeTarget {
+                org: "o".into(),
+                id: Uuid::from_u128(i as u128 + 1),
+                name: format!("t{i}"),
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn every_target_is_revoked_or_reported_once() {
+        let ts = targets(50);
+        let fail: HashSet<Uuid> = ts.iter().step_by(7).map(|t| t.id).collect();
+        let fake = Arc::new(Fake {
+            fail: fail.clone(),
+            ..Default::default()
+        });
+        let mut with_dupes = ts.clone();
+        with_dupes.extend(ts[..5].iter().cloned());
+        let last = Mutex::new(RevokeProgress::default());
+        let deleted = Mutex::new(Vec::new());
+        let report = revoke_many(
+            fake.clone(),
+            with_dupes,
+            4,
+            |p| *last.lock().unwrap() = p,
+            |t| deleted.lock().unwrap().push(t.id),
+        )
+        .await;
+        assert_eq!(report.results.len(), 50);
+        let calls = fake.calls.lock().unwrap().clone();
+        assert_eq!(calls.len(), 50, "each id sent exactly one DELETE");
+        assert_eq!(calls.iter().collect::<HashSet<_>>().len(), 50);
+        let failed: HashSet<Uuid> = report.failed().map(|(t, _)| t.id).collect();
+        let revoked: HashSet<Uuid> = report.revoked().map(|t| t.id).collect();
+        assert_eq!(failed, fail);
+        assert!(failed.is_disjoint(&revoked));
+        assert_eq!(failed.len() + revoked.len(), 50);
+        assert_eq!(
+            deleted.lock().unwrap().iter().collect::<HashSet<_>>(),
+            revoked.iter().collect()
+        );
+        assert_eq!(
+            *last.lock().unwrap(),
+            RevokeProgress {
+                done: 50,
+                failed: fail.len(),
+                total: 50
+            }
+        );
+        assert!(fake.peak.load(Ordering::SeqCst) <= 4);
+        assert!(fake.peak.load(Ordering::SeqCst) >= 2, "ran concurrently");
+        assert_eq!(report.retry_targets().len(), fail.len());
+    }
+}
