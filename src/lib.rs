@@ -3,6 +3,7 @@
 //! Layout: [`azure`] (models, client, backend trait), [`sim`] (the service simulator used by
 //! `--demo` and tests), [`secret`] (redacted, zeroized secret values).
 
+pub mod auth;
 pub mod azure;
 pub mod cli;
 pub mod logging;

@@ -1,0 +1,11 @@
+//! Sign-in: where the Entra access token for Azure DevOps comes from (environment, a refresh token
+//! cached in the keyring, the Azure CLI, the built-in device code flow), tenant discovery, and the
+//! chained [`crate::azure::AccessTokenSource`] the client uses.
+
+pub mod azcli;
+pub mod entra;
+pub mod source;
+pub mod tenant;
+
+pub use entra::{DeviceCode, Entra, SignInError, TokenSet};
+pub use source::{RefreshTokenStore, SignIn, SignInOptions, SourceKind};

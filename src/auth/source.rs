@@ -1,0 +1,258 @@
+//! The chained access-token source. Sources are tried in a configurable order:
+//! `env` (PATUI_ACCESS_TOKEN), `keyring` (a cached refresh token, refreshed silently), `azure-cli`,
+//! and `device-code` (interactive: the TUI's sign-in screen runs it and hands the result back).
+//! A token that gets a 401 is refreshed once (the client asks); after that the user signs in again.
+
+use crate::auth::azcli;
+use crate::auth::entra::{Entra, SignInError, TokenSet};
+use crate::azure::{AccessTokenSource, ApiError};
+use crate::secret::Secret;
+use async_trait::async_trait;
+use chrono::Utc;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// One place an access token can come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    Env,
+    Keyring,
+    AzureCli,
+    DeviceCode,
+}
+
+impl SourceKind {
+    /// The default order.
+    pub const DEFAULT_ORDER: [SourceKind; 4] = [
+        SourceKind::Env,
+        SourceKind::Keyring,
+        SourceKind::AzureCli,
+        SourceKind::DeviceCode,
+    ];
+
+    /// A name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceKind::Env => "PATUI_ACCESS_TOKEN",
+            SourceKind::Keyring => "cached sign-in (keyring)",
+            SourceKind::AzureCli => "Azure CLI",
+            SourceKind::DeviceCode => "device code sign-in",
+        }
+    }
+
+    /// Parses a config value.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "env" => Some(SourceKind::Env),
+            "keyring" => Some(SourceKind::Keyring),
+            "azure-cli" | "az" => Some(SourceKind::AzureCli),
+            "device-code" => Some(SourceKind::DeviceCode),
+            _ => None,
+        }
+    }
+}
+
+/// Where the refresh token is cached (the keyring, apart from PATs).
+pub trait RefreshTokenStore: Send + Sync + 'static {
+    fn load(&self) -> Result<Option<Secret>, String>;
+    fn store(&self, token: &Secret) -> Result<(), String>;
+    fn delete(&self) -> Result<(), String>;
+}
+
+/// Settings of the chain.
+pub struct SignInOptions {
+    pub order: Vec<SourceKind>,
+    pub env_token: Option<Secret>,
+    pub entra: Entra,
+    pub store: Option<Arc<dyn RefreshTokenStore>>,
+    /// The `az` program (name or path).
+    pub az: String,
+}
+
+struct Current {
+    tokens: TokenSet,
+    source: SourceKind,
+}
+
+/// The chained source.
+pub struct SignIn {
+    opts: SignInOptions,
+    current: Mutex<Option<Current>>,
+    /// Sources that failed or were refused since the last interactive sign-in.
+    exhausted: Mutex<Vec<SourceKind>>,
+}
+
+/// The marker text of "no non-interactive source worked": the TUI shows its sign-in screen.
+pub const SIGN_IN_REQUIRED: &str = "sign-in required";
+
+impl SignIn {
+    /// A chain with the given options.
+    pub fn new(opts: SignInOptions) -> Self {
+        Self {
+            opts,
+            current: Mutex::new(None),
+            exhausted: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The Entra client (for the device code flow).
+    pub fn entra(&self) -> &Entra {
+        &self.opts.entra
+    }
+
+    /// True when the order allows the interactive device code flow.
+    pub fn allows_device_code(&self) -> bool {
+        self.opts.order.contains(&SourceKind::DeviceCode)
+    }
+
+    /// The source of the current token, if any.
+    pub async fn current_source(&self) -> Option<SourceKind> {
+        self.current.lock().await.as_ref().map(|c| c.source)
+    }
+
+    /// Takes the result of an interactive sign-in: caches the refresh token and uses the tokens.
+    pub async fn complete_device_code(&self, tokens: TokenSet) -> Result<(), String> {
+        let mut stored = Ok(());
+        if let (Some(store), Some(rt)) = (&self.opts.store, &tokens.refresh_token) {
+            stored = store.store(rt);
+        }
+        *self.current.lock().await = Some(Current {
+            tokens,
+            source: SourceKind::DeviceCode,
+        });
+        self.exhausted.lock().await.clear();
+        stored
+    }
+
+    /// Forgets the cached refresh token and the current token.
+    pub async fn sign_out(&self) -> Result<(), String> {
+        *self.current.lock().await = None;
+        self.exhausted.lock().await.push(SourceKind::Env);
+        match &self.opts.store {
+            Some(s) => s.delete(),
+            None => Ok(()),
+        }
+    }
+
+    /// Tries the non-interactive sources in order.
+    async fn acquire(&self) -> Result<Current, ApiError> {
+        let exhausted = self.exhausted.lock().await.clone();
+        let mut reasons = Vec::new();
+        for kind in &self.opts.order {
+            if exhausted.contains(kind) {
+                continue;
+            }
+            let got = match kind {
+                SourceKind::Env => self.opts.env_token.clone().map(|t| {
+                    Ok(TokenSet {
+                        access_token: t,
+                        refresh_token: None,
+                        // Unknown lifetime: used until the service refuses it.
+                        expires_at: Utc::now() + chrono::Duration::days(365),
+                    })
+                }),
+                SourceKind::Keyring => match &self.opts.store {
+                    Some(store) => match store.load() {
+                        Ok(Some(rt)) => Some(self.opts.entra.refresh(&rt).await.inspect(|t| {
+                            if let Some(new_rt) = &t.refresh_token {
+                                let _ = store.store(new_rt);
+                            }
+                        })),
+                        Ok(None) => None,
+                        Err(e) => Some(Err(SignInError::Config(e))),
+                    },
+                    None => None,
+                },
+                SourceKind::AzureCli => {
+                    Some(azcli::get_token(&self.opts.az, Some(self.opts.entra.tenant())).await)
+                }
+                SourceKind::DeviceCode => None,
+            };
+            match got {
+                Some(Ok(tokens)) => {
+                    tracing::info!(source = kind.label(), "access token acquired");
+                    return Ok(Current {
+                        tokens,
+                        source: *kind,
+                    });
+                }
+                Some(Err(e)) => {
+                    tracing::info!(source = kind.label(), error = %e, "token source failed");
+                    if matches!(e, SignInError::RefreshExpired)
+                        && let Some(s) = &self.opts.store
+                    {
+                        let _ = s.delete();
+                    }
+                    reasons.push(format!("{}: {e}", kind.label()));
+                    self.exhausted.lock().await.push(*kind);
+                }
+                None => {}
+            }
+        }
+        let detail = if reasons.is_empty() {
+            SIGN_IN_REQUIRED.to_owned()
+        } else {
+            format!("{SIGN_IN_REQUIRED} ({})", reasons.join("; "))
+        };
+        Err(ApiError::Auth { status: 0, detail })
+    }
+}
+
+#[async_trait]
+impl AccessTokenSource for SignIn {
+    async fn access_token(&self) -> Result<Secret, ApiError> {
+        let mut cur = self.current.lock().await;
+        if let Some(c) = cur.as_ref() {
+            if c.tokens.expires_at > Utc::now() + chrono::Duration::seconds(60) {
+                return Ok(c.tokens.access_token.clone());
+            }
+            // Expired: a refresh token (device code sign-in) renews it silently.
+            if let Some(rt) = c.tokens.refresh_token.clone()
+                && let Ok(t) = self.opts.entra.refresh(&rt).await
+            {
+                let source = c.source;
+                let token = t.access_token.clone();
+                *cur = Some(Current { tokens: t, source });
+                return Ok(token);
+            }
+        }
+        let c = self.acquire().await?;
+        let token = c.tokens.access_token.clone();
+        *cur = Some(c);
+        Ok(token)
+    }
+
+    async fn refresh(&self) -> bool {
+        let mut cur = self.current.lock().await;
+        let Some(c) = cur.take() else {
+            return false;
+        };
+        // Try this source's refresh token once, then the next sources.
+        if let Some(rt) = &c.tokens.refresh_token
+            && let Ok(t) = self.opts.entra.refresh(rt).await
+        {
+            if let (Some(store), Some(new_rt)) = (&self.opts.store, &t.refresh_token) {
+                let _ = store.store(new_rt);
+            }
+            *cur = Some(Current {
+                tokens: t,
+                source: c.source,
+            });
+            return true;
+        }
+        self.exhausted.lock().await.push(c.source);
+        match self.acquire().await {
+            Ok(next) => {
+                *cur = Some(next);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    fn describe(&self) -> String {
+        let order: Vec<&str> = self.opts.order.iter().map(|k| k.label()).collect();
+        format!("sign-in chain: {}", order.join(" → "))
+    }
+}

@@ -1,0 +1,213 @@
+//! Helpers for the end-to-end tests: the real `patui` binary, a `patui sim` process, and a
+//! private tmux server driving the TUI in a real terminal.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The binary under test.
+pub fn patui_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_patui")
+}
+
+/// True when tmux is installed. When it is not, the caller skips, unless CI requires it.
+pub fn have_tmux() -> bool {
+    let ok = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok {
+        assert!(
+            std::env::var_os("PATUI_REQUIRE_TMUX").is_none(),
+            "tmux is required (PATUI_REQUIRE_TMUX is set) but not installed"
+        );
+        eprintln!("skipped: tmux is not installed");
+    }
+    ok
+}
+
+/// A `patui sim` child process, killed on drop.
+pub struct SimProcess {
+    child: Child,
+    pub base_url: String,
+}
+
+impl SimProcess {
+    /// Starts `patui sim ARGS…` on a free loopback port and reads its base URL.
+    pub fn start(args: &[&str]) -> SimProcess {
+        let mut child = Command::new(patui_bin())
+            .arg("sim")
+            .args(args)
+            .env("PATUI_LOG_FILE", log_file())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start patui sim");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("sim prints its URL");
+        let base_url = line.trim().to_owned();
+        assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url:?}");
+        SimProcess { child, base_url }
+    }
+}
+
+impl Drop for SimProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A log file inside the target dir, so tests never write the user's state dir.
+pub fn log_file() -> String {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    dir.join("patui-test.log").display().to_string()
+}
+
+/// A private tmux server (its own socket) running one program in a detached session.
+pub struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Starts `command` (a shell command line) in a `width`x`height` pane.
+    pub fn start(name: &str, width: u16, height: u16, command: &str) -> Tmux {
+        let socket = format!("patui-e2e-{}-{name}", std::process::id());
+        let t = Tmux { socket };
+        t.tmux(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "app",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+        ]);
+        for opt in [
+            ["set", "-g", "set-clipboard", "on"],
+            ["set", "-g", "remain-on-exit", "on"],
+            ["set", "-sg", "escape-time", "0"],
+        ] {
+            t.tmux(&opt);
+        }
+        t.tmux(&["respawn-pane", "-k", "-t", "app", command]);
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("run tmux");
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The screen as text.
+    pub fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "app"])
+    }
+
+    /// Polls the screen until `pred` holds, or panics with the last screen after `timeout`.
+    pub fn wait_until(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if start.elapsed() > timeout {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    /// Waits for a text on the screen (10 s).
+    pub fn wait_for(&self, text: &str) -> String {
+        self.wait_until(text, Duration::from_secs(10), |s| s.contains(text))
+    }
+
+    /// Waits until a text is gone from the screen (10 s).
+    pub fn wait_gone(&self, text: &str) -> String {
+        self.wait_until(&format!("{text} to go"), Duration::from_secs(10), |s| {
+            !s.contains(text)
+        })
+    }
+
+    /// Types keys (tmux key names: "j", "Enter", "Escape", "C-r", or literal text with `literal`).
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "app"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    /// Types a literal string.
+    pub fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "app", "-l", text]);
+    }
+
+    /// Resizes the window.
+    pub fn resize(&self, width: u16, height: u16) {
+        self.tmux(&[
+            "resize-window",
+            "-t",
+            "app",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+        ]);
+    }
+
+    /// tmux's paste buffer (where OSC 52 copies land).
+    pub fn buffer(&self) -> Option<String> {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(["show-buffer"])
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Waits until the program exits; returns its exit status.
+    pub fn wait_exit(&self) -> i32 {
+        let s = Instant::now();
+        loop {
+            let out = self.tmux(&["display", "-p", "-t", "app", "#{pane_dead} #{pane_dead_status}"]);
+            let mut it = out.split_whitespace();
+            if it.next() == Some("1") {
+                return it.next().and_then(|c| c.parse().ok()).unwrap_or(-1);
+            }
+            assert!(s.elapsed() < Duration::from_secs(10), "program did not exit");
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
