@@ -1,0 +1,279 @@
+//! The token inventory: which tokens exist across one or more organizations, with their status
+//! (active, expiring, expired, revoked) and organization names. Shared by the TUI and `patui list`.
+//!
+//! The service reports revoked tokens only under the `revoked` filter, so status comes from the
+//! filter that returned a token; the "all" view fetches active, expired and revoked and merges
+//! them, de-duplicated by authorizationId (a global PAT shows up under every organization).
+
+use crate::azure::{
+    ApiError, DisplayFilter, ListQuery, PatBackend, PatToken, ServerSort, list_all,
+};
+use chrono::{DateTime, Utc};
+use futures::future::join_all;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Tokens that expire within this many days count as "expiring".
+pub const EXPIRING_DAYS: i64 = 7;
+
+/// What a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusView {
+    #[default]
+    Active,
+    Expiring,
+    Expired,
+    Revoked,
+    All,
+}
+
+impl StatusView {
+    /// Every view, in the order `f` cycles through them.
+    pub const ALL: [StatusView; 5] = [
+        StatusView::Active,
+        StatusView::Expiring,
+        StatusView::Expired,
+        StatusView::Revoked,
+        StatusView::All,
+    ];
+
+    /// The service filters this view needs.
+    pub fn filters(self) -> &'static [DisplayFilter] {
+        match self {
+            StatusView::Active | StatusView::Expiring => &[DisplayFilter::Active],
+            StatusView::Expired => &[DisplayFilter::Expired],
+            StatusView::Revoked => &[DisplayFilter::Revoked],
+            StatusView::All => &[
+                DisplayFilter::Active,
+                DisplayFilter::Expired,
+                DisplayFilter::Revoked,
+            ],
+        }
+    }
+
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            StatusView::Active => "active",
+            StatusView::Expiring => "expiring",
+            StatusView::Expired => "expired",
+            StatusView::Revoked => "revoked",
+            StatusView::All => "all",
+        }
+    }
+
+    /// Parses a name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|v| v.name().eq_ignore_ascii_case(s.trim()))
+    }
+
+    /// True when a token of `status` belongs in this view.
+    pub fn admits(self, status: TokenStatus) -> bool {
+        match self {
+            StatusView::All => true,
+            StatusView::Active => {
+                matches!(status, TokenStatus::Active | TokenStatus::Expiring { .. })
+            }
+            StatusView::Expiring => matches!(status, TokenStatus::Expiring { .. }),
+            StatusView::Expired => status == TokenStatus::Expired,
+            StatusView::Revoked => status == TokenStatus::Revoked,
+        }
+    }
+}
+
+/// A token's status at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "status")]
+pub enum TokenStatus {
+    Active,
+    /// Active, and expiring within [`EXPIRING_DAYS`]; `days` is whole days left (0 = today).
+    Expiring {
+        days: i64,
+    },
+    Expired,
+    Revoked,
+}
+
+impl TokenStatus {
+    /// The status of `token` at `now`, given whether the service listed it as revoked.
+    pub fn of(token: &PatToken, revoked: bool, now: DateTime<Utc>) -> Self {
+        if revoked {
+            return TokenStatus::Revoked;
+        }
+        if token.valid_to <= now {
+            return TokenStatus::Expired;
+        }
+        let left = token.valid_to - now;
+        if left <= chrono::Duration::days(EXPIRING_DAYS) {
+            TokenStatus::Expiring {
+                days: left.num_days(),
+            }
+        } else {
+            TokenStatus::Active
+        }
+    }
+
+    /// The short word (active, expiring, expired, revoked).
+    pub fn word(self) -> &'static str {
+        match self {
+            TokenStatus::Active => "active",
+            TokenStatus::Expiring { .. } => "expiring",
+            TokenStatus::Expired => "expired",
+            TokenStatus::Revoked => "revoked",
+        }
+    }
+}
+
+/// One token as listed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenEntry {
+    pub token: PatToken,
+    /// True when the service listed it under `revoked`.
+    pub revoked: bool,
+    /// The organization it was listed under (where update and revoke are sent).
+    pub listed_in: String,
+}
+
+/// Loads a view over `orgs`, every organization and filter concurrently. `on_page` is called
+/// with (organization, pages done) as pages arrive.
+pub async fn load(
+    backend: &dyn PatBackend,
+    orgs: &[String],
+    view: StatusView,
+    on_page: impl Fn(&str, usize) + Send + Sync,
+) -> Result<Vec<TokenEntry>, ApiError> {
+    let on_page = &on_page;
+    let jobs = orgs.iter().flat_map(|org| {
+        view.filters().iter().map(move |filter| async move {
+            let query = ListQuery {
+                filter: *filter,
+                sort: ServerSort::DisplayName,
+                ascending: true,
+            };
+            let tokens = list_all(backend, org, query, |n| on_page(org, n)).await?;
+            Ok::<_, ApiError>((org.clone(), *filter, tokens))
+        })
+    });
+    let results = join_all(jobs).await;
+    let mut by_id: HashMap<Uuid, TokenEntry> = HashMap::new();
+    let mut order: Vec<Uuid> = Vec::new();
+    for r in results {
+        let (org, filter, tokens) = r?;
+        for token in tokens {
+            let revoked = filter == DisplayFilter::Revoked;
+            match by_id.get_mut(&token.authorization_id) {
+                Some(e) => e.revoked |= revoked,
+                None => {
+                    order.push(token.authorization_id);
+                    by_id.insert(
+                        token.authorization_id,
+                        TokenEntry {
+                            token,
+                            revoked,
+                            listed_in: org.clone(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+    Ok(order
+        .into_iter()
+        .filter_map(|id| by_id.remove(&id))
+        .collect())
+}
+
+/// Organization GUID → name, from the profile and accounts APIs.
+pub async fn org_names(backend: &dyn PatBackend) -> Result<HashMap<Uuid, String>, ApiError> {
+    let me = backend.profile().await?;
+    let accounts = backend.accounts(me.id).await?;
+    Ok(accounts
+        .into_iter()
+        .map(|a| (a.account_id, a.account_name))
+        .collect())
+}
+
+/// Learns GUID → name from tokens listed under an organization that target exactly one account.
+pub fn learn_org_names(entries: &[TokenEntry], names: &mut HashMap<Uuid, String>) {
+    for e in entries {
+        if let Some([only]) = e.token.target_accounts.as_deref() {
+            names.entry(*only).or_insert_with(|| e.listed_in.clone());
+        }
+    }
+}
+
+/// The organizations of a token by name ("All organizations" for a global one).
+pub fn org_label(token: &PatToken, names: &HashMap<Uuid, String>) -> String {
+    match &token.target_accounts {
+        None => "All organizations".to_owned(),
+        Some(ids) => ids
+            .iter()
+            .map(|id| names.get(id).cloned().unwrap_or_else(|| id.to_string()))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(valid_to: DateTime<Utc>) -> PatToken {
+        PatToken {
+            authorization_id: Uuid::nil(),
+            display_name: "t".into(),
+            scope: "vso.code".into(),
+            target_accounts: Some(vec![Uuid::from_u128(7)]),
+            valid_from: valid_to - chrono::Duration::days(30),
+            valid_to,
+            token: None,
+        }
+    }
+
+    #[test]
+    fn status_at_a_fixed_clock() {
+        let now = DateTime::parse_from_rfc3339("2026-11-28T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let d = chrono::Duration::days;
+        assert_eq!(
+            TokenStatus::of(&token(now + d(30)), false, now),
+            TokenStatus::Active
+        );
+        assert_eq!(
+            TokenStatus::of(&token(now + d(3)), false, now),
+            TokenStatus::Expiring { days: 3 }
+        );
+        assert_eq!(
+            TokenStatus::of(&token(now - d(1)), false, now),
+            TokenStatus::Expired
+        );
+        assert_eq!(
+            TokenStatus::of(&token(now + d(30)), true, now),
+            TokenStatus::Revoked
+        );
+        assert!(StatusView::Active.admits(TokenStatus::Expiring { days: 1 }));
+        assert!(!StatusView::Expiring.admits(TokenStatus::Active));
+        assert_eq!(StatusView::parse("Revoked"), Some(StatusView::Revoked));
+    }
+
+    #[test]
+    fn org_labels_use_names() {
+        let now = Utc::now();
+        let mut names = HashMap::new();
+        let e = TokenEntry {
+            token: token(now),
+            revoked: false,
+            listed_in: "fabrikam".into(),
+        };
+        learn_org_names(std::slice::from_ref(&e), &mut names);
+        assert_eq!(org_label(&e.token, &names), "fabrikam");
+        let mut g = e.token.clone();
+        g.target_accounts = None;
+        assert_eq!(org_label(&g, &names), "All organizations");
+    }
+}
