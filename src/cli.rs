@@ -38,8 +38,147 @@ pub struct GlobalArgs {
 /// The subcommands; none opens the TUI.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// List tokens.
+    List(ListArgs),
+    /// Show one token.
+    Show(ShowArgs),
+    /// Create a token, store it in the keyring and print it once on stdout.
+    Create(CreateArgs),
+    /// Rename, extend or re-scope a token.
+    Update(UpdateArgs),
+    /// Regenerate a token: create a new one with the same settings, then revoke the old one.
+    Rotate(RotateArgs),
+    /// Revoke tokens by id, or every active token with --all.
+    Revoke(RevokeArgs),
+    /// Check the config, logs, keyring, sign-in and the service.
+    Doctor(DoctorArgs),
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Git credential helper (`git config credential.https://dev.azure.com.helper "patui credential"`).
+    Credential {
+        /// get, store or erase (git's credential protocol on stdin).
+        operation: String,
+    },
     /// Run the Azure DevOps simulator (prints its base URL on the first line of stdout).
     Sim(SimArgs),
+}
+
+/// Which organizations a command covers.
+#[derive(Debug, Clone, Args)]
+pub struct OrgScope {
+    /// Every organization of the signed-in user.
+    #[arg(long, conflicts_with = "org")]
+    pub all_orgs: bool,
+}
+
+/// `patui list`.
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub scope: OrgScope,
+    /// active, expiring, expired, revoked or all.
+    #[arg(long, default_value = "active", value_parser = ["active", "expiring", "expired", "revoked", "all"])]
+    pub status: String,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `patui show`.
+#[derive(Debug, Clone, Args)]
+pub struct ShowArgs {
+    /// The token's authorizationId.
+    pub id: uuid::Uuid,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `patui create`.
+#[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["scopes", "preset", "full_access"])))]
+#[command(group(clap::ArgGroup::new("when").args(["days", "expires"])))]
+pub struct CreateArgs {
+    /// The token name.
+    #[arg(long)]
+    pub name: String,
+    /// Space-separated scope ids, e.g. "vso.code vso.packaging".
+    #[arg(long)]
+    pub scopes: Option<String>,
+    /// A named preset (built-in or from the config file).
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Full access (app_token).
+    #[arg(long)]
+    pub full_access: bool,
+    /// Lifespan in days (default 30).
+    #[arg(long)]
+    pub days: Option<u32>,
+    /// Expiry date, YYYY-MM-DD.
+    #[arg(long)]
+    pub expires: Option<String>,
+    #[command(flatten)]
+    pub scope: OrgScope,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `patui update`.
+#[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("when").args(["days", "expires"])))]
+pub struct UpdateArgs {
+    pub id: uuid::Uuid,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// New lifespan, in days from now.
+    #[arg(long)]
+    pub days: Option<u32>,
+    /// New expiry date, YYYY-MM-DD.
+    #[arg(long)]
+    pub expires: Option<String>,
+    /// New space-separated scopes.
+    #[arg(long)]
+    pub scopes: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `patui rotate`.
+#[derive(Debug, Clone, Args)]
+pub struct RotateArgs {
+    pub id: uuid::Uuid,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `patui revoke`.
+#[derive(Debug, Clone, Args)]
+pub struct RevokeArgs {
+    /// Token ids.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub ids: Vec<uuid::Uuid>,
+    /// Every active token (of --org, or of every organization with --all-orgs).
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub scope: OrgScope,
+    /// Do not ask (required without a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Revocations in flight at once.
+    #[arg(long)]
+    pub concurrency: Option<usize>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `patui doctor`.
+#[derive(Debug, Clone, Args)]
+pub struct DoctorArgs {
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `patui sim`.

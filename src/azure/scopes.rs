@@ -94,6 +94,30 @@ pub const HIGH_PRIVILEGE: &[&str] = &[
     "vso.gallery_manage",
 ];
 
+/// Valid scope ids that the picker does not offer (seen in existing tokens; accepted on input).
+pub const EXTRA_SCOPES: &[&str] = &[
+    "vso.governance",
+    "vso.settings",
+    "vso.settings_write",
+    "vso.hooks",
+    "vso.hooks_write",
+    "vso.hooks_interact",
+    "vso.buildcache",
+    "vso.buildcache_write",
+    "vso.drop",
+    "vso.drop_write",
+    "vso.drop_manage",
+    "vso.codesearch",
+    "vso.workitemsearch",
+    "vso.features",
+    "vso.features_write",
+];
+
+/// True for a valid scope id that the picker does not offer.
+pub fn is_extra_scope(scope: &str) -> bool {
+    EXTRA_SCOPES.contains(&scope)
+}
+
 /// True for a scope flagged as high privilege.
 pub fn is_high_privilege(scope: &str) -> bool {
     HIGH_PRIVILEGE.contains(&scope)

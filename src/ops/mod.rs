@@ -3,3 +3,4 @@
 
 pub mod inventory;
 pub mod revoke;
+pub mod validate;
