@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod azure;
 pub mod cli;
+pub mod commands;
 pub mod logging;
 pub mod ops;
 pub mod secret;

@@ -1,0 +1,396 @@
+//! The scriptable commands (`patui list`, `show`, `create`, `update`, `rotate`, `revoke`,
+//! `doctor`, `completions`, `credential`). They share the TUI's core (`ops`, the backend, the
+//! vault), print data on stdout only and use stable exit codes.
+
+pub mod output;
+
+use crate::azure::{ApiError, PatBackend, PatTokenUpdateRequest};
+use crate::cli::{ListArgs, RevokeArgs, ShowArgs, UpdateArgs};
+use crate::ops::inventory::{self, StatusView, TokenStatus};
+use crate::ops::revoke::{RevokeProgress, RevokeTarget, revoke_many};
+use crate::ops::validate;
+use chrono::Utc;
+use output::TokenJson;
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Success.
+pub const EXIT_OK: u8 = 0;
+/// An error.
+pub const EXIT_ERROR: u8 = 1;
+/// Bad usage (including a refused confirmation without a terminal).
+pub const EXIT_USAGE: u8 = 2;
+/// Authentication failed: sign in again.
+pub const EXIT_AUTH: u8 = 3;
+/// Some of the work failed (e.g. some revocations).
+pub const EXIT_PARTIAL: u8 = 4;
+
+/// What every command needs.
+pub struct Ctx {
+    pub backend: Arc<dyn PatBackend>,
+    /// The organization from --org / config, if any.
+    pub org: Option<String>,
+    /// Organizations named in the config.
+    pub config_orgs: Vec<String>,
+    pub revoke_concurrency: usize,
+}
+
+/// A command's failure: a message and an exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Self {
+        Failure {
+            code: if e.is_auth() { EXIT_AUTH } else { EXIT_ERROR },
+            message: e.to_string(),
+        }
+    }
+}
+
+fn usage(message: impl Into<String>) -> Failure {
+    Failure {
+        code: EXIT_USAGE,
+        message: message.into(),
+    }
+}
+
+/// Prints a failure on stderr and returns its exit code.
+pub fn report(result: Result<u8, Failure>) -> u8 {
+    match result {
+        Ok(code) => code,
+        Err(f) => {
+            eprintln!("patui: {}", f.message);
+            f.code
+        }
+    }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| Failure {
+        code: EXIT_ERROR,
+        message: e.to_string(),
+    })?;
+    writeln!(out).map_err(|e| Failure {
+        code: EXIT_ERROR,
+        message: e.to_string(),
+    })
+}
+
+fn print_text(s: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(s.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure {
+            code: EXIT_ERROR,
+            message: e.to_string(),
+        })
+}
+
+impl Ctx {
+    fn org(&self) -> Result<String, Failure> {
+        self.org
+            .clone()
+            .or_else(|| self.config_orgs.first().cloned())
+            .ok_or_else(|| usage("no organization: pass --org NAME (or set PATUI_ORG)"))
+    }
+
+    /// The organizations a command covers, and the GUID → name map.
+    async fn scope(&self, all_orgs: bool) -> Result<(Vec<String>, HashMap<Uuid, String>), Failure> {
+        if all_orgs {
+            let names = inventory::org_names(self.backend.as_ref()).await?;
+            let mut orgs: Vec<String> = names.values().cloned().collect();
+            orgs.sort_by_key(|o| o.to_lowercase());
+            if orgs.is_empty() {
+                return Err(usage("your account belongs to no organization"));
+            }
+            Ok((orgs, names))
+        } else {
+            let org = self.org()?;
+            let names = inventory::org_names(self.backend.as_ref())
+                .await
+                .unwrap_or_default();
+            Ok((vec![org], names))
+        }
+    }
+
+    /// `patui list`.
+    pub async fn list(&self, args: &ListArgs) -> Result<u8, Failure> {
+        let view = StatusView::parse(&args.status)
+            .ok_or_else(|| usage(format!("unknown status {:?}", args.status)))?;
+        let (orgs, mut names) = self.scope(args.scope.all_orgs).await?;
+        let entries = inventory::load(self.backend.as_ref(), &orgs, view, |_, _| {}).await?;
+        inventory::learn_org_names(&entries, &mut names);
+        let now = Utc::now();
+        let mut shown: Vec<_> = entries
+            .iter()
+            .map(|e| (e, TokenStatus::of(&e.token, e.revoked, now)))
+            .filter(|(_, s)| view.admits(*s))
+            .collect();
+        shown.sort_by(|a, b| {
+            a.0.token
+                .display_name
+                .to_lowercase()
+                .cmp(&b.0.token.display_name.to_lowercase())
+        });
+        if args.json {
+            let v: Vec<TokenJson> = shown
+                .iter()
+                .map(|(e, s)| TokenJson::new(&e.token, *s, &names, false))
+                .collect();
+            print_json(&v)?;
+        } else {
+            print_text(&output::table(&shown, &names))?;
+        }
+        Ok(EXIT_OK)
+    }
+
+    /// `patui show`.
+    pub async fn show(&self, args: &ShowArgs) -> Result<u8, Failure> {
+        let org = self.org()?;
+        let token = self.backend.get(&org, args.id).await?;
+        let mut names = inventory::org_names(self.backend.as_ref())
+            .await
+            .unwrap_or_default();
+        let entry = inventory::TokenEntry {
+            token,
+            revoked: false,
+            listed_in: org,
+        };
+        inventory::learn_org_names(std::slice::from_ref(&entry), &mut names);
+        let status = TokenStatus::of(&entry.token, false, Utc::now());
+        if args.json {
+            print_json(&TokenJson::new(&entry.token, status, &names, false))?;
+        } else {
+            let t = &entry.token;
+            let mut s = String::new();
+            s.push_str(&format!("id:            {}\n", t.authorization_id));
+            s.push_str(&format!("name:          {}\n", t.display_name));
+            s.push_str(&format!("status:        {}\n", status.word()));
+            s.push_str(&format!(
+                "organizations: {}\n",
+                inventory::org_label(t, &names)
+            ));
+            s.push_str(&format!("valid from:    {}\n", t.valid_from.to_rfc3339()));
+            s.push_str(&format!("valid to:      {}\n", t.valid_to.to_rfc3339()));
+            s.push_str("scopes:\n");
+            for sc in t.scopes() {
+                let flag = if crate::azure::scopes::is_high_privilege(sc) {
+                    "  (high privilege)"
+                } else {
+                    ""
+                };
+                s.push_str(&format!(
+                    "  {sc:<28} {}{flag}\n",
+                    crate::azure::scopes::display_name(sc)
+                ));
+            }
+            print_text(&s)?;
+        }
+        Ok(EXIT_OK)
+    }
+
+    /// `patui update`: sends the full current values with the changes applied.
+    pub async fn update(&self, args: &UpdateArgs) -> Result<u8, Failure> {
+        let org = self.org()?;
+        let now = Utc::now();
+        let name = args
+            .name
+            .as_deref()
+            .map(validate::name)
+            .transpose()
+            .map_err(usage)?;
+        let valid_to = match (&args.days, &args.expires) {
+            (Some(d), _) => Some(validate::expiry_in_days(*d, now).map_err(usage)?),
+            (_, Some(date)) => Some(validate::expiry_date(date, now).map_err(usage)?),
+            _ => None,
+        };
+        let scope = args
+            .scopes
+            .as_deref()
+            .map(validate::scope_list)
+            .transpose()
+            .map_err(usage)?;
+        if name.is_none() && valid_to.is_none() && scope.is_none() {
+            return Err(usage(
+                "nothing to change: pass --name, --days/--expires or --scopes",
+            ));
+        }
+        let current = self.backend.get(&org, args.id).await?;
+        if current.is_expired_at(now) && valid_to.is_some() {
+            return Err(Failure {
+                code: EXIT_ERROR,
+                message: format!(
+                    "{} has expired and cannot be extended: run `patui rotate {}` to regenerate it",
+                    current.display_name, current.authorization_id
+                ),
+            });
+        }
+        let req = PatTokenUpdateRequest {
+            authorization_id: current.authorization_id,
+            display_name: Some(name.unwrap_or(current.display_name.clone())),
+            scope: Some(scope.unwrap_or(current.scope.clone())),
+            valid_to: Some(valid_to.unwrap_or(current.valid_to)),
+            all_orgs: Some(current.is_global()),
+        };
+        let updated = self.backend.update(&org, &req).await?;
+        let names = inventory::org_names(self.backend.as_ref())
+            .await
+            .unwrap_or_default();
+        let status = TokenStatus::of(&updated, false, now);
+        if args.json {
+            print_json(&TokenJson::new(&updated, status, &names, false))?;
+        } else {
+            if let Some(asked) = req.valid_to
+                && (updated.valid_to - asked).num_minutes().abs() > 1
+            {
+                eprintln!(
+                    "patui: the service set the expiry to {} (a policy limits the lifespan)",
+                    updated.valid_to.date_naive()
+                );
+            }
+            print_text(&format!(
+                "updated {} ({}), expires {}\n",
+                updated.display_name,
+                updated.authorization_id,
+                updated.valid_to.date_naive()
+            ))?;
+        }
+        Ok(EXIT_OK)
+    }
+
+    /// `patui revoke ID…` and `patui revoke --all`.
+    pub async fn revoke(
+        &self,
+        args: &RevokeArgs,
+        on_revoked: impl Fn(&RevokeTarget) + Send + Sync,
+    ) -> Result<u8, Failure> {
+        let targets: Vec<RevokeTarget> = if args.all {
+            let (orgs, mut names) = self.scope(args.scope.all_orgs).await?;
+            let entries =
+                inventory::load(self.backend.as_ref(), &orgs, StatusView::Active, |_, _| {})
+                    .await?;
+            inventory::learn_org_names(&entries, &mut names);
+            entries
+                .into_iter()
+                .map(|e| RevokeTarget {
+                    org: e.listed_in,
+                    id: e.token.authorization_id,
+                    name: e.token.display_name,
+                })
+                .collect()
+        } else {
+            let org = self.org()?;
+            args.ids
+                .iter()
+                .map(|id| RevokeTarget {
+                    org: org.clone(),
+                    id: *id,
+                    name: id.to_string(),
+                })
+                .collect()
+        };
+        if targets.is_empty() {
+            if args.json {
+                print_json(&serde_json::json!({"revoked": [], "failed": []}))?;
+            } else {
+                eprintln!("patui: no active tokens to revoke");
+            }
+            return Ok(EXIT_OK);
+        }
+        if args.all && !args.yes {
+            confirm_revoke_all(targets.len())?;
+        }
+        let progress_on_tty = std::io::stderr().is_terminal();
+        let concurrency = args.concurrency.unwrap_or(self.revoke_concurrency).max(1);
+        let report = revoke_many(
+            Arc::clone(&self.backend),
+            targets,
+            concurrency,
+            |p: RevokeProgress| {
+                if progress_on_tty {
+                    eprint!("\rrevoking {}/{} ({} failed)   ", p.done, p.total, p.failed);
+                }
+            },
+            on_revoked,
+        )
+        .await;
+        if progress_on_tty {
+            eprintln!();
+        }
+        let failed: Vec<_> = report.failed().collect();
+        if args.json {
+            let revoked: Vec<_> = report
+                .revoked()
+                .map(|t| serde_json::json!({"id": t.id, "name": t.name, "organization": t.org}))
+                .collect();
+            let failed_json: Vec<_> = failed
+                .iter()
+                .map(|(t, e)| {
+                    serde_json::json!({"id": t.id, "name": t.name, "organization": t.org,
+                        "error": e.to_string(), "errorKind": e.kind()})
+                })
+                .collect();
+            print_json(&serde_json::json!({"revoked": revoked, "failed": failed_json}))?;
+        } else {
+            let mut s = String::new();
+            for t in report.revoked() {
+                s.push_str(&format!("revoked  {}  {}\n", t.id, t.name));
+            }
+            for (t, e) in &failed {
+                s.push_str(&format!("FAILED   {}  {}: {e}\n", t.id, t.name));
+            }
+            print_text(&s)?;
+        }
+        if failed.is_empty() {
+            Ok(EXIT_OK)
+        } else if failed.iter().all(|(_, e)| e.is_auth()) && report.revoked().next().is_none() {
+            Ok(EXIT_AUTH)
+        } else if report.revoked().next().is_none() && report.results.len() == 1 {
+            Ok(EXIT_ERROR)
+        } else {
+            Ok(EXIT_PARTIAL)
+        }
+    }
+}
+
+/// Asks for the typed word on a terminal; refuses without one.
+fn confirm_revoke_all(count: usize) -> Result<(), Failure> {
+    if !std::io::stdin().is_terminal() {
+        return Err(usage(format!(
+            "refusing to revoke {count} tokens without confirmation: no terminal to ask on; pass --yes"
+        )));
+    }
+    eprint!("This revokes {count} active tokens. Type 'revoke' to continue: ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| usage(e.to_string()))?;
+    if line.trim() == "revoke" {
+        Ok(())
+    } else {
+        Err(usage("not confirmed; nothing was revoked"))
+    }
+}
+
+/// `patui completions SHELL`.
+pub fn completions(shell: crate::cli::Shell) -> u8 {
+    use clap::CommandFactory;
+    use clap_complete::Shell as S;
+    let mut cmd = crate::cli::Cli::command();
+    let s = match shell {
+        crate::cli::Shell::Bash => S::Bash,
+        crate::cli::Shell::Zsh => S::Zsh,
+        crate::cli::Shell::Fish => S::Fish,
+        crate::cli::Shell::Powershell => S::PowerShell,
+    };
+    clap_complete::generate(s, &mut cmd, "patui", &mut std::io::stdout());
+    EXIT_OK
+}
