@@ -2,6 +2,7 @@
 //! `doctor`, `completions`, `credential`). They share the TUI's core (`ops`, the backend, the
 //! vault), print data on stdout only and use stable exit codes.
 
+pub mod credential;
 pub mod output;
 
 use crate::azure::{ApiError, PatBackend, PatTokenUpdateRequest};

@@ -1,0 +1,146 @@
+//! The git credential helper protocol (`patui credential get|store|erase`): parsing git's
+//! key=value request, finding the organization it is for, and choosing a stored token.
+//! Secrets go only to git on stdout; nothing is logged.
+
+use crate::azure::scopes;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+/// One request from git.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GitRequest {
+    pub protocol: Option<String>,
+    pub host: Option<String>,
+    pub path: Option<String>,
+    pub username: Option<String>,
+    /// Present for `store` and `erase` (the credential git used).
+    pub password: Option<crate::secret::Secret>,
+}
+
+/// Parses git's request: `key=value` lines until a blank line or the end. Unknown keys are
+/// ignored, as the protocol asks; a line without `=` is an error.
+pub fn parse_request(input: &str) -> Result<GitRequest, String> {
+    let mut map: HashMap<&str, &str> = HashMap::new();
+    for line in input.lines() {
+        if line.is_empty() {
+            break;
+        }
+        let (k, v) = line.split_once('=').ok_or_else(|| {
+            "a credential line without '=': git's protocol is key=value".to_owned()
+        })?;
+        map.insert(k, v);
+    }
+    let get = |k: &str| map.get(k).map(|v| (*v).to_owned());
+    let mut req = GitRequest {
+        protocol: get("protocol"),
+        host: get("host"),
+        path: get("path"),
+        username: get("username"),
+        password: map.get("password").map(|v| crate::secret::Secret::from(*v)),
+    };
+    // `url=` (git 2.30+ may send it) fills what is missing.
+    if let Some(url) = map.get("url")
+        && let Ok(u) = reqwest::Url::parse(url)
+    {
+        req.protocol.get_or_insert_with(|| u.scheme().to_owned());
+        if req.host.is_none() {
+            req.host = u.host_str().map(str::to_owned);
+        }
+        if req.path.is_none() {
+            req.path = Some(u.path().trim_start_matches('/').to_owned()).filter(|p| !p.is_empty());
+        }
+    }
+    Ok(req)
+}
+
+/// The organization a request is for: `dev.azure.com/{org}/…` (needs git's
+/// `credential.useHttpPath`, or a user name that is the organization, as Azure Repos URLs carry),
+/// or `{org}.visualstudio.com`.
+pub fn organization(req: &GitRequest) -> Option<String> {
+    if req.protocol.as_deref().is_some_and(|p| p != "https") {
+        return None;
+    }
+    let host = req.host.as_deref()?.to_ascii_lowercase();
+    let host = host.split(':').next().unwrap_or(&host).to_owned();
+    if host == "dev.azure.com" || host == "ssh.dev.azure.com" {
+        if let Some(first) = req
+            .path
+            .as_deref()
+            .and_then(|p| p.trim_start_matches('/').split('/').next())
+            .filter(|s| !s.is_empty())
+        {
+            return Some(first.to_owned());
+        }
+        // https://{org}@dev.azure.com/{org}/… : git sends the user name.
+        return req.username.clone().filter(|u| !u.is_empty());
+    }
+    host.strip_suffix(".visualstudio.com")
+        .filter(|o| !o.is_empty() && !o.contains('.'))
+        .map(str::to_owned)
+}
+
+/// What the chooser needs to know of a stored token.
+#[derive(Debug, Clone)]
+pub struct Candidate<'a> {
+    pub org: &'a str,
+    pub global: bool,
+    pub scope: &'a str,
+    pub valid_from: DateTime<Utc>,
+    pub valid_to: DateTime<Utc>,
+}
+
+/// The index of the newest unexpired candidate for `org` whose scopes allow Code access.
+pub fn choose(candidates: &[Candidate<'_>], org: &str, now: DateTime<Utc>) -> Option<usize> {
+    candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.global || c.org.eq_ignore_ascii_case(org))
+        .filter(|(_, c)| c.valid_to > now + chrono::Duration::minutes(1))
+        .filter(|(_, c)| scopes::allows_code_read(c.scope))
+        .max_by_key(|(_, c)| c.valid_from)
+        .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_git_requests() {
+        let r = parse_request("protocol=https\nhost=dev.azure.com\npath=fabrikam/proj/_git/repo\nusername=fabrikam\n\nignored=1\n").unwrap();
+        assert_eq!(organization(&r).as_deref(), Some("fabrikam"));
+        let r = parse_request("protocol=https\nhost=dev.azure.com\nusername=contoso\n").unwrap();
+        assert_eq!(organization(&r).as_deref(), Some("contoso"));
+        let r = parse_request("protocol=https\nhost=contoso.visualstudio.com\n").unwrap();
+        assert_eq!(organization(&r).as_deref(), Some("contoso"));
+        let r = parse_request("protocol=http\nhost=dev.azure.com\npath=x\n").unwrap();
+        assert_eq!(organization(&r), None);
+        let r = parse_request("url=https://dev.azure.com/acme/p/_git/r\n").unwrap();
+        assert_eq!(organization(&r).as_deref(), Some("acme"));
+        assert!(parse_request("garbage\n").is_err());
+        let r = parse_request("protocol=https\nhost=dev.azure.com\npassword=s3cret\n").unwrap();
+        assert!(!format!("{r:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn chooses_the_newest_unexpired_code_token() {
+        let now = Utc::now();
+        let d = chrono::Duration::days;
+        let c = |org, scope, from_days_ago: i64, to_days: i64| Candidate {
+            org,
+            global: false,
+            scope,
+            valid_from: now - d(from_days_ago),
+            valid_to: now + d(to_days),
+        };
+        let list = [
+            c("fabrikam", "vso.code", 10, 20),
+            c("fabrikam", "vso.code_write", 2, 20),
+            c("fabrikam", "vso.packaging", 1, 20),
+            c("fabrikam", "vso.code", 1, -1),
+            c("other", "vso.code", 0, 20),
+        ];
+        assert_eq!(choose(&list, "Fabrikam", now), Some(1));
+        assert_eq!(choose(&list, "nobody", now), None);
+    }
+}
