@@ -15,9 +15,11 @@ use std::time::{Duration, Instant};
 
 /// A server that answers each request with the next scripted response (the last one repeats),
 /// and records the requests' methods and whether they carried the Suppress header.
+type Headers = Vec<(&'static str, String)>;
+
 #[derive(Clone, Default)]
 struct Script {
-    responses: Arc<Mutex<Vec<(u16, Vec<(&'static str, String)>, String)>>>,
+    responses: Arc<Mutex<Vec<(u16, Headers, String)>>>,
     seen: Arc<Mutex<Vec<(String, bool, bool)>>>,
     count: Arc<AtomicUsize>,
 }
@@ -58,7 +60,7 @@ async fn serve(script: Script) -> String {
     format!("http://{addr}")
 }
 
-fn json() -> Vec<(&'static str, String)> {
+fn json() -> Headers {
     vec![("content-type", "application/json; charset=utf-8".into())]
 }
 
@@ -81,7 +83,7 @@ fn client(base: &str) -> AzureClient {
 const PAGE: &str = r#"{"continuationToken":"","patTokens":[]}"#;
 const CREATED: &str = r#"{"patToken":{"displayName":"n","validTo":"2027-01-01T00:00:00Z","scope":"vso.code","targetAccounts":["38aaa865-2c70-4bf7-a308-0c6539c38c1a"],"validFrom":"2026-11-01T00:00:00Z","authorizationId":"4ab5764f-4193-4f1d-b995-64144880b7d7","token":"abc"},"patTokenError":"none"}"#;
 
-fn script(responses: Vec<(u16, Vec<(&'static str, String)>, &str)>) -> Script {
+fn script(responses: Vec<(u16, Headers, &str)>) -> Script {
     Script {
         responses: Arc::new(Mutex::new(
             responses
