@@ -10,5 +10,6 @@ pub mod commands;
 pub mod logging;
 pub mod ops;
 pub mod secret;
+pub mod sim;
 #[doc(hidden)]
 pub mod testsupport;

@@ -1,0 +1,163 @@
+//! A stateful simulator of Azure DevOps Services' PAT APIs (and of Entra sign-in), speaking the
+//! real HTTP on loopback. Used by `patui --demo`, by `patui sim` and by the tests.
+//!
+//! Any organization name is accepted and created on first use (unless `strict_orgs`). Any
+//! non-empty bearer token is accepted as the one simulated user, except tokens starting with
+//! `expired` and access tokens issued by the simulated Entra whose lifetime is over.
+
+pub mod entra;
+pub mod http;
+pub mod seed;
+pub mod store;
+
+use axum::Router;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use entra::{DeviceOutcome, EntraOptions};
+pub use http::Shared;
+pub use store::{Policy, Store};
+
+/// Simulator settings. The default is permissive and fault-free.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// Tokens seeded into `seed_org`.
+    pub seed_tokens: usize,
+    /// The organization seeded tokens go to.
+    pub seed_org: String,
+    /// Seed the demo data set (three organizations).
+    pub demo: bool,
+    /// Added to every PAT request.
+    pub latency: Duration,
+    /// Probability of a 503 per PAT request.
+    pub fail_rate: f64,
+    /// Probability that a successful PAT response's JSON is cut in half.
+    pub truncate_rate: f64,
+    /// PAT requests per second before 429 + Retry-After.
+    pub rate_limit: Option<u32>,
+    pub full_scope_policy: bool,
+    pub max_lifespan_days: Option<u32>,
+    pub strict_orgs: bool,
+    /// Seed of token values, ids and fault decisions.
+    pub rng_seed: u64,
+    pub entra: EntraOptions,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        Self {
+            seed_tokens: 0,
+            seed_org: "fabrikam".into(),
+            demo: false,
+            latency: Duration::ZERO,
+            fail_rate: 0.0,
+            truncate_rate: 0.0,
+            rate_limit: None,
+            full_scope_policy: false,
+            max_lifespan_days: None,
+            strict_orgs: false,
+            rng_seed: 1,
+            entra: EntraOptions::default(),
+        }
+    }
+}
+
+/// The demo's settings: the demo data set, no faults.
+pub fn demo_options() -> SimOptions {
+    SimOptions {
+        demo: true,
+        ..SimOptions::default()
+    }
+}
+
+/// A running simulator.
+pub struct SimHandle {
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub base_url: String,
+    /// The state, for tests to inspect and change (clock, counters).
+    pub shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl SimHandle {
+    /// Stops serving and waits for the server task.
+    pub async fn shutdown(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+    }
+
+    /// Runs `f` with the store locked.
+    pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
+        let mut guard = match self.shared.store.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f(&mut guard)
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+/// Builds the seeded state.
+pub fn build_store(opts: &SimOptions) -> Store {
+    let mut store = Store::new(
+        Policy {
+            full_scope_policy: opts.full_scope_policy,
+            max_lifespan_days: opts.max_lifespan_days,
+            strict_orgs: opts.strict_orgs,
+        },
+        opts.rng_seed,
+    );
+    if opts.demo {
+        seed::seed_demo(&mut store);
+    }
+    if opts.seed_tokens > 0 {
+        seed::seed_tokens(&mut store, &opts.seed_org, opts.seed_tokens);
+    } else if !opts.demo {
+        store.add_org(&opts.seed_org);
+    }
+    store
+}
+
+/// Binds `listen` and serves in a background task.
+pub async fn start(listen: SocketAddr, opts: SimOptions) -> io::Result<SimHandle> {
+    let store = build_store(&opts);
+    let shared = Arc::new(Shared::new(store, opts));
+    let app = Router::new()
+        .fallback(http::handle)
+        .with_state(Arc::clone(&shared));
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stop_rx.await;
+            })
+            .await;
+        if let Err(e) = served {
+            tracing::error!("simulator stopped: {e}");
+        }
+    });
+    Ok(SimHandle {
+        base_url: format!("http://{addr}"),
+        shared,
+        stop: Some(stop_tx),
+        task: Some(task),
+    })
+}

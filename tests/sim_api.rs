@@ -1,0 +1,477 @@
+//! The simulator driven over real HTTP: by the client for every operation, and by raw requests
+//! for what the client never sends (missing headers, bad parameters).
+
+use patui::azure::{
+    ApiError, AzureClient, ClientOptions, DisplayFilter, Endpoints, ListQuery, PatBackend,
+    PatTokenCreateRequest, PatTokenError, PatTokenUpdateRequest, RetryPolicy, ServerSort,
+    StaticToken, list_all,
+};
+use patui::sim::{self, SimHandle, SimOptions};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+async fn start(opts: SimOptions) -> SimHandle {
+    sim::start(([127, 0, 0, 1], 0).into(), opts).await.unwrap()
+}
+
+fn client(h: &SimHandle) -> AzureClient {
+    client_with(h, "any-token", 5)
+}
+
+fn client_with(h: &SimHandle, bearer: &str, attempts: u32) -> AzureClient {
+    AzureClient::new(
+        ClientOptions {
+            endpoints: Endpoints::single(&h.base_url).unwrap(),
+            retry: RetryPolicy {
+                max_attempts: attempts,
+                base_delay: Duration::from_millis(2),
+                max_delay: Duration::from_secs(2),
+            },
+            ..ClientOptions::default()
+        },
+        Arc::new(StaticToken::new(bearer.into(), "test")),
+    )
+    .unwrap()
+}
+
+fn req(name: &str, days: i64) -> PatTokenCreateRequest {
+    PatTokenCreateRequest {
+        display_name: name.into(),
+        scope: "vso.code".into(),
+        valid_to: chrono::Utc::now() + chrono::Duration::days(days),
+        all_orgs: false,
+    }
+}
+
+fn q(filter: DisplayFilter) -> ListQuery {
+    ListQuery {
+        filter,
+        sort: ServerSort::DisplayName,
+        ascending: true,
+    }
+}
+
+#[tokio::test]
+async fn paging_over_a_thousand_tokens_with_every_filter() {
+    let h = start(SimOptions {
+        seed_tokens: 1234,
+        ..SimOptions::default()
+    })
+    .await;
+    let c = client(&h);
+    let mut pages = 0;
+    let all = list_all(&c, "fabrikam", q(DisplayFilter::All), |n| pages = n)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1234);
+    assert_eq!(pages, 13, "100 per page");
+    let ids: HashSet<_> = all.iter().map(|t| t.authorization_id).collect();
+    assert_eq!(ids.len(), 1234, "no duplicates across pages");
+    let names: Vec<_> = all.iter().map(|t| t.display_name.to_lowercase()).collect();
+    assert!(names.windows(2).all(|w| w[0] <= w[1]), "sorted by name");
+    let mut sum = 0;
+    for f in [
+        DisplayFilter::Active,
+        DisplayFilter::Expired,
+        DisplayFilter::Revoked,
+    ] {
+        let n = list_all(&c, "fabrikam", q(f), |_| {}).await.unwrap().len();
+        assert!(n > 0, "{f:?}");
+        sum += n;
+    }
+    assert_eq!(sum, 1234, "active + expired + revoked = all");
+    // Descending by date.
+    let desc = list_all(
+        &c,
+        "fabrikam",
+        ListQuery {
+            filter: DisplayFilter::All,
+            sort: ServerSort::DisplayDate,
+            ascending: false,
+        },
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(desc.windows(2).all(|w| w[0].valid_from >= w[1].valid_from));
+}
+
+#[tokio::test]
+async fn create_returns_the_value_once_and_it_authenticates_until_revoked() {
+    let h = start(SimOptions::default()).await;
+    let c = client(&h);
+    let t = c.create("acme", &req("ci", 30)).await.unwrap();
+    let value = t.token.clone().unwrap();
+    assert_eq!(value.len(), 84);
+    assert_eq!(&value.expose()[76..80], "AZDO");
+    let again = c.get("acme", t.authorization_id).await.unwrap();
+    assert!(again.token.is_none(), "the value is shown only once");
+    assert_eq!(again.display_name, "ci");
+    let base = patui::azure::client::parse_base(&h.base_url).unwrap();
+    let who = patui::azure::client::check_pat(&base, "acme", &value)
+        .await
+        .unwrap();
+    assert_eq!(who.authenticated_user.provider_display_name, "Demo User");
+    // Not valid in another organization.
+    assert!(
+        patui::azure::client::check_pat(&base, "other", &value)
+            .await
+            .unwrap_err()
+            .is_auth()
+    );
+    c.revoke("acme", t.authorization_id).await.unwrap();
+    assert!(
+        patui::azure::client::check_pat(&base, "acme", &value)
+            .await
+            .unwrap_err()
+            .is_auth()
+    );
+    let revoked = list_all(&c, "acme", q(DisplayFilter::Revoked), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(revoked.len(), 1);
+    assert!(
+        list_all(&c, "acme", q(DisplayFilter::Active), |_| {})
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Revoking twice is a 404, and the simulator counts both requests.
+    assert!(matches!(
+        c.revoke("acme", t.authorization_id).await,
+        Err(ApiError::NotFound(_))
+    ));
+    h.with_store(|s| {
+        assert_eq!(s.revocations(t.authorization_id), 1);
+        assert_eq!(s.delete_calls(t.authorization_id), 2);
+    });
+}
+
+#[tokio::test]
+async fn expiry_follows_the_simulated_clock() {
+    let h = start(SimOptions::default()).await;
+    let c = client(&h);
+    let t = c.create("acme", &req("short", 2)).await.unwrap();
+    let value = t.token.clone().unwrap();
+    let base = patui::azure::client::parse_base(&h.base_url).unwrap();
+    patui::azure::client::check_pat(&base, "acme", &value)
+        .await
+        .unwrap();
+    h.with_store(|s| s.advance(chrono::Duration::days(3)));
+    assert!(
+        patui::azure::client::check_pat(&base, "acme", &value)
+            .await
+            .unwrap_err()
+            .is_auth()
+    );
+    let expired = list_all(&c, "acme", q(DisplayFilter::Expired), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(expired.len(), 1);
+    // An expired token cannot be extended.
+    let e = c
+        .update(
+            "acme",
+            &PatTokenUpdateRequest {
+                authorization_id: t.authorization_id,
+                display_name: None,
+                scope: None,
+                valid_to: Some(chrono::Utc::now() + chrono::Duration::days(20)),
+                all_orgs: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.pat_error(),
+        Some(&PatTokenError::ExpiredPatCannotBeExtended)
+    );
+}
+
+#[tokio::test]
+async fn update_keeps_omitted_fields() {
+    let h = start(SimOptions::default()).await;
+    let c = client(&h);
+    let t = c.create("acme", &req("before", 30)).await.unwrap();
+    let u = c
+        .update(
+            "acme",
+            &PatTokenUpdateRequest {
+                authorization_id: t.authorization_id,
+                display_name: Some("after".into()),
+                scope: None,
+                valid_to: None,
+                all_orgs: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(u.display_name, "after");
+    assert_eq!(u.scope, "vso.code");
+    assert_eq!(u.valid_to, t.valid_to);
+}
+
+#[tokio::test]
+async fn policy_errors() {
+    let h = start(SimOptions {
+        full_scope_policy: true,
+        max_lifespan_days: Some(30),
+        ..SimOptions::default()
+    })
+    .await;
+    let c = client(&h);
+    let code = |r: Result<_, ApiError>| r.unwrap_err().pat_error().cloned();
+    assert_eq!(
+        code(c.create("o", &req("", 10)).await),
+        Some(PatTokenError::DisplayNameRequired)
+    );
+    assert_eq!(
+        code(c.create("o", &req("n", 60)).await),
+        Some(PatTokenError::PatLifespanPolicyViolation)
+    );
+    let mut full = req("n", 10);
+    full.scope = "app_token".into();
+    assert_eq!(
+        code(c.create("o", &full).await),
+        Some(PatTokenError::FullScopePatPolicyViolation)
+    );
+    let mut bad = req("n", 10);
+    bad.scope = "vso.bogus".into();
+    assert_eq!(
+        code(c.create("o", &bad).await),
+        Some(PatTokenError::InvalidScope)
+    );
+    assert_eq!(
+        code(c.create("o", &req("n", 400)).await),
+        Some(PatTokenError::InvalidValidTo)
+    );
+    h.with_store(|s| assert_eq!(s.tokens().len(), 0, "nothing was minted"));
+}
+
+#[tokio::test]
+async fn auth_failures_401_and_203() {
+    let h = start(SimOptions::default()).await;
+    let e = client_with(&h, "expired-token", 1)
+        .list_page("o", ListQuery::default(), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::Auth { status: 401, .. }), "{e:?}");
+    // Without the Suppress header, the service answers with a 203 sign-in page.
+    let r = reqwest::Client::new()
+        .get(format!(
+            "{}/o/_apis/tokens/pats?api-version=7.1-preview.1",
+            h.base_url
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 203);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("text/html")
+    );
+    let r = reqwest::Client::new()
+        .get(format!(
+            "{}/o/_apis/tokens/pats?api-version=7.1-preview.1",
+            h.base_url
+        ))
+        .header("X-TFS-FedAuthRedirect", "Suppress")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    assert!(r.headers().contains_key("www-authenticate"));
+}
+
+#[tokio::test]
+async fn bad_parameters_are_400() {
+    let h = start(SimOptions::default()).await;
+    let http = reqwest::Client::new();
+    for query in [
+        "displayFilterOption=bogus",
+        "$top=abc",
+        "sortByOption=nope",
+        "continuationToken=%%%",
+    ] {
+        let r = http
+            .get(format!(
+                "{}/o/_apis/tokens/pats?api-version=7.1-preview.1&{query}",
+                h.base_url
+            ))
+            .bearer_auth("x")
+            .header("X-TFS-FedAuthRedirect", "Suppress")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 400, "{query}");
+    }
+    let r = http
+        .get(format!("{}/o/_apis/tokens/pats", h.base_url))
+        .bearer_auth("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400, "api-version is required");
+    // Paths are case-insensitive, as on the service.
+    let r = http
+        .get(format!(
+            "{}/o/_apis/Tokens/Pats?api-version=6.1-preview",
+            h.base_url
+        ))
+        .bearer_auth("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn strict_orgs_answer_404() {
+    let h = start(SimOptions {
+        strict_orgs: true,
+        ..SimOptions::default()
+    })
+    .await;
+    let c = client(&h);
+    assert!(
+        c.list_page("fabrikam", ListQuery::default(), None)
+            .await
+            .is_ok()
+    );
+    let e = c
+        .list_page("nosuchorg", ListQuery::default(), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::NotFound(m) if m.contains("nosuchorg")));
+}
+
+#[tokio::test]
+async fn injected_5xx_are_retried_for_reads_and_reported_for_create() {
+    let h = start(SimOptions {
+        fail_rate: 1.0,
+        ..SimOptions::default()
+    })
+    .await;
+    let c = client_with(&h, "x", 3);
+    let e = c
+        .list_page("o", ListQuery::default(), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::Server { status: 503, .. }));
+    assert_eq!(h.shared.requests("GET"), 3, "GET retried up to the bound");
+    let e = c.create("o", &req("n", 5)).await.unwrap_err();
+    assert!(matches!(e, ApiError::Server { status: 503, .. }));
+    assert_eq!(h.shared.requests("POST"), 1, "POST never retried");
+
+    let h = start(SimOptions {
+        fail_rate: 0.3,
+        seed_tokens: 1000,
+        ..SimOptions::default()
+    })
+    .await;
+    let all = list_all(
+        &client_with(&h, "x", 8),
+        "fabrikam",
+        q(DisplayFilter::All),
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(all.len(), 1000, "retries hide a 30 % fault rate");
+    assert!(
+        h.shared.requests("GET") > 10,
+        "faults were injected and retried"
+    );
+}
+
+#[tokio::test]
+async fn truncated_bodies_are_malformed() {
+    let h = start(SimOptions {
+        truncate_rate: 1.0,
+        seed_tokens: 5,
+        ..SimOptions::default()
+    })
+    .await;
+    let e = client(&h)
+        .list_page("fabrikam", ListQuery::default(), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::Malformed(_)), "{e:?}");
+}
+
+#[tokio::test]
+async fn rate_limit_gives_429_with_retry_after_and_the_client_waits() {
+    let h = start(SimOptions {
+        rate_limit: Some(5),
+        seed_tokens: 3,
+        ..SimOptions::default()
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let mut saw_429 = false;
+    for _ in 0..8 {
+        let r = http
+            .get(format!(
+                "{}/fabrikam/_apis/tokens/pats?api-version=7.1-preview.1",
+                h.base_url
+            ))
+            .bearer_auth("x")
+            .send()
+            .await
+            .unwrap();
+        if r.status().as_u16() == 429 {
+            assert_eq!(r.headers()["retry-after"], "1");
+            saw_429 = true;
+        }
+    }
+    assert!(saw_429);
+    // The client honours it: 12 reads over a 5/s limit all succeed.
+    let c = Arc::new(client_with(&h, "x", 6));
+    let jobs: Vec<_> = (0..12)
+        .map(|_| {
+            let c = Arc::clone(&c);
+            tokio::spawn(async move { c.list_page("fabrikam", ListQuery::default(), None).await })
+        })
+        .collect();
+    for j in jobs {
+        j.await.unwrap().unwrap();
+    }
+}
+
+#[tokio::test]
+async fn profile_accounts_and_tenant_probe() {
+    let h = start(sim::demo_options()).await;
+    let c = client(&h);
+    let me = c.profile().await.unwrap();
+    assert_eq!(me.display_name, "Demo User");
+    let accounts = c.accounts(me.id).await.unwrap();
+    let names: Vec<_> = accounts.iter().map(|a| a.account_name.as_str()).collect();
+    assert_eq!(names, ["contoso", "fabrikam", "northwind"]);
+    let base = patui::azure::client::parse_base(&h.base_url).unwrap();
+    let tenant = patui::auth::tenant::discover(&base, "fabrikam").await;
+    assert_eq!(
+        tenant.as_deref(),
+        Some("72f988bf-86f1-41af-91ab-2d7cd011db47")
+    );
+}
+
+#[tokio::test]
+async fn demo_data_has_every_kind_of_token() {
+    let h = start(sim::demo_options()).await;
+    let now = chrono::Utc::now();
+    h.with_store(|s| {
+        let t = s.tokens();
+        assert!((35..=45).contains(&t.len()));
+        assert!(t.iter().any(|t| t.revoked));
+        assert!(t.iter().any(|t| !t.revoked && t.valid_to < now));
+        assert!(t.iter().any(|t| !t.revoked
+            && t.valid_to > now
+            && t.valid_to < now + chrono::Duration::days(7)));
+        assert!(t.iter().any(|t| t.scope == "app_token"));
+        assert!(t.iter().any(|t| t.targets.is_none()));
+        assert_eq!(s.orgs().len(), 3);
+    });
+}
