@@ -7,9 +7,12 @@ pub mod auth;
 pub mod azure;
 pub mod cli;
 pub mod commands;
+pub mod config;
+pub mod launch;
 pub mod logging;
 pub mod ops;
 pub mod secret;
 pub mod sim;
 #[doc(hidden)]
 pub mod testsupport;
+pub mod tui;

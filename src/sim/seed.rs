@@ -63,7 +63,14 @@ pub const DEMO_ORGS: [&str; 3] = ["fabrikam", "contoso", "northwind"];
 
 /// One demo token: name, organization index (None = global), scope, created days ago,
 /// expires in, revoked.
-type DemoRow = (&'static str, Option<usize>, &'static str, i64, Duration, bool);
+type DemoRow = (
+    &'static str,
+    Option<usize>,
+    &'static str,
+    i64,
+    Duration,
+    bool,
+);
 
 /// The demo data set.
 pub fn seed_demo(store: &mut Store) {

@@ -1,0 +1,267 @@
+//! Turns arguments, environment and config into a running thing: the TUI against the real service
+//! or the in-process demo simulator, or `patui sim`. Errors found here are printed before the
+//! terminal is touched.
+
+use crate::azure::{
+    AccessTokenSource, AzureClient, ClientOptions, Endpoints, NoToken, PatBackend, StaticToken,
+};
+use crate::cli::{GlobalArgs, SimArgs};
+use crate::config::Config;
+use crate::secret::Secret;
+use crate::sim;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Exit code for errors.
+pub const EXIT_ERROR: u8 = 1;
+/// Exit code for usage and configuration errors.
+pub const EXIT_USAGE: u8 = 2;
+
+/// The access token from the environment, if set (never from argv).
+pub fn env_access_token() -> Option<Secret> {
+    std::env::var("PATUI_ACCESS_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| Secret::new(t.trim().to_owned()))
+}
+
+/// True when colour is off: `--no-color`, or NO_COLOR set and non-empty.
+pub fn no_color(args: &GlobalArgs) -> bool {
+    args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Builds the cloud client from `--service-url` and the token source.
+pub fn client(
+    service_url: Option<&str>,
+    auth: Arc<dyn AccessTokenSource>,
+) -> Result<AzureClient, crate::azure::ApiError> {
+    let endpoints = match service_url {
+        Some(u) => Endpoints::single(u)?,
+        None => Endpoints::cloud(),
+    };
+    AzureClient::new(
+        ClientOptions {
+            endpoints,
+            ..ClientOptions::default()
+        },
+        auth,
+    )
+}
+
+/// `patui` (and `patui --demo`): the TUI.
+pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
+    if let Err(e) = &log {
+        tracing::warn!("no log file: {e}");
+    }
+    let color = !no_color(&args);
+    // The demo never reads the user's config or keyring.
+    let config = if args.demo {
+        Config::default()
+    } else {
+        match Config::load(args.config.as_deref()) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("patui: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    };
+    let mut _demo_sim = None;
+    let backend: Arc<dyn PatBackend> = if args.demo {
+        let handle = match sim::start(([127, 0, 0, 1], 0).into(), sim::demo_options()).await {
+            Ok(h) => h,
+            Err(e) => {
+                eprintln!("patui: cannot start the demo simulator: {e}");
+                return EXIT_ERROR;
+            }
+        };
+        let auth = Arc::new(StaticToken::new(
+            Secret::from("demo-access-token"),
+            "demo simulator",
+        ));
+        let c = match client(Some(&handle.base_url), auth) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("patui: {e}");
+                return EXIT_ERROR;
+            }
+        };
+        _demo_sim = Some(handle);
+        Arc::new(c)
+    } else {
+        let auth: Arc<dyn AccessTokenSource> = match env_access_token() {
+            Some(t) => Arc::new(StaticToken::new(t, "PATUI_ACCESS_TOKEN")),
+            None => Arc::new(NoToken),
+        };
+        match client(args.service_url.as_deref(), auth) {
+            Ok(c) => Arc::new(c),
+            Err(e) => {
+                eprintln!("patui: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    };
+    let mut orgs = config.organizations.clone();
+    if let Some(o) = &args.org
+        && !orgs.iter().any(|x| x.eq_ignore_ascii_case(o))
+    {
+        orgs.insert(0, o.clone());
+    }
+    let current_org = args
+        .org
+        .clone()
+        .or_else(|| config.default_org.clone())
+        .or_else(|| orgs.first().cloned());
+    let ctx = crate::tui::AppContext {
+        orgs,
+        current_org,
+        config,
+        color,
+        demo: args.demo,
+    };
+    match crate::tui::run(backend, ctx).await {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("patui: {e}");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// `patui sim`: serves until killed; the base URL is the first line of stdout.
+pub async fn sim(args: SimArgs) -> u8 {
+    let mut opts = if args.demo_data {
+        sim::demo_options()
+    } else {
+        sim::SimOptions::default()
+    };
+    if args.seed_tokens > 0 {
+        opts.seed_tokens = args.seed_tokens;
+    }
+    opts.latency = Duration::from_millis(args.latency_ms);
+    opts.fail_rate = args.fail_rate;
+    opts.truncate_rate = args.truncate_rate;
+    opts.rate_limit = args.rate_limit;
+    opts.full_scope_policy = args.full_scope_policy;
+    opts.max_lifespan_days = args.max_lifespan_days;
+    opts.strict_orgs = args.strict_orgs;
+    opts.rng_seed = args.seed;
+    let handle = match sim::start(args.listen, opts).await {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("patui sim: cannot listen on {}: {e}", args.listen);
+            return EXIT_ERROR;
+        }
+    };
+    {
+        let mut out = std::io::stdout().lock();
+        if writeln!(out, "{}", handle.base_url)
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return EXIT_ERROR;
+        }
+    }
+    eprintln!(
+        "patui sim: serving on {} (any bearer token is accepted; Ctrl-C stops)",
+        handle.base_url
+    );
+    wait_for_shutdown_signal().await;
+    handle.shutdown().await;
+    0
+}
+
+/// Resolves on Ctrl-C, SIGTERM or SIGHUP.
+pub async fn wait_for_shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate());
+        let hup = signal(SignalKind::hangup());
+        match (term, hup) {
+            (Ok(mut term), Ok(mut hup)) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                    _ = hup.recv() => {}
+                }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// The backend for commands: the demo simulator or the real service.
+async fn command_backend(
+    args: &GlobalArgs,
+) -> Result<(Arc<dyn PatBackend>, Option<sim::SimHandle>), (u8, String)> {
+    if args.demo {
+        let handle = sim::start(([127, 0, 0, 1], 0).into(), sim::demo_options())
+            .await
+            .map_err(|e| (EXIT_ERROR, format!("cannot start the demo simulator: {e}")))?;
+        let auth = Arc::new(StaticToken::new(
+            Secret::from("demo-access-token"),
+            "demo simulator",
+        ));
+        let c = client(Some(&handle.base_url), auth).map_err(|e| (EXIT_ERROR, e.to_string()))?;
+        return Ok((Arc::new(c), Some(handle)));
+    }
+    let auth: Arc<dyn AccessTokenSource> = match env_access_token() {
+        Some(t) => Arc::new(StaticToken::new(t, "PATUI_ACCESS_TOKEN")),
+        None => Arc::new(NoToken),
+    };
+    let c = client(args.service_url.as_deref(), auth).map_err(|e| (EXIT_USAGE, e.to_string()))?;
+    Ok((Arc::new(c), None))
+}
+
+/// `patui list|show|…`: the scriptable commands.
+pub async fn command(args: GlobalArgs, cmd: crate::cli::Command) -> u8 {
+    use crate::cli::Command as C;
+    use crate::commands::{self, Ctx};
+    if let C::Completions { shell } = cmd {
+        return commands::completions(shell);
+    }
+    let config = if args.demo {
+        Config::default()
+    } else {
+        match Config::load(args.config.as_deref()) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("patui: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    };
+    let (backend, _sim) = match command_backend(&args).await {
+        Ok(b) => b,
+        Err((code, msg)) => {
+            eprintln!("patui: {msg}");
+            return code;
+        }
+    };
+    let ctx = Ctx {
+        backend,
+        org: args.org.clone().or_else(|| config.default_org.clone()),
+        config_orgs: config.organizations.clone(),
+        revoke_concurrency: config.revoke_concurrency,
+    };
+    let result = match &cmd {
+        C::List(a) => ctx.list(a).await,
+        C::Show(a) => ctx.show(a).await,
+        C::Update(a) => ctx.update(a).await,
+        C::Revoke(a) => ctx.revoke(a, |_| {}).await,
+        _ => Err(commands::Failure {
+            code: EXIT_ERROR,
+            message: "this command is not available yet".into(),
+        }),
+    };
+    commands::report(result)
+}

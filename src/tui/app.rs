@@ -1,0 +1,685 @@
+//! The app state and `update(msg) -> commands`: the only place state changes. Network, keyring
+//! and clipboard work is requested as [`Command`]s and comes back as [`Msg`]s.
+
+use crate::azure::{Account, ApiError, scopes};
+use crate::ops::inventory::{StatusView, TokenEntry, TokenStatus, org_label};
+use crate::tui::keymap::{Action, Context, Keymap};
+use crate::tui::theme::Theme;
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// Client-side sort keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Name,
+    Created,
+    Expires,
+    Status,
+    Organization,
+}
+
+impl SortKey {
+    const ORDER: [SortKey; 5] = [
+        SortKey::Name,
+        SortKey::Created,
+        SortKey::Expires,
+        SortKey::Status,
+        SortKey::Organization,
+    ];
+
+    /// The column label.
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::Created => "created",
+            SortKey::Expires => "expires",
+            SortKey::Status => "status",
+            SortKey::Organization => "organization",
+        }
+    }
+
+    fn next(self) -> SortKey {
+        let i = Self::ORDER.iter().position(|k| *k == self).unwrap_or(0);
+        Self::ORDER[(i + 1) % Self::ORDER.len()]
+    }
+}
+
+/// One row, with its derived text precomputed (filtering 10,000 rows stays cheap).
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub entry: TokenEntry,
+    pub status: TokenStatus,
+    pub org_label: String,
+    pub scopes_label: String,
+    /// Lower-cased name, organization and scopes, for the live filter.
+    search: String,
+}
+
+impl Row {
+    fn new(entry: TokenEntry, names: &HashMap<Uuid, String>, now: DateTime<Utc>) -> Row {
+        let status = TokenStatus::of(&entry.token, entry.revoked, now);
+        let org_label = org_label(&entry.token, names);
+        let scopes_label = scopes::describe(&entry.token.scope);
+        let search = format!(
+            "{}\u{1}{}\u{1}{}\u{1}{}",
+            entry.token.display_name, org_label, scopes_label, entry.token.scope
+        )
+        .to_lowercase();
+        Row {
+            entry,
+            status,
+            org_label,
+            scopes_label,
+            search,
+        }
+    }
+
+    /// The token id.
+    pub fn id(&self) -> Uuid {
+        self.entry.token.authorization_id
+    }
+}
+
+/// A modal on top of the list (the top of the stack gets the keys).
+#[derive(Debug, Clone)]
+pub enum Modal {
+    Help { scroll: u16 },
+    Details { id: Uuid },
+    OrgPicker { selected: usize },
+}
+
+/// Input to `update`.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    /// Time passed (spinner frames, toast expiry, relative dates).
+    Tick(DateTime<Utc>),
+    /// Organizations from the profile and accounts APIs.
+    OrgsLoaded(Result<Vec<Account>, ApiError>),
+    /// A page of a load arrived (for the spinner label).
+    LoadProgress {
+        generation: u64,
+        org: String,
+        pages: usize,
+    },
+    /// A load finished.
+    Loaded {
+        generation: u64,
+        result: Result<Vec<TokenEntry>, ApiError>,
+    },
+    /// Ids of tokens whose value is in the keyring.
+    StoredIds(HashSet<Uuid>),
+    /// Terminate (a signal).
+    Quit,
+}
+
+/// Work for the runner.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    LoadOrgs,
+    LoadTokens {
+        generation: u64,
+        orgs: Vec<String>,
+        view: StatusView,
+    },
+    /// Suspend the process (ctrl-z).
+    Suspend,
+}
+
+/// What the status bar shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    Toast { text: String, until: DateTime<Utc> },
+    Error(String),
+}
+
+/// How long a success toast stays.
+pub const TOAST_SECONDS: i64 = 3;
+
+/// The whole state.
+pub struct App {
+    pub now: DateTime<Utc>,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub demo: bool,
+    /// Known organizations (config, --org, profile).
+    pub orgs: Vec<String>,
+    /// None = all organizations.
+    pub current_org: Option<String>,
+    pub org_names: HashMap<Uuid, String>,
+    pub orgs_loaded: bool,
+    pub rows: Vec<Row>,
+    /// Indices into `rows`, filtered and sorted.
+    pub visible: Vec<usize>,
+    /// Index into `visible`.
+    pub selected: usize,
+    /// First visible row of the table (kept so the selection stays in view).
+    pub offset: usize,
+    pub view: StatusView,
+    pub sort: SortKey,
+    pub ascending: bool,
+    pub filter: String,
+    pub filter_editing: bool,
+    pub modals: Vec<Modal>,
+    /// Work in flight: id → label.
+    pub busy: Vec<(u64, String)>,
+    pub spinner: usize,
+    pub notice: Option<Notice>,
+    pub stored: HashSet<Uuid>,
+    pub generation: u64,
+    pub loaded_once: bool,
+    pub size: (u16, u16),
+    pub quit: bool,
+    /// Set when the screen must be drawn again.
+    pub dirty: bool,
+}
+
+const LOAD_JOB: u64 = 1;
+const ORGS_JOB: u64 = 2;
+
+impl App {
+    /// A fresh app; call [`App::start`] for the first commands.
+    pub fn new(
+        keymap: Keymap,
+        theme: Theme,
+        orgs: Vec<String>,
+        current_org: Option<String>,
+        now: DateTime<Utc>,
+    ) -> App {
+        App {
+            now,
+            keymap,
+            theme,
+            demo: false,
+            orgs,
+            current_org,
+            org_names: HashMap::new(),
+            orgs_loaded: false,
+            rows: Vec::new(),
+            visible: Vec::new(),
+            selected: 0,
+            offset: 0,
+            view: StatusView::Active,
+            sort: SortKey::Name,
+            ascending: true,
+            filter: String::new(),
+            filter_editing: false,
+            modals: Vec::new(),
+            busy: Vec::new(),
+            spinner: 0,
+            notice: None,
+            stored: HashSet::new(),
+            generation: 0,
+            loaded_once: false,
+            size: (80, 24),
+            quit: false,
+            dirty: true,
+        }
+    }
+
+    /// The first commands: the organizations, and the tokens when an organization is known.
+    pub fn start(&mut self) -> Vec<Command> {
+        self.set_busy(ORGS_JOB, "Loading organizations…".into());
+        let mut cmds = vec![Command::LoadOrgs];
+        if self.current_org.is_some() {
+            cmds.extend(self.reload());
+        }
+        cmds
+    }
+
+    fn set_busy(&mut self, job: u64, label: String) {
+        match self.busy.iter_mut().find(|(j, _)| *j == job) {
+            Some(b) => b.1 = label,
+            None => self.busy.push((job, label)),
+        }
+    }
+
+    fn clear_busy(&mut self, job: u64) {
+        self.busy.retain(|(j, _)| *j != job);
+    }
+
+    /// True while a spinner or a toast needs timer ticks.
+    pub fn needs_tick(&self) -> bool {
+        !self.busy.is_empty() || matches!(self.notice, Some(Notice::Toast { .. }))
+    }
+
+    /// The organizations the current view covers.
+    pub fn scope_orgs(&self) -> Vec<String> {
+        match &self.current_org {
+            Some(o) => vec![o.clone()],
+            None => self.orgs.clone(),
+        }
+    }
+
+    /// Starts a (re)load of the current view.
+    pub fn reload(&mut self) -> Vec<Command> {
+        let orgs = self.scope_orgs();
+        if orgs.is_empty() {
+            if self.orgs_loaded {
+                self.notice = Some(Notice::Error(
+                    "No organization: pass --org NAME or list organizations in the config file."
+                        .into(),
+                ));
+            }
+            return vec![];
+        }
+        self.generation += 1;
+        let label = match &self.current_org {
+            Some(o) => format!("Loading {o}…"),
+            None => format!("Loading {} organizations…", orgs.len()),
+        };
+        self.set_busy(LOAD_JOB, label);
+        vec![Command::LoadTokens {
+            generation: self.generation,
+            orgs,
+            view: self.view,
+        }]
+    }
+
+    /// The selected row.
+    pub fn selected_row(&self) -> Option<&Row> {
+        self.visible.get(self.selected).map(|i| &self.rows[*i])
+    }
+
+    /// A row by token id.
+    pub fn row(&self, id: Uuid) -> Option<&Row> {
+        self.rows.iter().find(|r| r.id() == id)
+    }
+
+    /// Success message that goes away by itself.
+    pub fn toast(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice::Toast {
+            text: text.into(),
+            until: self.now + chrono::Duration::seconds(TOAST_SECONDS),
+        });
+    }
+
+    /// Error message that stays until dismissed.
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice::Error(text.into()));
+    }
+
+    /// Rows of the table body at the current size.
+    pub fn page_rows(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(6)).max(1)
+    }
+
+    /// Recomputes `visible` from rows, view, filter and sort, keeping the selection if possible.
+    pub fn refilter(&mut self) {
+        let keep = self.selected_row().map(Row::id);
+        let needle = self.filter.to_lowercase();
+        let mut visible: Vec<usize> = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| self.view.admits(r.status))
+            .filter(|(_, r)| needle.is_empty() || r.search.contains(&needle))
+            .map(|(i, _)| i)
+            .collect();
+        let rows = &self.rows;
+        let key = self.sort;
+        visible.sort_by(|a, b| {
+            let (a, b) = (&rows[*a], &rows[*b]);
+            let o = match key {
+                SortKey::Name => a
+                    .entry
+                    .token
+                    .display_name
+                    .to_lowercase()
+                    .cmp(&b.entry.token.display_name.to_lowercase()),
+                SortKey::Created => a.entry.token.valid_from.cmp(&b.entry.token.valid_from),
+                SortKey::Expires => a.entry.token.valid_to.cmp(&b.entry.token.valid_to),
+                SortKey::Status => status_rank(a.status).cmp(&status_rank(b.status)),
+                SortKey::Organization => {
+                    a.org_label.to_lowercase().cmp(&b.org_label.to_lowercase())
+                }
+            }
+            .then_with(|| a.entry.token.display_name.cmp(&b.entry.token.display_name))
+            .then_with(|| a.id().cmp(&b.id()));
+            if self.ascending { o } else { o.reverse() }
+        });
+        self.visible = visible;
+        self.selected = keep
+            .and_then(|id| self.visible.iter().position(|i| self.rows[*i].id() == id))
+            .unwrap_or(0)
+            .min(self.visible.len().saturating_sub(1));
+        self.scroll_into_view();
+    }
+
+    fn scroll_into_view(&mut self) {
+        let page = self.page_rows();
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + page {
+            self.offset = self.selected + 1 - page;
+        }
+        let max_offset = self.visible.len().saturating_sub(page);
+        self.offset = self.offset.min(max_offset);
+    }
+
+    fn move_to(&mut self, i: isize) {
+        let last = self.visible.len().saturating_sub(1) as isize;
+        self.selected = i.clamp(0, last.max(0)) as usize;
+        self.scroll_into_view();
+    }
+
+    /// Replaces the rows with a fresh load.
+    fn set_entries(&mut self, entries: Vec<TokenEntry>) {
+        crate::ops::inventory::learn_org_names(&entries, &mut self.org_names);
+        let now = self.now;
+        let names = &self.org_names;
+        self.rows = entries
+            .into_iter()
+            .map(|e| Row::new(e, names, now))
+            .collect();
+        self.refilter();
+    }
+
+    /// Recomputes statuses (a tick crossed an expiry) and org labels.
+    fn restatus(&mut self) {
+        let now = self.now;
+        let mut changed = false;
+        for r in &mut self.rows {
+            let s = TokenStatus::of(&r.entry.token, r.entry.revoked, now);
+            if s != r.status {
+                r.status = s;
+                changed = true;
+            }
+        }
+        if changed {
+            self.refilter();
+        }
+    }
+}
+
+fn status_rank(s: TokenStatus) -> u8 {
+    match s {
+        TokenStatus::Expiring { .. } => 0,
+        TokenStatus::Active => 1,
+        TokenStatus::Expired => 2,
+        TokenStatus::Revoked => 3,
+    }
+}
+
+/// The one state transition.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
+    app.dirty = true;
+    match msg {
+        Msg::Key(key) => on_key(app, key),
+        Msg::Resize(w, h) => {
+            app.size = (w, h);
+            app.scroll_into_view();
+            vec![]
+        }
+        Msg::Tick(now) => {
+            let before = (app.spinner, app.notice.clone());
+            app.now = now;
+            if !app.busy.is_empty() {
+                app.spinner = app.spinner.wrapping_add(1);
+            }
+            if let Some(Notice::Toast { until, .. }) = &app.notice
+                && *until <= now
+            {
+                app.notice = None;
+            }
+            app.restatus();
+            app.dirty = before != (app.spinner, app.notice.clone()) || app.dirty;
+            vec![]
+        }
+        Msg::OrgsLoaded(result) => {
+            app.clear_busy(ORGS_JOB);
+            app.orgs_loaded = true;
+            match result {
+                Ok(accounts) => {
+                    for a in &accounts {
+                        app.org_names.insert(a.account_id, a.account_name.clone());
+                        if !app
+                            .orgs
+                            .iter()
+                            .any(|o| o.eq_ignore_ascii_case(&a.account_name))
+                        {
+                            app.orgs.push(a.account_name.clone());
+                        }
+                    }
+                    let names = app.org_names.clone();
+                    for r in &mut app.rows {
+                        r.org_label = org_label(&r.entry.token, &names);
+                    }
+                }
+                Err(e) => {
+                    tracing::info!(error = %e, "organizations not loaded");
+                    if e.is_auth() && app.current_org.is_none() {
+                        app.error(format!("Cannot list your organizations: {e}"));
+                    }
+                }
+            }
+            // With no organization chosen, the list waits for the organizations.
+            if !app.loaded_once
+                && app.current_org.is_none()
+                && app.busy.iter().all(|(j, _)| *j != LOAD_JOB)
+            {
+                if app.orgs.len() == 1 {
+                    app.current_org = app.orgs.first().cloned();
+                }
+                return app.reload();
+            }
+            vec![]
+        }
+        Msg::LoadProgress {
+            generation,
+            org,
+            pages,
+        } => {
+            if generation == app.generation {
+                app.set_busy(LOAD_JOB, format!("Loading {org}: page {}…", pages + 1));
+            }
+            vec![]
+        }
+        Msg::Loaded { generation, result } => {
+            if generation != app.generation {
+                return vec![]; // a newer load superseded this one
+            }
+            app.clear_busy(LOAD_JOB);
+            match result {
+                Ok(entries) => {
+                    let n = entries.len();
+                    app.set_entries(entries);
+                    if app.loaded_once {
+                        app.toast(format!("Loaded {n} tokens"));
+                    }
+                    app.loaded_once = true;
+                }
+                Err(e) => app.error(format!("Could not load tokens: {e}")),
+            }
+            vec![]
+        }
+        Msg::StoredIds(ids) => {
+            app.stored = ids;
+            vec![]
+        }
+        Msg::Quit => {
+            app.quit = true;
+            vec![]
+        }
+    }
+}
+
+fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
+    // ctrl-c always quits, whatever the mode or the keymap.
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        app.quit = true;
+        return vec![];
+    }
+    if key.code == KeyCode::Char('z') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        return vec![Command::Suspend];
+    }
+    if !app.modals.is_empty() {
+        return on_modal_key(app, key);
+    }
+    if app.filter_editing {
+        return on_filter_key(app, key);
+    }
+    // Esc dismisses an error first, then clears a kept filter.
+    if key.code == KeyCode::Esc {
+        if matches!(app.notice, Some(Notice::Error(_))) {
+            app.notice = None;
+        } else if !app.filter.is_empty() {
+            app.filter.clear();
+            app.refilter();
+        }
+        return vec![];
+    }
+    let Some(action) = app.keymap.action(Context::List, &key) else {
+        return vec![];
+    };
+    let page = app.page_rows() as isize;
+    let sel = app.selected as isize;
+    match action {
+        Action::Up => app.move_to(sel - 1),
+        Action::Down => app.move_to(sel + 1),
+        Action::Top => app.move_to(0),
+        Action::Bottom => app.move_to(isize::MAX / 2),
+        Action::PageUp => app.move_to(sel - page),
+        Action::PageDown => app.move_to(sel + page),
+        Action::Details => {
+            if let Some(r) = app.selected_row() {
+                let id = r.id();
+                app.modals.push(Modal::Details { id });
+            }
+        }
+        Action::Filter => app.filter_editing = true,
+        Action::CycleStatus => {
+            let i = StatusView::ALL
+                .iter()
+                .position(|v| *v == app.view)
+                .unwrap_or(0);
+            let next = StatusView::ALL[(i + 1) % StatusView::ALL.len()];
+            let need_fetch = next.filters() != app.view.filters();
+            app.view = next;
+            if need_fetch {
+                app.rows.clear();
+                app.refilter();
+                return app.reload();
+            }
+            app.refilter();
+        }
+        Action::CycleSort => {
+            app.sort = app.sort.next();
+            app.refilter();
+        }
+        Action::ReverseSort => {
+            app.ascending = !app.ascending;
+            app.refilter();
+        }
+        Action::OrgPicker => {
+            let selected = match &app.current_org {
+                None => 0,
+                Some(o) => app
+                    .orgs
+                    .iter()
+                    .position(|x| x.eq_ignore_ascii_case(o))
+                    .map_or(0, |i| i + 1),
+            };
+            app.modals.push(Modal::OrgPicker { selected });
+        }
+        Action::Refresh => return app.reload(),
+        Action::Help => app.modals.push(Modal::Help { scroll: 0 }),
+        Action::Quit => app.quit = true,
+        Action::NewToken
+        | Action::Edit
+        | Action::Regenerate
+        | Action::Revoke
+        | Action::RevokeAll
+        | Action::Copy => return crate::tui::actions::on_action(app, action),
+        Action::FilterKeep
+        | Action::FilterClear
+        | Action::Close
+        | Action::Confirm
+        | Action::NextField
+        | Action::PrevField => {}
+    }
+    vec![]
+}
+
+fn on_filter_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
+    match app.keymap.action(Context::Filter, &key) {
+        Some(Action::FilterKeep) => {
+            app.filter_editing = false;
+            return vec![];
+        }
+        Some(Action::FilterClear) => {
+            app.filter_editing = false;
+            app.filter.clear();
+            app.refilter();
+            return vec![];
+        }
+        _ => {}
+    }
+    match key.code {
+        KeyCode::Backspace => {
+            app.filter.pop();
+            app.refilter();
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            app.filter.push(c);
+            app.refilter();
+        }
+        KeyCode::Up => app.move_to(app.selected as isize - 1),
+        KeyCode::Down => app.move_to(app.selected as isize + 1),
+        _ => {}
+    }
+    vec![]
+}
+
+fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
+    let dialog_action = app.keymap.action(Context::Dialog, &key);
+    let Some(top) = app.modals.last_mut() else {
+        return vec![];
+    };
+    match top {
+        Modal::Help { scroll } => match (dialog_action, key.code) {
+            (Some(Action::Close), _) | (_, KeyCode::Char('q' | '?')) => {
+                app.modals.pop();
+            }
+            (_, KeyCode::Char('j') | KeyCode::Down) => *scroll = scroll.saturating_add(1),
+            (_, KeyCode::Char('k') | KeyCode::Up) => *scroll = scroll.saturating_sub(1),
+            (_, KeyCode::PageDown) => *scroll = scroll.saturating_add(10),
+            (_, KeyCode::PageUp) => *scroll = scroll.saturating_sub(10),
+            _ => {}
+        },
+        Modal::Details { .. } => {
+            if matches!(dialog_action, Some(Action::Close | Action::Confirm))
+                || key.code == KeyCode::Char('q')
+            {
+                app.modals.pop();
+            }
+        }
+        Modal::OrgPicker { selected } => {
+            let n = app.orgs.len() + 1;
+            match (dialog_action, key.code) {
+                (Some(Action::Close), _) => {
+                    app.modals.pop();
+                }
+                (_, KeyCode::Char('j') | KeyCode::Down) => *selected = (*selected + 1).min(n - 1),
+                (_, KeyCode::Char('k') | KeyCode::Up) => *selected = selected.saturating_sub(1),
+                (Some(Action::Confirm), _) => {
+                    let choice = *selected;
+                    app.modals.pop();
+                    app.current_org = if choice == 0 {
+                        None
+                    } else {
+                        app.orgs.get(choice - 1).cloned()
+                    };
+                    app.rows.clear();
+                    app.refilter();
+                    return app.reload();
+                }
+                _ => {}
+            }
+        }
+    }
+    vec![]
+}

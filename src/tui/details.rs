@@ -1,0 +1,87 @@
+//! The details pane (Enter): every field of a token, the full scope list with display names and
+//! high-privilege flags, target organizations by name, and validity (absolute and relative).
+
+use crate::azure::scopes;
+use crate::tui::app::App;
+use crate::tui::{format, view};
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use uuid::Uuid;
+
+/// Draws the details of token `id`.
+pub fn render(app: &App, frame: &mut Frame, id: Uuid) {
+    let t = &app.theme;
+    let Some(r) = app.row(id) else {
+        return;
+    };
+    let tok = &r.entry.token;
+    let area = view::centered(frame.area(), 96, 30);
+    let block = view::popup(frame, area, "Token details", t.title());
+    let field = |k: &str, v: String| {
+        Line::from(vec![
+            Span::styled(format!("{k:<14}"), t.header()),
+            Span::raw(v),
+        ])
+    };
+    let mut lines = vec![
+        field("Name", tok.display_name.clone()),
+        field("Status", format::status(r.status, tok.valid_to, app.now)),
+        field("Id", tok.authorization_id.to_string()),
+        field("Organizations", r.org_label.clone()),
+        field(
+            "Valid from",
+            format!(
+                "{} ({})",
+                tok.valid_from.format("%Y-%m-%d %H:%M UTC"),
+                format::relative(tok.valid_from, app.now)
+            ),
+        ),
+        field(
+            "Valid to",
+            format!(
+                "{} ({})",
+                tok.valid_to.format("%Y-%m-%d %H:%M UTC"),
+                format::relative(tok.valid_to, app.now)
+            ),
+        ),
+        field(
+            "In keyring",
+            if app.stored.contains(&id) {
+                "yes (y copies it)".into()
+            } else {
+                "no".into()
+            },
+        ),
+    ];
+    if let Some(ids) = &tok.target_accounts {
+        for a in ids {
+            let name = app
+                .org_names
+                .get(a)
+                .cloned()
+                .unwrap_or_else(|| "(unknown)".into());
+            lines.push(field("  target", format!("{name}  {a}")));
+        }
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("Scopes", t.header())));
+    for s in tok.scopes() {
+        let mut spans = vec![
+            Span::raw(format!("  {:<30} ", scopes::display_name(s))),
+            Span::styled(s.to_owned(), t.dim()),
+        ];
+        if scopes::is_high_privilege(s) {
+            spans.push(Span::styled("  ⚠ high privilege", t.high_privilege()));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("esc/enter closes", t.dim())));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}

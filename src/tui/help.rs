@@ -1,0 +1,30 @@
+//! The `?` overlay, generated from the keymap table (with the user's remaps), grouped by context.
+
+use crate::tui::app::App;
+use crate::tui::view;
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Draws the help, scrolled by `scroll` lines.
+pub fn render(app: &App, frame: &mut Frame, scroll: u16) {
+    let t = &app.theme;
+    let area = view::centered(frame.area(), 72, 40);
+    let block = view::popup(frame, area, "Keys (j/k scroll, esc closes)", t.title());
+    let mut lines = Vec::new();
+    for (title, rows) in app.keymap.help() {
+        lines.push(Line::from(Span::styled(title, t.header())));
+        for (keys, desc) in rows {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<18}"), t.key()),
+                Span::raw(desc),
+            ]));
+        }
+        lines.push(Line::from(""));
+    }
+    lines.push(Line::from(Span::styled(
+        "Keys are remappable in the [keymap] table of the config file.",
+        t.dim(),
+    )));
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block), area);
+}

@@ -1,0 +1,360 @@
+//! The one keymap table. Every binding lives here with its context and description; the `?` help
+//! overlay and the hint bar are both generated from it (with the user's remaps applied), so help
+//! can never drift from the real bindings.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Context {
+    List,
+    Filter,
+    Dialog,
+}
+
+impl Context {
+    /// Heading in the help overlay.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::List => "Token list",
+            Context::Filter => "Filter (after /)",
+            Context::Dialog => "Dialogs",
+        }
+    }
+}
+
+macro_rules! actions {
+    ($( $variant:ident = $name:literal, $ctx:ident, [$($key:literal),*], $desc:literal, $hint:expr; )*) => {
+        /// Everything a key can do.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action { $( $variant, )* }
+
+        /// (action, config name, context, default keys, description, hint-bar label)
+        pub const TABLE: &[(Action, &str, Context, &[&str], &str, Option<&str>)] = &[
+            $( (Action::$variant, $name, Context::$ctx, &[$($key),*], $desc, $hint), )*
+        ];
+    };
+}
+
+actions! {
+    Up = "up", List, ["k", "up"], "Move up", None;
+    Down = "down", List, ["j", "down"], "Move down", None;
+    Top = "top", List, ["g", "home"], "First token", None;
+    Bottom = "bottom", List, ["G", "end"], "Last token", None;
+    PageUp = "page_up", List, ["pgup", "ctrl-u"], "Page up", None;
+    PageDown = "page_down", List, ["pgdn", "ctrl-d"], "Page down", None;
+    Details = "details", List, ["enter"], "Details of the token", Some("details");
+    Filter = "filter", List, ["/"], "Filter by name, organization or scope", Some("filter");
+    CycleStatus = "cycle_status", List, ["f"], "Status: active, expiring, expired, revoked, all", Some("status");
+    CycleSort = "cycle_sort", List, ["s"], "Sort: name, created, expires, status, organization", Some("sort");
+    ReverseSort = "reverse_sort", List, ["S"], "Reverse the sort", None;
+    OrgPicker = "org_picker", List, ["o"], "Pick the organization (or all)", Some("org");
+    Refresh = "refresh", List, ["ctrl-r"], "Reload from the service", None;
+    NewToken = "new_token", List, ["n"], "New token", Some("new");
+    Edit = "edit", List, ["e"], "Edit: rename, extend, change scopes", Some("edit");
+    Regenerate = "regenerate", List, ["R"], "Regenerate (new value, old one revoked)", None;
+    Revoke = "revoke", List, ["d", "delete"], "Revoke the token", Some("revoke");
+    RevokeAll = "revoke_all", List, ["D"], "Revoke all active tokens in view", None;
+    Copy = "copy", List, ["y"], "Copy the stored token value", Some("copy");
+    Help = "help", List, ["?"], "This help", Some("help");
+    Quit = "quit", List, ["q", "ctrl-c"], "Quit", Some("quit");
+    FilterKeep = "filter_keep", Filter, ["enter"], "Keep the filter", None;
+    FilterClear = "filter_clear", Filter, ["esc"], "Clear the filter", None;
+    Close = "close", Dialog, ["esc"], "Close / cancel / back", None;
+    Confirm = "confirm", Dialog, ["enter"], "Confirm / next", None;
+    NextField = "next_field", Dialog, ["tab"], "Next field or step", None;
+    PrevField = "prev_field", Dialog, ["shift-tab", "backtab"], "Previous field or step", None;
+}
+
+impl Action {
+    /// By config name.
+    pub fn from_name(name: &str) -> Option<Action> {
+        TABLE.iter().find(|r| r.1 == name).map(|r| r.0)
+    }
+
+    fn row(
+        self,
+    ) -> &'static (
+        Action,
+        &'static str,
+        Context,
+        &'static [&'static str],
+        &'static str,
+        Option<&'static str>,
+    ) {
+        // Every action has exactly one row (checked by a test).
+        TABLE.iter().find(|r| r.0 == self).unwrap_or(&TABLE[0])
+    }
+
+    /// The context the action belongs to.
+    pub fn context(self) -> Context {
+        self.row().2
+    }
+}
+
+/// One key: a code and its modifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeySpec {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl KeySpec {
+    /// Parses "j", "G", "?", "ctrl-r", "alt-x", "shift-tab", "enter", "esc", "pgdn", "f5", "space".
+    pub fn parse(s: &str) -> Result<KeySpec, String> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err("an empty key".into());
+        }
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = s;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let (m, len) = if lower.starts_with("ctrl-") {
+                (KeyModifiers::CONTROL, 5)
+            } else if lower.starts_with("alt-") {
+                (KeyModifiers::ALT, 4)
+            } else if lower.starts_with("shift-") && rest.len() > 6 {
+                (KeyModifiers::SHIFT, 6)
+            } else {
+                break;
+            };
+            mods |= m;
+            rest = &rest[len..];
+        }
+        if rest.is_empty() {
+            return Err(format!("{s:?} names no key after the modifier"));
+        }
+        let code = match rest.to_ascii_lowercase().as_str() {
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" if mods.contains(KeyModifiers::SHIFT) => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pgup" | "pageup" => KeyCode::PageUp,
+            "pgdn" | "pagedown" => KeyCode::PageDown,
+            "delete" | "del" => KeyCode::Delete,
+            "backspace" => KeyCode::Backspace,
+            "insert" => KeyCode::Insert,
+            "space" => KeyCode::Char(' '),
+            f if f.len() >= 2
+                && f.starts_with('f')
+                && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+            {
+                KeyCode::F(f[1..].parse().unwrap_or(1))
+            }
+            _ => {
+                let mut chars = rest.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => KeyCode::Char(c),
+                    _ => {
+                        return Err(format!(
+                            "{s:?} is not a key (try \"j\", \"ctrl-r\", \"enter\", \"pgdn\", \"f5\")"
+                        ));
+                    }
+                }
+            }
+        };
+        Ok(KeySpec { code, mods })
+    }
+
+    /// True when a pressed key is this one. Shift is part of a character (`G`), so it is ignored
+    /// for characters.
+    pub fn matches(&self, key: &KeyEvent) -> bool {
+        let relevant = KeyModifiers::CONTROL | KeyModifiers::ALT;
+        match (self.code, key.code) {
+            (KeyCode::Char(a), KeyCode::Char(b)) => {
+                let b = if key.modifiers.contains(KeyModifiers::CONTROL) {
+                    b.to_ascii_lowercase()
+                } else {
+                    b
+                };
+                a == b && (self.mods & relevant) == (key.modifiers & relevant)
+            }
+            (a, b) => a == b && (self.mods & relevant) == (key.modifiers & relevant),
+        }
+    }
+}
+
+impl fmt::Display for KeySpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            f.write_str("ctrl-")?;
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            f.write_str("alt-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("enter"),
+            KeyCode::Esc => f.write_str("esc"),
+            KeyCode::Tab => f.write_str("tab"),
+            KeyCode::BackTab => f.write_str("shift-tab"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::Home => f.write_str("home"),
+            KeyCode::End => f.write_str("end"),
+            KeyCode::PageUp => f.write_str("pgup"),
+            KeyCode::PageDown => f.write_str("pgdn"),
+            KeyCode::Delete => f.write_str("del"),
+            KeyCode::Backspace => f.write_str("backspace"),
+            KeyCode::F(n) => write!(f, "f{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// The active bindings: defaults with the user's remaps applied.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<(Action, Vec<KeySpec>)>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Self::new(&BTreeMap::new()).unwrap_or(Keymap { bindings: vec![] })
+    }
+}
+
+impl Keymap {
+    /// Defaults, with `overrides` (action name → keys) replacing an action's keys.
+    pub fn new(overrides: &BTreeMap<String, Vec<String>>) -> Result<Keymap, String> {
+        let mut bindings = Vec::new();
+        for (action, name, _, defaults, _, _) in TABLE {
+            let keys: Vec<&str> = match overrides.get(*name) {
+                Some(v) => v.iter().map(String::as_str).collect(),
+                None => defaults.to_vec(),
+            };
+            let specs = keys
+                .iter()
+                .map(|k| KeySpec::parse(k).map_err(|e| format!("keymap.{name}: {e}")))
+                .collect::<Result<Vec<_>, _>>()?;
+            bindings.push((*action, specs));
+        }
+        for name in overrides.keys() {
+            if Action::from_name(name).is_none() {
+                return Err(format!("keymap: unknown action {name:?}"));
+            }
+        }
+        Ok(Keymap { bindings })
+    }
+
+    /// The action a key triggers in a context.
+    pub fn action(&self, ctx: Context, key: &KeyEvent) -> Option<Action> {
+        self.bindings
+            .iter()
+            .filter(|(a, _)| a.context() == ctx)
+            .find(|(_, keys)| keys.iter().any(|k| k.matches(key)))
+            .map(|(a, _)| *a)
+    }
+
+    /// The keys of an action, as shown to people.
+    pub fn keys(&self, action: Action) -> Vec<String> {
+        self.bindings
+            .iter()
+            .find(|(a, _)| *a == action)
+            .map(|(_, k)| k.iter().map(ToString::to_string).collect())
+            .unwrap_or_default()
+    }
+
+    /// The help overlay's lines: (context title, [(keys, description)]).
+    pub fn help(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+        let mut out: Vec<(&'static str, Vec<(String, &'static str)>)> = Vec::new();
+        for ctx in [Context::List, Context::Filter, Context::Dialog] {
+            let lines = TABLE
+                .iter()
+                .filter(|r| r.2 == ctx)
+                .map(|r| (self.keys(r.0).join(" "), r.4))
+                .collect();
+            out.push((ctx.title(), lines));
+        }
+        out
+    }
+
+    /// The hint bar's items: (first key, label).
+    pub fn hints(&self) -> Vec<(String, &'static str)> {
+        TABLE
+            .iter()
+            .filter_map(|r| {
+                let label = r.5?;
+                let key = self.keys(r.0).into_iter().next()?;
+                Some((key, label))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn every_action_has_one_row_and_a_unique_name() {
+        let mut names = std::collections::HashSet::new();
+        for r in TABLE {
+            assert!(names.insert(r.1), "{} twice", r.1);
+            assert_eq!(TABLE.iter().filter(|x| x.0 == r.0).count(), 1);
+        }
+    }
+
+    #[test]
+    fn parse_and_match() {
+        let k = KeySpec::parse("ctrl-r").unwrap();
+        assert!(k.matches(&key(KeyCode::Char('r'), KeyModifiers::CONTROL)));
+        assert!(!k.matches(&key(KeyCode::Char('r'), KeyModifiers::NONE)));
+        let g = KeySpec::parse("G").unwrap();
+        assert!(g.matches(&key(KeyCode::Char('G'), KeyModifiers::SHIFT)));
+        assert!(!g.matches(&key(KeyCode::Char('g'), KeyModifiers::NONE)));
+        assert_eq!(KeySpec::parse("shift-tab").unwrap().code, KeyCode::BackTab);
+        assert_eq!(KeySpec::parse("f5").unwrap().code, KeyCode::F(5));
+        assert!(KeySpec::parse("ctrl-").is_err());
+        assert!(KeySpec::parse("banana").is_err());
+        assert_eq!(KeySpec::parse("ctrl-r").unwrap().to_string(), "ctrl-r");
+    }
+
+    #[test]
+    fn remaps_replace_defaults_and_show_in_help_and_hints() {
+        let mut o = BTreeMap::new();
+        o.insert("refresh".to_owned(), vec!["f5".to_owned()]);
+        o.insert("help".to_owned(), vec!["h".to_owned()]);
+        let km = Keymap::new(&o).unwrap();
+        assert_eq!(
+            km.action(Context::List, &key(KeyCode::F(5), KeyModifiers::NONE)),
+            Some(Action::Refresh)
+        );
+        assert_eq!(
+            km.action(
+                Context::List,
+                &key(KeyCode::Char('r'), KeyModifiers::CONTROL)
+            ),
+            None
+        );
+        let help = km.help();
+        assert!(
+            help[0]
+                .1
+                .iter()
+                .any(|(k, d)| k == "f5" && d.contains("Reload"))
+        );
+        assert!(km.hints().iter().any(|(k, l)| k == "h" && *l == "help"));
+        assert!(Keymap::new(&BTreeMap::from([("nope".to_owned(), vec![])])).is_err());
+    }
+}

@@ -1,0 +1,156 @@
+//! The pure view: draws the state and never awaits, locks or mutates. Layout: title line, the
+//! token table, status line (spinner, toast or error), hint bar; modals on top.
+
+use crate::tui::app::{App, Modal, Notice};
+use crate::tui::{details, help, list, org_picker};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+/// The smallest usable terminal.
+pub const MIN_WIDTH: u16 = 60;
+/// The smallest usable terminal.
+pub const MIN_HEIGHT: u16 = 15;
+
+const SPINNER: [&str; 8] = ["⣷", "⣯", "⣟", "⡿", "⢿", "⣻", "⣽", "⣾"];
+
+/// Draws everything.
+pub fn view(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = vec![
+            Line::from("patui needs a larger terminal"),
+            Line::from(format!(
+                "at least {MIN_WIDTH}x{MIN_HEIGHT}; this one is {}x{}",
+                area.width, area.height
+            )),
+            Line::from("(q quits)"),
+        ];
+        frame.render_widget(
+            Paragraph::new(msg)
+                .wrap(Wrap { trim: true })
+                .alignment(ratatui::layout::Alignment::Center),
+            area,
+        );
+        return;
+    }
+    let [title, body, status, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(title_line(app), title);
+    list::render(app, frame, body);
+    frame.render_widget(status_line(app), status);
+    frame.render_widget(hint_bar(app), hints);
+    for modal in &app.modals {
+        match modal {
+            Modal::Help { scroll } => help::render(app, frame, *scroll),
+            Modal::Details { id } => details::render(app, frame, *id),
+            Modal::OrgPicker { selected } => org_picker::render(app, frame, *selected),
+        }
+    }
+    crate::tui::actions::render_modals(app, frame);
+}
+
+fn title_line(app: &App) -> Paragraph<'static> {
+    let t = &app.theme;
+    let org = app
+        .current_org
+        .clone()
+        .unwrap_or_else(|| "all organizations".into());
+    let arrow = if app.ascending { "↑" } else { "↓" };
+    let mut spans = vec![
+        Span::styled(" patui ", t.title()),
+        Span::raw("│ "),
+        Span::styled(org, t.header()),
+        Span::raw(" │ "),
+        Span::raw(app.view.name()),
+        Span::raw(format!(" │ sort: {} {arrow}", app.sort.label())),
+    ];
+    if app.filter_editing || !app.filter.is_empty() {
+        let cursor = if app.filter_editing { "▏" } else { "" };
+        spans.push(Span::raw(" │ filter: "));
+        spans.push(Span::styled(format!("{}{cursor}", app.filter), t.key()));
+    }
+    spans.push(Span::raw(format!(
+        " │ {} of {}",
+        app.visible.len(),
+        app.rows
+            .iter()
+            .filter(|r| app.view.admits(r.status))
+            .count()
+    )));
+    if app.demo {
+        spans.push(Span::styled(" │ DEMO", t.warning()));
+    }
+    Paragraph::new(Line::from(spans))
+}
+
+fn status_line(app: &App) -> Paragraph<'static> {
+    let t = &app.theme;
+    if let Some(Notice::Error(e)) = &app.notice {
+        return Paragraph::new(Line::from(vec![
+            Span::styled(format!(" ✗ {e} "), t.error()),
+            Span::styled("  esc dismisses", t.dim()),
+        ]));
+    }
+    let mut spans = Vec::new();
+    if let Some((_, label)) = app.busy.last() {
+        spans.push(Span::styled(
+            format!(" {} ", SPINNER[app.spinner % SPINNER.len()]),
+            t.key(),
+        ));
+        spans.push(Span::raw(label.clone()));
+    }
+    if let Some(Notice::Toast { text, .. }) = &app.notice {
+        spans.push(Span::styled(format!(" ✓ {text}"), t.ok()));
+    }
+    Paragraph::new(Line::from(spans))
+}
+
+fn hint_bar(app: &App) -> Paragraph<'static> {
+    let t = &app.theme;
+    let mut spans = Vec::new();
+    if app.filter_editing {
+        for (k, label) in [("enter", "keep"), ("esc", "clear")] {
+            spans.push(Span::styled(format!(" {k}"), t.key()));
+            spans.push(Span::styled(format!(" {label} "), t.dim()));
+        }
+    } else {
+        for (k, label) in app.keymap.hints() {
+            spans.push(Span::styled(format!(" {k}"), t.key()));
+            spans.push(Span::styled(format!(" {label} "), t.dim()));
+        }
+    }
+    Paragraph::new(Line::from(spans))
+}
+
+/// A centred rectangle of at most `w`x`h` inside `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width.saturating_sub(2)).max(10);
+    let h = h.min(area.height.saturating_sub(2)).max(3);
+    Rect {
+        x: area.x + (area.width.saturating_sub(w)) / 2,
+        y: area.y + (area.height.saturating_sub(h)) / 2,
+        width: w.min(area.width),
+        height: h.min(area.height),
+    }
+}
+
+/// Clears a popup area and returns a bordered block for it.
+pub fn popup<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    title: &'a str,
+    style: Style,
+) -> ratatui::widgets::Block<'a> {
+    frame.render_widget(Clear, area);
+    ratatui::widgets::Block::bordered()
+        .title(Span::styled(format!(" {title} "), style))
+        .border_style(style)
+}
