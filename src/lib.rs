@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod azure;
 pub mod cli;
+pub mod clipboard;
 pub mod commands;
 pub mod config;
 pub mod launch;
@@ -16,3 +17,4 @@ pub mod sim;
 #[doc(hidden)]
 pub mod testsupport;
 pub mod tui;
+pub mod vault;

@@ -91,11 +91,16 @@ pub async fn revoke_many(
     };
     progress(state);
     let mut outcomes: Vec<Option<RevokeOutcome>> = vec![None; total];
-    let mut stream = futures::stream::iter(targets.iter().enumerate())
-        .map(|(i, t)| {
+    let jobs: Vec<(usize, String, Uuid)> = targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i, t.org.clone(), t.id))
+        .collect();
+    let mut stream = futures::stream::iter(jobs)
+        .map(|(i, org, id)| {
             let backend = Arc::clone(&backend);
             async move {
-                let r = backend.revoke(&t.org, t.id).await;
+                let r = backend.revoke(&org, id).await;
                 (i, r)
             }
         })

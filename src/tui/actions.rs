@@ -1,15 +1,323 @@
-//! The token actions of the list (new, edit, regenerate, revoke, revoke all, copy) and their
-//! dialogs.
+//! The token actions of the list (new, edit, regenerate, revoke, revoke all, copy): opening their
+//! dialogs, and applying the results of their background work.
 
-use crate::tui::app::{App, Command};
+use crate::ops::inventory::TokenStatus;
+use crate::ops::revoke::RevokeTarget;
+use crate::tui::app::{App, Command, Modal, Msg};
+use crate::tui::dialogs::{self, Confirm, ConfirmKind, RevokeAll, RevokeAllPhase};
 use crate::tui::keymap::Action;
+use crate::tui::token_modal::{self, TokenShown};
+use crate::tui::wizard::{self, Wizard};
 use ratatui::Frame;
 
-/// Handles a token action key.
+/// Handles a token action key on the list.
 pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
-    app.toast(format!("{action:?}: not available yet"));
+    let selected = app.selected_row().cloned();
+    match action {
+        Action::NewToken => {
+            if app.orgs.is_empty() {
+                app.error(
+                    "No organization is known yet: pass --org NAME or wait for the list to load.",
+                );
+                return vec![];
+            }
+            let w = Wizard::create(
+                app.orgs.clone(),
+                app.current_org.as_deref(),
+                app.presets.clone(),
+            );
+            app.modals.push(Modal::Wizard(Box::new(w)));
+        }
+        Action::Edit => {
+            let Some(r) = selected else { return vec![] };
+            match r.status {
+                TokenStatus::Revoked => app.error("A revoked token cannot be edited."),
+                TokenStatus::Expired => app.modals.push(Modal::Expired {
+                    token: Box::new(r.entry.token.clone()),
+                    org: r.entry.listed_in.clone(),
+                }),
+                _ => {
+                    let w = Wizard::edit(&r.entry.token, &r.entry.listed_in, app.presets.clone());
+                    app.modals.push(Modal::Wizard(Box::new(w)));
+                }
+            }
+        }
+        Action::Regenerate | Action::Revoke => {
+            let Some(r) = selected else { return vec![] };
+            if r.status == TokenStatus::Revoked {
+                app.error("This token is already revoked.");
+                return vec![];
+            }
+            let kind = if action == Action::Revoke {
+                ConfirmKind::Revoke
+            } else {
+                ConfirmKind::Regenerate
+            };
+            app.modals.push(Modal::Confirm(Box::new(Confirm::new(
+                kind,
+                r.entry.token.clone(),
+                r.entry.listed_in.clone(),
+                r.org_label.clone(),
+            ))));
+        }
+        Action::RevokeAll => {
+            let orgs = app.scope_orgs();
+            if orgs.is_empty() {
+                app.error("No organization is known yet.");
+                return vec![];
+            }
+            let scope_label = match &app.current_org {
+                Some(o) => o.clone(),
+                None => format!("all {} organizations", orgs.len()),
+            };
+            app.modals.push(Modal::RevokeAll(Box::new(RevokeAll {
+                scope_label,
+                targets: vec![],
+                typed: String::new(),
+                phase: RevokeAllPhase::Counting,
+                error: None,
+                scroll: 0,
+            })));
+            return vec![Command::PrepareRevokeAll { orgs }];
+        }
+        Action::Copy => {
+            let Some(r) = selected else { return vec![] };
+            if app.stored.contains(&r.id()) {
+                return vec![Command::CopyStored {
+                    id: r.id(),
+                    clear_after: app.clipboard_clear_seconds,
+                }];
+            }
+            app.error("This token's value is not in the keyring: only tokens created or regenerated with patui can be copied.");
+        }
+        _ => {}
+    }
     vec![]
 }
 
-/// Draws the dialogs of token actions.
-pub fn render_modals(_app: &App, _frame: &mut Frame) {}
+fn find<T>(app: &mut App, pick: impl Fn(&mut Modal) -> Option<&mut T>) -> Option<&mut T> {
+    app.modals.iter_mut().rev().find_map(pick)
+}
+
+/// Applies the result of background work.
+pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
+    match msg {
+        Msg::KeyringStatus(r) => match r {
+            Ok(_) => return vec![Command::RefreshStored],
+            Err(e) => app.keyring_problem = Some(e),
+        },
+        Msg::Created(r) => {
+            let Some(w) = find(app, |m| {
+                if let Modal::Wizard(w) = m {
+                    Some(w.as_mut())
+                } else {
+                    None
+                }
+            }) else {
+                // The wizard is gone; still never drop a minted token.
+                if let Ok(m) = r {
+                    app.modals.push(Modal::TokenShown(Box::new(shown(m, None))));
+                }
+                return vec![];
+            };
+            match r {
+                Ok(minted) => {
+                    app.modals.retain(|m| !matches!(m, Modal::Wizard(_)));
+                    let name = minted.token.display_name.clone();
+                    app.modals
+                        .push(Modal::TokenShown(Box::new(shown(minted, None))));
+                    app.toast(format!("Created {name}"));
+                    let mut cmds = app.reload();
+                    cmds.push(Command::RefreshStored);
+                    return cmds;
+                }
+                Err(e) => w.on_error(&e),
+            }
+        }
+        Msg::Updated(r) => {
+            let Some(w) = find(app, |m| {
+                if let Modal::Wizard(w) = m {
+                    Some(w.as_mut())
+                } else {
+                    None
+                }
+            }) else {
+                return vec![];
+            };
+            match r {
+                Ok(t) => {
+                    app.modals.retain(|m| !matches!(m, Modal::Wizard(_)));
+                    app.toast(format!(
+                        "Saved {}, expires {}",
+                        t.display_name,
+                        t.valid_to.format("%Y-%m-%d")
+                    ));
+                    return app.reload();
+                }
+                Err(e) => w.on_error(&e),
+            }
+        }
+        Msg::Revoked { id, result } => {
+            let name = app
+                .row(id)
+                .map(|r| r.entry.token.display_name.clone())
+                .unwrap_or_default();
+            match result {
+                Ok(()) => {
+                    app.modals.retain(
+                        |m| !matches!(m, Modal::Confirm(c) if c.token.authorization_id == id),
+                    );
+                    app.toast(format!("Revoked {name}"));
+                    let mut cmds = app.reload();
+                    cmds.push(Command::RefreshStored);
+                    return cmds;
+                }
+                Err(e) => {
+                    if let Some(c) = find(app, |m| {
+                        if let Modal::Confirm(c) = m {
+                            Some(c.as_mut())
+                        } else {
+                            None
+                        }
+                    }) {
+                        c.busy = false;
+                        c.error = Some(e.to_string());
+                    } else {
+                        app.error(format!("Could not revoke {name}: {e}"));
+                    }
+                }
+            }
+        }
+        Msg::Regenerated(r) => match r {
+            Ok(regen) => {
+                app.modals.retain(|m| !matches!(m, Modal::Confirm(_)));
+                let why = regen.old_revoked.err().map(|e| e.to_string());
+                app.modals
+                    .push(Modal::TokenShown(Box::new(shown(regen.minted, why))));
+                let mut cmds = app.reload();
+                cmds.push(Command::RefreshStored);
+                return cmds;
+            }
+            Err(e) => {
+                if let Some(c) = find(app, |m| {
+                    if let Modal::Confirm(c) = m {
+                        Some(c.as_mut())
+                    } else {
+                        None
+                    }
+                }) {
+                    c.busy = false;
+                    c.error = Some(format!("No new token was created: {e}"));
+                }
+            }
+        },
+        Msg::RevokeAllTargets(r) => {
+            if let Some(ra) = find(app, |m| {
+                if let Modal::RevokeAll(r) = m {
+                    Some(r.as_mut())
+                } else {
+                    None
+                }
+            }) {
+                match r {
+                    Ok(targets) => {
+                        ra.targets = targets;
+                        ra.phase = RevokeAllPhase::Confirm;
+                    }
+                    Err(e) => {
+                        ra.phase = RevokeAllPhase::Confirm;
+                        ra.error = Some(format!("Could not list the active tokens: {e}"));
+                    }
+                }
+            }
+        }
+        Msg::RevokeAllProgress(p) => {
+            if let Some(ra) = find(app, |m| {
+                if let Modal::RevokeAll(r) = m {
+                    Some(r.as_mut())
+                } else {
+                    None
+                }
+            }) {
+                ra.phase = RevokeAllPhase::Running(p);
+            }
+        }
+        Msg::RevokeAllDone(report) => {
+            let ok = report.revoked().count();
+            if let Some(ra) = find(app, |m| {
+                if let Modal::RevokeAll(r) = m {
+                    Some(r.as_mut())
+                } else {
+                    None
+                }
+            }) {
+                ra.phase = RevokeAllPhase::Done(report);
+            }
+            app.toast(format!("Revoked {ok} tokens"));
+            let mut cmds = app.reload();
+            cmds.push(Command::RefreshStored);
+            return cmds;
+        }
+        Msg::Copied(r) => {
+            if let Some(m) = find(app, |m| {
+                if let Modal::TokenShown(t) = m {
+                    Some(t.as_mut())
+                } else {
+                    None
+                }
+            }) {
+                m.copied = Some(r);
+            } else {
+                match r {
+                    Ok(method) => app.toast(method.to_string()),
+                    Err(e) => app.error(e),
+                }
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn shown(m: crate::ops::create::Minted, old_not_revoked: Option<String>) -> TokenShown {
+    TokenShown {
+        id: m.token.authorization_id,
+        name: m.token.display_name.clone(),
+        org: if m.token.is_global() {
+            "all organizations".into()
+        } else {
+            m.org.clone()
+        },
+        value: m.value,
+        stored: m.stored.map_err(|e| e.to_string()),
+        clamped: m.clamped,
+        old_not_revoked,
+        copied: None,
+        confirm_leave: false,
+    }
+}
+
+/// Draws one of the action modals.
+pub fn render_modal(app: &App, frame: &mut Frame, modal: &Modal) {
+    match modal {
+        Modal::Wizard(w) => wizard::render(app, frame, w),
+        Modal::TokenShown(m) => token_modal::render(app, frame, m),
+        Modal::Confirm(c) => dialogs::render_confirm(app, frame, c),
+        Modal::RevokeAll(r) => dialogs::render_revoke_all(app, frame, r),
+        Modal::Expired { token, .. } => dialogs::render_expired(app, frame, &token.display_name),
+        Modal::Help { .. } | Modal::Details { .. } | Modal::OrgPicker { .. } => {}
+    }
+}
+
+/// Targets of revoke-all from a loaded inventory.
+pub fn revoke_targets(entries: Vec<crate::ops::inventory::TokenEntry>) -> Vec<RevokeTarget> {
+    entries
+        .into_iter()
+        .filter(|e| !e.revoked)
+        .map(|e| RevokeTarget {
+            org: e.listed_in,
+            id: e.token.authorization_id,
+            name: e.token.display_name,
+        })
+        .collect()
+}

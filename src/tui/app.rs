@@ -1,10 +1,20 @@
 //! The app state and `update(msg) -> commands`: the only place state changes. Network, keyring
 //! and clipboard work is requested as [`Command`]s and comes back as [`Msg`]s.
 
-use crate::azure::{Account, ApiError, scopes};
+use crate::azure::scopes::Preset;
+use crate::azure::{
+    Account, ApiError, PatToken, PatTokenCreateRequest, PatTokenUpdateRequest, scopes,
+};
+use crate::clipboard::CopyMethod;
+use crate::ops::create::{Minted, Regenerated};
 use crate::ops::inventory::{StatusView, TokenEntry, TokenStatus, org_label};
+use crate::ops::revoke::{RevokeProgress, RevokeReport, RevokeTarget};
+use crate::secret::Secret;
+use crate::tui::dialogs::{Confirm, RevokeAll};
 use crate::tui::keymap::{Action, Context, Keymap};
 use crate::tui::theme::Theme;
+use crate::tui::token_modal::TokenShown;
+use crate::tui::wizard::Wizard;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::{HashMap, HashSet};
@@ -85,9 +95,24 @@ impl Row {
 /// A modal on top of the list (the top of the stack gets the keys).
 #[derive(Debug, Clone)]
 pub enum Modal {
-    Help { scroll: u16 },
-    Details { id: Uuid },
-    OrgPicker { selected: usize },
+    Help {
+        scroll: u16,
+    },
+    Details {
+        id: Uuid,
+    },
+    OrgPicker {
+        selected: usize,
+    },
+    Wizard(Box<Wizard>),
+    TokenShown(Box<TokenShown>),
+    Confirm(Box<Confirm>),
+    RevokeAll(Box<RevokeAll>),
+    /// `e` on an expired token: it cannot be extended; R regenerates.
+    Expired {
+        token: Box<PatToken>,
+        org: String,
+    },
 }
 
 /// Input to `update`.
@@ -112,6 +137,19 @@ pub enum Msg {
     },
     /// Ids of tokens whose value is in the keyring.
     StoredIds(HashSet<Uuid>),
+    /// The keyring self-check at start (Err: why no secure store works).
+    KeyringStatus(Result<String, String>),
+    Created(Result<Minted, ApiError>),
+    Updated(Result<PatToken, ApiError>),
+    Revoked {
+        id: Uuid,
+        result: Result<(), ApiError>,
+    },
+    Regenerated(Result<Regenerated, ApiError>),
+    RevokeAllTargets(Result<Vec<RevokeTarget>, ApiError>),
+    RevokeAllProgress(RevokeProgress),
+    RevokeAllDone(RevokeReport),
+    Copied(Result<CopyMethod, String>),
     /// Terminate (a signal).
     Quit,
 }
@@ -127,6 +165,43 @@ pub enum Command {
     },
     /// Suspend the process (ctrl-z).
     Suspend,
+    /// Keyring self-check and the ids of stored tokens.
+    CheckKeyring,
+    /// The ids of stored tokens.
+    RefreshStored,
+    Create {
+        org: String,
+        req: PatTokenCreateRequest,
+    },
+    Update {
+        org: String,
+        req: PatTokenUpdateRequest,
+    },
+    Revoke {
+        org: String,
+        id: Uuid,
+        name: String,
+    },
+    Regenerate {
+        org: String,
+        token: Box<PatToken>,
+    },
+    /// List the active tokens of these organizations for revoke-all.
+    PrepareRevokeAll {
+        orgs: Vec<String>,
+    },
+    RevokeAll {
+        targets: Vec<RevokeTarget>,
+        concurrency: usize,
+    },
+    Copy {
+        value: Secret,
+        clear_after: u64,
+    },
+    CopyStored {
+        id: Uuid,
+        clear_after: u64,
+    },
 }
 
 /// What the status bar shows.
@@ -169,6 +244,11 @@ pub struct App {
     pub spinner: usize,
     pub notice: Option<Notice>,
     pub stored: HashSet<Uuid>,
+    /// Why tokens cannot be stored (no secure keyring), shown on screen.
+    pub keyring_problem: Option<String>,
+    pub clipboard_clear_seconds: u64,
+    pub revoke_concurrency: usize,
+    pub presets: Vec<Preset>,
     pub generation: u64,
     pub loaded_once: bool,
     pub size: (u16, u16),
@@ -212,6 +292,10 @@ impl App {
             spinner: 0,
             notice: None,
             stored: HashSet::new(),
+            keyring_problem: None,
+            clipboard_clear_seconds: 60,
+            revoke_concurrency: crate::ops::revoke::DEFAULT_CONCURRENCY,
+            presets: scopes::builtin_presets(),
             generation: 0,
             loaded_once: false,
             size: (80, 24),
@@ -223,21 +307,21 @@ impl App {
     /// The first commands: the organizations, and the tokens when an organization is known.
     pub fn start(&mut self) -> Vec<Command> {
         self.set_busy(ORGS_JOB, "Loading organizations…".into());
-        let mut cmds = vec![Command::LoadOrgs];
+        let mut cmds = vec![Command::LoadOrgs, Command::CheckKeyring];
         if self.current_org.is_some() {
             cmds.extend(self.reload());
         }
         cmds
     }
 
-    fn set_busy(&mut self, job: u64, label: String) {
+    pub(crate) fn set_busy(&mut self, job: u64, label: String) {
         match self.busy.iter_mut().find(|(j, _)| *j == job) {
             Some(b) => b.1 = label,
             None => self.busy.push((job, label)),
         }
     }
 
-    fn clear_busy(&mut self, job: u64) {
+    pub(crate) fn clear_busy(&mut self, job: u64) {
         self.busy.retain(|(j, _)| *j != job);
     }
 
@@ -281,7 +365,9 @@ impl App {
 
     /// The selected row.
     pub fn selected_row(&self) -> Option<&Row> {
-        self.visible.get(self.selected).map(|i| &self.rows[*i])
+        self.visible
+            .get(self.selected)
+            .and_then(|i| self.rows.get(*i))
     }
 
     /// A row by token id.
@@ -310,6 +396,10 @@ impl App {
     /// Recomputes `visible` from rows, view, filter and sort, keeping the selection if possible.
     pub fn refilter(&mut self) {
         let keep = self.selected_row().map(Row::id);
+        self.refilter_keeping(keep);
+    }
+
+    fn refilter_keeping(&mut self, keep: Option<Uuid>) {
         let needle = self.filter.to_lowercase();
         let mut visible: Vec<usize> = self
             .rows
@@ -368,6 +458,7 @@ impl App {
 
     /// Replaces the rows with a fresh load.
     fn set_entries(&mut self, entries: Vec<TokenEntry>) {
+        let keep = self.selected_row().map(Row::id);
         crate::ops::inventory::learn_org_names(&entries, &mut self.org_names);
         let now = self.now;
         let names = &self.org_names;
@@ -375,7 +466,8 @@ impl App {
             .into_iter()
             .map(|e| Row::new(e, names, now))
             .collect();
-        self.refilter();
+        self.visible.clear();
+        self.refilter_keeping(keep);
     }
 
     /// Recomputes statuses (a tick crossed an expiry) and org labels.
@@ -500,6 +592,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             app.stored = ids;
             vec![]
         }
+        Msg::KeyringStatus(_)
+        | Msg::Created(_)
+        | Msg::Updated(_)
+        | Msg::Revoked { .. }
+        | Msg::Regenerated(_)
+        | Msg::RevokeAllTargets(_)
+        | Msg::RevokeAllProgress(_)
+        | Msg::RevokeAllDone(_)
+        | Msg::Copied(_) => crate::tui::actions::on_result(app, msg),
         Msg::Quit => {
             app.quit = true;
             vec![]
@@ -635,39 +736,51 @@ fn on_filter_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
 }
 
 fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
-    let dialog_action = app.keymap.action(Context::Dialog, &key);
-    let Some(top) = app.modals.last_mut() else {
+    let Some(mut top) = app.modals.pop() else {
         return vec![];
     };
-    match top {
+    let dialog_action = app.keymap.action(Context::Dialog, &key);
+    let base = app.modals.len();
+    let (keep, cmds) = match &mut top {
         Modal::Help { scroll } => match (dialog_action, key.code) {
-            (Some(Action::Close), _) | (_, KeyCode::Char('q' | '?')) => {
-                app.modals.pop();
+            (Some(Action::Close), _) | (_, KeyCode::Char('q' | '?')) => (false, vec![]),
+            (_, KeyCode::Char('j') | KeyCode::Down) => {
+                *scroll = scroll.saturating_add(1);
+                (true, vec![])
             }
-            (_, KeyCode::Char('j') | KeyCode::Down) => *scroll = scroll.saturating_add(1),
-            (_, KeyCode::Char('k') | KeyCode::Up) => *scroll = scroll.saturating_sub(1),
-            (_, KeyCode::PageDown) => *scroll = scroll.saturating_add(10),
-            (_, KeyCode::PageUp) => *scroll = scroll.saturating_sub(10),
-            _ => {}
+            (_, KeyCode::Char('k') | KeyCode::Up) => {
+                *scroll = scroll.saturating_sub(1);
+                (true, vec![])
+            }
+            (_, KeyCode::PageDown) => {
+                *scroll = scroll.saturating_add(10);
+                (true, vec![])
+            }
+            (_, KeyCode::PageUp) => {
+                *scroll = scroll.saturating_sub(10);
+                (true, vec![])
+            }
+            _ => (true, vec![]),
         },
-        Modal::Details { .. } => {
-            if matches!(dialog_action, Some(Action::Close | Action::Confirm))
-                || key.code == KeyCode::Char('q')
-            {
-                app.modals.pop();
-            }
-        }
+        Modal::Details { .. } => (
+            !(matches!(dialog_action, Some(Action::Close | Action::Confirm))
+                || key.code == KeyCode::Char('q')),
+            vec![],
+        ),
         Modal::OrgPicker { selected } => {
             let n = app.orgs.len() + 1;
             match (dialog_action, key.code) {
-                (Some(Action::Close), _) => {
-                    app.modals.pop();
+                (Some(Action::Close), _) => (false, vec![]),
+                (_, KeyCode::Char('j') | KeyCode::Down) => {
+                    *selected = (*selected + 1).min(n - 1);
+                    (true, vec![])
                 }
-                (_, KeyCode::Char('j') | KeyCode::Down) => *selected = (*selected + 1).min(n - 1),
-                (_, KeyCode::Char('k') | KeyCode::Up) => *selected = selected.saturating_sub(1),
+                (_, KeyCode::Char('k') | KeyCode::Up) => {
+                    *selected = selected.saturating_sub(1);
+                    (true, vec![])
+                }
                 (Some(Action::Confirm), _) => {
                     let choice = *selected;
-                    app.modals.pop();
                     app.current_org = if choice == 0 {
                         None
                     } else {
@@ -675,11 +788,35 @@ fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
                     };
                     app.rows.clear();
                     app.refilter();
-                    return app.reload();
+                    (false, app.reload())
                 }
-                _ => {}
+                _ => (true, vec![]),
             }
         }
+        Modal::Wizard(w) => crate::tui::wizard::on_key(app, w, key),
+        Modal::TokenShown(m) => crate::tui::token_modal::on_key(app, m, key),
+        Modal::Confirm(c) => crate::tui::dialogs::confirm_key(app, c, key),
+        Modal::RevokeAll(r) => crate::tui::dialogs::revoke_all_key(app, r, key),
+        Modal::Expired { token, org } => match (dialog_action, key.code) {
+            (Some(Action::Close), _) => (false, vec![]),
+            (_, KeyCode::Char('R')) => {
+                let label = org_label(token, &app.org_names);
+                app.modals.push(Modal::Confirm(Box::new(Confirm::new(
+                    crate::tui::dialogs::ConfirmKind::Regenerate,
+                    (**token).clone(),
+                    org.clone(),
+                    label,
+                ))));
+                (false, vec![])
+            }
+            _ => (true, vec![]),
+        },
+    };
+    if keep {
+        // A handler may have pushed a follow-up modal; keep this one under it.
+        let pushed = app.modals.split_off(base.min(app.modals.len()));
+        app.modals.push(top);
+        app.modals.extend(pushed);
     }
-    vec![]
+    cmds
 }

@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod app;
 pub mod details;
+pub mod dialogs;
 pub mod format;
 pub mod help;
 pub mod keymap;
@@ -13,7 +14,9 @@ pub mod org_picker;
 pub mod runner;
 pub mod terminal;
 pub mod theme;
+pub mod token_modal;
 pub mod view;
+pub mod wizard;
 
 use crate::azure::PatBackend;
 use crate::config::{Config, ThemeName};
@@ -62,7 +65,25 @@ pub fn build_app(ctx: &AppContext) -> Result<App, TuiError> {
         chrono::Utc::now(),
     );
     app.demo = ctx.demo;
+    app.clipboard_clear_seconds = ctx.config.clipboard_clear_seconds;
+    app.revoke_concurrency = ctx.config.revoke_concurrency;
+    app.presets = ctx.config.all_presets();
     Ok(app)
+}
+
+/// The keyring the context asks for: memory in the demo (never the user's real keyring).
+pub fn open_vault(ctx: &AppContext) -> Result<crate::vault::Vault, String> {
+    use crate::vault::{StoreKind, Vault};
+    let kind = if ctx.demo {
+        StoreKind::Memory
+    } else {
+        ctx.config
+            .keyring
+            .as_deref()
+            .and_then(StoreKind::parse)
+            .unwrap_or(StoreKind::Native)
+    };
+    Vault::open(kind).map_err(|e| e.to_string())
 }
 
 /// Runs the TUI in the real terminal until the user quits.
@@ -87,7 +108,13 @@ pub async fn run(backend: Arc<dyn PatBackend>, ctx: AppContext) -> Result<(), Tu
         }
     });
     let events = Box::pin(events);
-    let runner = Runner { backend, tx };
+    let vault = open_vault(&ctx);
+    let runner = Runner {
+        backend,
+        tx,
+        vault,
+        clipboard: Arc::new(std::sync::Mutex::new(crate::clipboard::Clipboard::new())),
+    };
     let mut suspend = move || terminal::suspend(mouse);
     let result = run_loop(
         &mut guard.terminal,

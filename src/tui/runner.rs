@@ -1,10 +1,13 @@
-//! Runs [`Command`]s on tokio tasks against the backend (and the keyring and clipboard) and sends
-//! their results back as [`Msg`]s. The only place the TUI does I/O besides the terminal.
+//! Runs [`Command`]s on tokio tasks against the backend, the keyring and the clipboard, and sends
+//! their results back as [`Msg`]s. The only place the TUI does I/O besides drawing.
 
 use crate::azure::PatBackend;
-use crate::ops::inventory;
+use crate::clipboard::Clipboard;
+use crate::ops::{create, inventory, revoke};
 use crate::tui::app::{Command, Msg};
-use std::sync::Arc;
+use crate::vault::Vault;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
 
 /// Spawns commands.
@@ -12,14 +15,37 @@ use tokio::sync::mpsc::UnboundedSender;
 pub struct Runner {
     pub backend: Arc<dyn PatBackend>,
     pub tx: UnboundedSender<Msg>,
+    /// The keyring, or why there is none.
+    pub vault: Result<Vault, String>,
+    pub clipboard: Arc<Mutex<Clipboard>>,
+}
+
+fn write_stdout_osc(
+    f: impl FnOnce(
+        &mut Clipboard,
+        &mut std::io::StdoutLock<'_>,
+    ) -> Result<crate::clipboard::CopyMethod, String>,
+    cb: &Mutex<Clipboard>,
+) -> Result<crate::clipboard::CopyMethod, String> {
+    let mut guard = cb
+        .lock()
+        .map_err(|_| "clipboard lock poisoned".to_owned())?;
+    let mut out = std::io::stdout().lock();
+    f(&mut guard, &mut out)
 }
 
 impl Runner {
+    fn vault(&self) -> Option<&Vault> {
+        self.vault.as_ref().ok()
+    }
+
     /// Starts `cmd` in the background. `Suspend` is handled by the loop, not here.
     pub fn spawn(&self, cmd: Command) {
         let backend = Arc::clone(&self.backend);
         let tx = self.tx.clone();
+        let vault = self.vault().cloned();
         match cmd {
+            Command::Suspend => {}
             Command::LoadOrgs => {
                 tokio::spawn(async move {
                     let result = async {
@@ -49,7 +75,154 @@ impl Runner {
                     let _ = tx.send(Msg::Loaded { generation, result });
                 });
             }
-            Command::Suspend => {}
+            Command::CheckKeyring => {
+                let missing = self.vault.as_ref().err().cloned();
+                tokio::spawn(async move {
+                    let status = match (vault, missing) {
+                        (Some(v), _) => v
+                            .run(|v| v.self_check().map(|()| v.describe()))
+                            .await
+                            .map_err(|e| e.to_string()),
+                        (None, why) => Err(why.unwrap_or_else(|| "no keyring".into())),
+                    };
+                    let _ = tx.send(Msg::KeyringStatus(status));
+                });
+            }
+            Command::RefreshStored => {
+                if let Some(v) = vault {
+                    tokio::spawn(async move {
+                        if let Ok(list) = v.run(|v| v.list()).await {
+                            let ids: HashSet<_> = list.into_iter().map(|m| m.id).collect();
+                            let _ = tx.send(Msg::StoredIds(ids));
+                        }
+                    });
+                }
+            }
+            Command::Create { org, req } => {
+                tokio::spawn(async move {
+                    let r = create::create_and_store(backend.as_ref(), vault.as_ref(), &org, &req)
+                        .await;
+                    let _ = tx.send(Msg::Created(r));
+                });
+            }
+            Command::Update { org, req } => {
+                tokio::spawn(async move {
+                    let r = backend.update(&org, &req).await;
+                    let _ = tx.send(Msg::Updated(r));
+                });
+            }
+            Command::Revoke { org, id, .. } => {
+                tokio::spawn(async move {
+                    let result = backend.revoke(&org, id).await;
+                    if result.is_ok()
+                        && let Some(v) = vault
+                        && let Err(e) = v.run(move |v| v.delete(id)).await
+                    {
+                        tracing::warn!("keyring entry of a revoked token not deleted: {e}");
+                    }
+                    let _ = tx.send(Msg::Revoked { id, result });
+                });
+            }
+            Command::Regenerate { org, token } => {
+                tokio::spawn(async move {
+                    let r = create::regenerate(
+                        backend.as_ref(),
+                        vault.as_ref(),
+                        &org,
+                        &token,
+                        chrono::Utc::now(),
+                    )
+                    .await;
+                    let _ = tx.send(Msg::Regenerated(r));
+                });
+            }
+            Command::PrepareRevokeAll { orgs } => {
+                tokio::spawn(async move {
+                    let r = inventory::load(
+                        backend.as_ref(),
+                        &orgs,
+                        inventory::StatusView::Active,
+                        |_, _| {},
+                    )
+                    .await
+                    .map(crate::tui::actions::revoke_targets);
+                    let _ = tx.send(Msg::RevokeAllTargets(r));
+                });
+            }
+            Command::RevokeAll {
+                targets,
+                concurrency,
+            } => {
+                tokio::spawn(async move {
+                    let progress = tx.clone();
+                    let report = revoke::revoke_many(
+                        backend,
+                        targets,
+                        concurrency,
+                        move |p| {
+                            let _ = progress.send(Msg::RevokeAllProgress(p));
+                        },
+                        |_: &revoke::RevokeTarget| {},
+                    )
+                    .await;
+                    if let Some(v) = vault {
+                        let ids: Vec<_> = report.revoked().map(|t| t.id).collect();
+                        let _ = v
+                            .run(move |v| {
+                                for id in ids {
+                                    v.delete(id)?;
+                                }
+                                Ok(())
+                            })
+                            .await;
+                    }
+                    let _ = tx.send(Msg::RevokeAllDone(report));
+                });
+            }
+            Command::Copy { value, clear_after } => {
+                let cb = Arc::clone(&self.clipboard);
+                tokio::task::spawn_blocking(move || {
+                    let r = write_stdout_osc(
+                        |c, out| c.copy(&value, out).map_err(|e| e.to_string()),
+                        &cb,
+                    );
+                    let ok = r.is_ok();
+                    let _ = tx.send(Msg::Copied(r));
+                    if ok && clear_after > 0 {
+                        std::thread::sleep(std::time::Duration::from_secs(clear_after));
+                        let _ = write_stdout_osc(
+                            |c, out| {
+                                c.clear_if_unchanged(&value, out);
+                                Ok(crate::clipboard::CopyMethod::Osc52)
+                            },
+                            &cb,
+                        );
+                    }
+                });
+            }
+            Command::CopyStored { id, clear_after } => {
+                let me = self.clone();
+                tokio::spawn(async move {
+                    let Some(v) = vault else {
+                        let _ = tx.send(Msg::Copied(Err("no keyring".into())));
+                        return;
+                    };
+                    match v.run(move |v| v.load(id)).await {
+                        Ok(Some(t)) => me.spawn(Command::Copy {
+                            value: t.value,
+                            clear_after,
+                        }),
+                        Ok(None) => {
+                            let _ = tx.send(Msg::Copied(Err(
+                                "the keyring has no value for this token".into(),
+                            )));
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Msg::Copied(Err(e.to_string())));
+                        }
+                    }
+                });
+            }
         }
     }
 }

@@ -52,9 +52,9 @@ pub fn view(app: &App, frame: &mut Frame) {
             Modal::Help { scroll } => help::render(app, frame, *scroll),
             Modal::Details { id } => details::render(app, frame, *id),
             Modal::OrgPicker { selected } => org_picker::render(app, frame, *selected),
+            other => crate::tui::actions::render_modal(app, frame, other),
         }
     }
-    crate::tui::actions::render_modals(app, frame);
 }
 
 fn title_line(app: &App) -> Paragraph<'static> {
@@ -100,6 +100,9 @@ fn status_line(app: &App) -> Paragraph<'static> {
         ]));
     }
     let mut spans = Vec::new();
+    if let Some(p) = &app.keyring_problem {
+        spans.push(Span::styled(format!(" ⚠ keyring: {p} "), t.warning()));
+    }
     if let Some((_, label)) = app.busy.last() {
         spans.push(Span::styled(
             format!(" {} ", SPINNER[app.spinner % SPINNER.len()]),

@@ -1,0 +1,130 @@
+//! The "copy it now, it will not be shown again" modal after a create or regenerate. The token
+//! was written to the keyring before this modal opened; if that failed, the modal says so loudly
+//! and insists on a copy before it closes. A minted token is never lost.
+
+use crate::clipboard::CopyMethod;
+use crate::secret::Secret;
+use crate::tui::app::{App, Command};
+use crate::tui::keymap::{Action, Context};
+use crate::tui::view;
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use uuid::Uuid;
+
+/// The modal's state.
+#[derive(Debug, Clone)]
+pub struct TokenShown {
+    pub id: Uuid,
+    pub name: String,
+    pub org: String,
+    pub value: Secret,
+    /// Err(message) when the keyring write failed.
+    pub stored: Result<(), String>,
+    /// The expiry when a policy changed the one asked for.
+    pub clamped: Option<DateTime<Utc>>,
+    /// After a regenerate whose revoke failed: why both tokens exist.
+    pub old_not_revoked: Option<String>,
+    pub copied: Option<Result<CopyMethod, String>>,
+    /// The user pressed enter once without a copy or a stored value.
+    pub confirm_leave: bool,
+}
+
+impl TokenShown {
+    fn safe_to_close(&self) -> bool {
+        matches!(self.copied, Some(Ok(_))) || self.stored.is_ok()
+    }
+}
+
+/// Handles a key; returns (keep open, commands).
+pub fn on_key(app: &mut App, m: &mut TokenShown, key: KeyEvent) -> (bool, Vec<Command>) {
+    if let KeyCode::Char('y' | 'c') = key.code {
+        return (
+            true,
+            vec![Command::Copy {
+                value: m.value.clone(),
+                clear_after: app.clipboard_clear_seconds,
+            }],
+        );
+    }
+    if matches!(
+        app.keymap.action(Context::Dialog, &key),
+        Some(Action::Confirm)
+    ) {
+        if m.safe_to_close() || m.confirm_leave {
+            return (false, vec![]);
+        }
+        m.confirm_leave = true;
+    }
+    (true, vec![])
+}
+
+/// Draws the modal.
+pub fn render(app: &App, frame: &mut Frame, m: &TokenShown) {
+    let t = &app.theme;
+    let area = view::centered(frame.area(), 100, 18);
+    let block = view::popup(frame, area, "Your new token", t.title());
+    let mut lines = vec![
+        Line::from(vec![
+            Span::raw("Token "),
+            Span::styled(m.name.clone(), t.header()),
+            Span::raw(format!(" in {} was created.", m.org)),
+        ]),
+        Line::from(""),
+        Line::styled(m.value.expose().to_owned(), t.key()),
+        Line::from(""),
+        Line::styled("Copy it now: it will not be shown again.", t.warning()),
+    ];
+    match &m.stored {
+        Ok(()) => lines.push(Line::styled(
+            "✓ Stored in your keyring (y on the list copies it again).",
+            t.ok(),
+        )),
+        Err(e) => {
+            lines.push(Line::styled(
+                format!("✗ NOT STORED in the keyring: {e}"),
+                t.error(),
+            ));
+            lines.push(Line::styled(
+                "Copy it (y) before closing, or it is lost.",
+                t.error(),
+            ));
+        }
+    }
+    if let Some(c) = m.clamped {
+        lines.push(Line::styled(
+            format!(
+                "! A policy set the expiry to {} (not the date you asked for).",
+                c.format("%Y-%m-%d")
+            ),
+            t.warning(),
+        ));
+    }
+    if let Some(why) = &m.old_not_revoked {
+        lines.push(Line::styled(
+            format!("✗ The old token could not be revoked ({why}): both tokens now exist. Revoke the old one from the list."),
+            t.error(),
+        ));
+    }
+    match &m.copied {
+        Some(Ok(method)) => lines.push(Line::styled(format!("✓ {method}"), t.ok())),
+        Some(Err(e)) => lines.push(Line::styled(format!("✗ {e}"), t.error())),
+        None => {}
+    }
+    if m.confirm_leave && !m.safe_to_close() {
+        lines.push(Line::styled(
+            "It was neither copied nor stored. Press enter again to close and lose it, or y to copy.",
+            t.error(),
+        ));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::styled("y/c copy   enter close", t.dim()));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}

@@ -1,0 +1,375 @@
+//! The OS keyring adapter (keyring-core with the platform stores): Secret Service on Linux,
+//! Keychain on macOS, Credential Manager on Windows, the kernel keyutils store as an explicit
+//! choice for headless Linux, and memory only when chosen (or in --demo). There is never a
+//! silent fallback to a file or to memory.
+//!
+//! One entry per token: service `patui`, user `{org}/{authorizationId}` (`*` as the org of a
+//! token for all organizations), holding a small JSON with the value and its metadata. An index
+//! entry (`patui` / `__index__`, metadata only, no secrets) lists what is stored, because not
+//! every store can search. The sign-in refresh token has its own entry (service `patui-auth`).
+//! Calls block: async code goes through [`Vault::run`], which uses `spawn_blocking`.
+
+use crate::secret::Secret;
+use chrono::{DateTime, Utc};
+use keyring_core::{CredentialStore, Entry, Error as KrError};
+use serde::{Deserialize, Serialize};
+use std::sync::{Arc, Mutex};
+use thiserror::Error;
+use uuid::Uuid;
+
+/// The keyring service of PAT entries.
+pub const SERVICE: &str = "patui";
+/// The keyring service of the sign-in refresh token.
+pub const AUTH_SERVICE: &str = "patui-auth";
+const INDEX_KEY: &str = "__index__";
+
+/// Which store to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    /// The platform's own (Secret Service on Linux).
+    Native,
+    SecretService,
+    /// Linux kernel keyutils (lost on reboot; for headless machines).
+    Keyutils,
+    /// In memory, gone on exit: only when chosen, and in --demo.
+    Memory,
+}
+
+impl StoreKind {
+    /// Parses a config value.
+    pub fn parse(s: &str) -> Option<StoreKind> {
+        match s {
+            "native" => Some(StoreKind::Native),
+            "secret-service" => Some(StoreKind::SecretService),
+            "keyutils" => Some(StoreKind::Keyutils),
+            "memory" => Some(StoreKind::Memory),
+            _ => None,
+        }
+    }
+}
+
+/// A keyring failure.
+#[derive(Debug, Clone, Error, PartialEq)]
+pub enum VaultError {
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("the keyring refused access ({0}): is it locked?")]
+    Denied(String),
+    #[error("a keyring entry is damaged: {0}")]
+    Corrupt(String),
+    #[error("keyring error: {0}")]
+    Platform(String),
+}
+
+/// What patui keeps next to a token's value (no secret in here).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenMeta {
+    pub org: String,
+    pub id: Uuid,
+    pub name: String,
+    #[serde(default)]
+    pub scope: String,
+    pub valid_from: DateTime<Utc>,
+    pub valid_to: DateTime<Utc>,
+    #[serde(default)]
+    pub global: bool,
+}
+
+impl TokenMeta {
+    fn key(&self) -> String {
+        key(if self.global { "*" } else { &self.org }, self.id)
+    }
+}
+
+fn key(org: &str, id: Uuid) -> String {
+    format!("{}/{id}", org.to_ascii_lowercase())
+}
+
+/// A stored token: its value and metadata. Debug never shows the value.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredToken {
+    pub value: Secret,
+    #[serde(flatten)]
+    pub meta: TokenMeta,
+}
+
+/// The keyring.
+#[derive(Clone)]
+pub struct Vault {
+    store: Arc<CredentialStore>,
+    kind: StoreKind,
+    /// Serialises index updates within this process.
+    lock: Arc<Mutex<()>>,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Vault({})", self.describe())
+    }
+}
+
+fn map_err(e: KrError) -> VaultError {
+    match e {
+        KrError::NoStorageAccess(p) => VaultError::Denied(p.to_string()),
+        KrError::BadEncoding(_) | KrError::BadDataFormat(..) => {
+            VaultError::Corrupt("not text".into())
+        }
+        other => VaultError::Platform(other.to_string()),
+    }
+}
+
+impl Vault {
+    /// Opens a store. Fails with a message that says what to do when the store is missing.
+    pub fn open(kind: StoreKind) -> Result<Vault, VaultError> {
+        let store: Arc<CredentialStore> = match kind {
+            StoreKind::Memory => keyring_core::mock::Store::new().map_err(map_err)?,
+            #[cfg(target_os = "linux")]
+            StoreKind::Native | StoreKind::SecretService => {
+                zbus_secret_service_keyring_store::Store::new().map_err(|e| {
+                    VaultError::Unavailable(format!(
+                        "no Secret Service on the session bus ({e}); on a headless machine or WSL, set keyring = \"keyutils\" (lost on reboot) or keyring = \"memory\" (lost on exit) in the config file, or start gnome-keyring"
+                    ))
+                })?
+            }
+            #[cfg(target_os = "linux")]
+            StoreKind::Keyutils => linux_keyutils_keyring_store::Store::new().map_err(|e| {
+                VaultError::Unavailable(format!("the kernel keyutils store is not available: {e}"))
+            })?,
+            #[cfg(not(target_os = "linux"))]
+            _ => {
+                return Err(VaultError::Unavailable(
+                    "this build has no keyring store for this platform yet; set keyring = \"memory\" in the config file".into(),
+                ));
+            }
+        };
+        Ok(Vault {
+            store,
+            kind,
+            lock: Arc::new(Mutex::new(())),
+        })
+    }
+
+    /// An in-memory vault (demo and tests).
+    pub fn memory() -> Result<Vault, VaultError> {
+        Vault::open(StoreKind::Memory)
+    }
+
+    /// The store kind.
+    pub fn kind(&self) -> StoreKind {
+        self.kind
+    }
+
+    /// For people: "Secret Service", "kernel keyutils", "memory (lost on exit)".
+    pub fn describe(&self) -> String {
+        match self.kind {
+            StoreKind::Native | StoreKind::SecretService => "Secret Service".into(),
+            StoreKind::Keyutils => "kernel keyutils (lost on reboot)".into(),
+            StoreKind::Memory => "memory only (lost on exit)".into(),
+        }
+    }
+
+    fn entry(&self, service: &str, user: &str) -> Result<Entry, VaultError> {
+        Entry::new_in_store(&self.store, service, user).map_err(map_err)
+    }
+
+    fn read(&self, service: &str, user: &str) -> Result<Option<String>, VaultError> {
+        match self.entry(service, user)?.get_password() {
+            Ok(s) => Ok(Some(s)),
+            Err(KrError::NoEntry) => Ok(None),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    fn write(&self, service: &str, user: &str, value: &str) -> Result<(), VaultError> {
+        self.entry(service, user)?
+            .set_password(value)
+            .map_err(map_err)
+    }
+
+    fn remove(&self, service: &str, user: &str) -> Result<(), VaultError> {
+        match self.entry(service, user)?.delete_credential() {
+            Ok(()) | Err(KrError::NoEntry) => Ok(()),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    fn index(&self) -> Result<Vec<TokenMeta>, VaultError> {
+        match self.read(SERVICE, INDEX_KEY)? {
+            None => Ok(Vec::new()),
+            Some(s) => serde_json::from_str(&s)
+                .map_err(|e| VaultError::Corrupt(format!("the index entry: {e}"))),
+        }
+    }
+
+    fn save_index(&self, index: &[TokenMeta]) -> Result<(), VaultError> {
+        let s = serde_json::to_string(index).map_err(|e| VaultError::Corrupt(e.to_string()))?;
+        self.write(SERVICE, INDEX_KEY, &s)
+    }
+
+    /// Stores a token (replacing an older entry of the same id).
+    pub fn store(&self, token: &StoredToken) -> Result<(), VaultError> {
+        let _g = self
+            .lock
+            .lock()
+            .map_err(|_| VaultError::Platform("lock".into()))?;
+        let json = serde_json::to_string(token).map_err(|e| VaultError::Corrupt(e.to_string()))?;
+        self.write(SERVICE, &token.meta.key(), &json)?;
+        let mut index = self.index()?;
+        index.retain(|m| m.id != token.meta.id);
+        index.push(token.meta.clone());
+        self.save_index(&index)
+    }
+
+    /// The stored token with this id, if any.
+    pub fn load(&self, id: Uuid) -> Result<Option<StoredToken>, VaultError> {
+        let Some(meta) = self.index()?.into_iter().find(|m| m.id == id) else {
+            return Ok(None);
+        };
+        match self.read(SERVICE, &meta.key())? {
+            None => Ok(None),
+            Some(s) => serde_json::from_str(&s)
+                .map(Some)
+                .map_err(|_| VaultError::Corrupt(format!("the entry of {}", meta.name))),
+        }
+    }
+
+    /// Deletes a token's entry (a missing one is fine).
+    pub fn delete(&self, id: Uuid) -> Result<(), VaultError> {
+        let _g = self
+            .lock
+            .lock()
+            .map_err(|_| VaultError::Platform("lock".into()))?;
+        let mut index = self.index()?;
+        if let Some(meta) = index.iter().find(|m| m.id == id) {
+            self.remove(SERVICE, &meta.key())?;
+        }
+        index.retain(|m| m.id != id);
+        self.save_index(&index)
+    }
+
+    /// Metadata of every stored token.
+    pub fn list(&self) -> Result<Vec<TokenMeta>, VaultError> {
+        self.index()
+    }
+
+    /// Write, read back and delete a probe entry.
+    pub fn self_check(&self) -> Result<(), VaultError> {
+        let probe = format!("__self_check__/{}", Uuid::new_v4());
+        self.write(SERVICE, &probe, "probe")?;
+        let back = self.read(SERVICE, &probe)?;
+        self.remove(SERVICE, &probe)?;
+        if back.as_deref() != Some("probe") {
+            return Err(VaultError::Platform(
+                "the keyring did not return what was written".into(),
+            ));
+        }
+        if self.read(SERVICE, &probe)?.is_some() {
+            return Err(VaultError::Platform(
+                "the keyring did not delete the probe".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The sign-in refresh token.
+    pub fn load_refresh_token(&self) -> Result<Option<Secret>, VaultError> {
+        Ok(self.read(AUTH_SERVICE, "default")?.map(Secret::new))
+    }
+
+    /// Saves the sign-in refresh token.
+    pub fn store_refresh_token(&self, token: &Secret) -> Result<(), VaultError> {
+        self.write(AUTH_SERVICE, "default", token.expose())
+    }
+
+    /// Forgets the sign-in refresh token.
+    pub fn delete_refresh_token(&self) -> Result<(), VaultError> {
+        self.remove(AUTH_SERVICE, "default")
+    }
+
+    /// Runs blocking vault work off the async runtime's workers.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Vault) -> Result<T, VaultError> + Send + 'static,
+    ) -> Result<T, VaultError> {
+        let v = self.clone();
+        tokio::task::spawn_blocking(move || f(&v))
+            .await
+            .map_err(|e| VaultError::Platform(format!("keyring task failed: {e}")))?
+    }
+}
+
+impl crate::auth::RefreshTokenStore for Vault {
+    fn load(&self) -> Result<Option<Secret>, String> {
+        self.load_refresh_token().map_err(|e| e.to_string())
+    }
+    fn store(&self, token: &Secret) -> Result<(), String> {
+        self.store_refresh_token(token).map_err(|e| e.to_string())
+    }
+    fn delete(&self) -> Result<(), String> {
+        self.delete_refresh_token().map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(org: &str, name: &str, global: bool) -> StoredToken {
+        StoredToken {
+            value: Secret::from(format!("value-of-{name}")),
+            meta: TokenMeta {
+                org: org.into(),
+                id: Uuid::new_v4(),
+                name: name.into(),
+                scope: "vso.code".into(),
+                valid_from: Utc::now(),
+                valid_to: Utc::now() + chrono::Duration::days(3),
+                global,
+            },
+        }
+    }
+
+    #[test]
+    fn store_load_list_delete() {
+        let v = Vault::memory().unwrap();
+        v.self_check().unwrap();
+        let a = token("Fabrikam", "a", false);
+        let b = token("contoso", "b", true);
+        v.store(&a).unwrap();
+        v.store(&b).unwrap();
+        let got = v.load(a.meta.id).unwrap().unwrap();
+        assert_eq!(got.value.expose(), "value-of-a");
+        assert_eq!(got.meta, a.meta);
+        assert!(!format!("{got:?}").contains("value-of-a"));
+        assert_eq!(v.list().unwrap().len(), 2);
+        v.delete(a.meta.id).unwrap();
+        v.delete(a.meta.id).unwrap();
+        assert!(v.load(a.meta.id).unwrap().is_none());
+        assert_eq!(v.list().unwrap(), vec![b.meta.clone()]);
+        // Re-storing the same id replaces it.
+        v.store(&b).unwrap();
+        assert_eq!(v.list().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn corrupt_entries_are_reported() {
+        let v = Vault::memory().unwrap();
+        let a = token("o", "a", false);
+        v.store(&a).unwrap();
+        v.write(SERVICE, &a.meta.key(), "{not json").unwrap();
+        assert!(matches!(v.load(a.meta.id), Err(VaultError::Corrupt(_))));
+        v.write(SERVICE, INDEX_KEY, "[").unwrap();
+        assert!(matches!(v.list(), Err(VaultError::Corrupt(_))));
+    }
+
+    #[test]
+    fn refresh_token_round_trip() {
+        let v = Vault::memory().unwrap();
+        assert!(v.load_refresh_token().unwrap().is_none());
+        v.store_refresh_token(&Secret::from("rt")).unwrap();
+        assert_eq!(v.load_refresh_token().unwrap().unwrap().expose(), "rt");
+        v.delete_refresh_token().unwrap();
+        assert!(v.load_refresh_token().unwrap().is_none());
+    }
+}
