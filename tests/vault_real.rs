@@ -14,7 +14,10 @@ fn open(kind: StoreKind, why_missing: &str) -> Option<Vault> {
     match Vault::open(kind) {
         Ok(v) => Some(v),
         Err(e) => {
-            assert!(!require(), "{why_missing}: {e} (PATUI_REQUIRE_KEYRING is set)");
+            assert!(
+                !require(),
+                "{why_missing}: {e} (PATUI_REQUIRE_KEYRING is set)"
+            );
             eprintln!("skipped: {why_missing}: {e} (run through scripts/with-keyring.sh)");
             None
         }
@@ -48,7 +51,10 @@ fn round_trip(v: &Vault) {
 #[test]
 fn secret_service_round_trip() {
     if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
-        assert!(!require(), "no session bus, but PATUI_REQUIRE_KEYRING is set");
+        assert!(
+            !require(),
+            "no session bus, but PATUI_REQUIRE_KEYRING is set"
+        );
         eprintln!("skipped: no session bus (run through scripts/with-keyring.sh)");
         return;
     }
@@ -64,7 +70,9 @@ fn keyutils_round_trip() {
             Ok(()) => round_trip(&v),
             Err(e) => {
                 assert!(!require(), "keyutils: {e}");
-                eprintln!("skipped: keyutils refused ({e}); it needs a fresh session keyring (keyctl session -)");
+                eprintln!(
+                    "skipped: keyutils refused ({e}); it needs a fresh session keyring (keyctl session -)"
+                );
             }
         }
     }

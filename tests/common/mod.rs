@@ -75,8 +75,15 @@ pub struct Tmux {
 }
 
 impl Tmux {
-    /// Starts `command` (a shell command line) in a `width`x`height` pane.
-    pub fn start(name: &str, width: u16, height: u16, command: &str) -> Tmux {
+    /// Starts `command` (a shell command line) in a `width`x`height` pane, with `env` set in
+    /// the program's environment (not on its command line).
+    pub fn start_with_env(
+        name: &str,
+        width: u16,
+        height: u16,
+        env: &[(&str, &str)],
+        command: &str,
+    ) -> Tmux {
         let socket = format!("patui-e2e-{}-{name}", std::process::id());
         let t = Tmux { socket };
         t.tmux(&[
@@ -98,8 +105,26 @@ impl Tmux {
         ] {
             t.tmux(&opt);
         }
-        t.tmux(&["respawn-pane", "-k", "-t", "app", command]);
+        let mut args: Vec<String> = vec![
+            "respawn-pane".into(),
+            "-k".into(),
+            "-t".into(),
+            "app".into(),
+        ];
+        for (k, v) in env {
+            args.push("-e".into());
+            args.push(format!("{k}={v}"));
+        }
+        // tmux may drop a dying pane's last output, so the shell lingers after printing.
+        args.push(format!("sh -c '{command}; echo patui-exit=$?; sleep 60'"));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        t.tmux(&args);
         t
+    }
+
+    /// Starts `command` in a `width`x`height` pane.
+    pub fn start(name: &str, width: u16, height: u16, command: &str) -> Tmux {
+        Self::start_with_env(name, width, height, &[], command)
     }
 
     fn tmux(&self, args: &[&str]) -> String {
@@ -187,18 +212,17 @@ impl Tmux {
             .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
-    /// Waits until the program exits; returns its exit status.
+    /// Waits until the program exits; returns its exit status (printed by the wrapper shell,
+    /// because tmux's own `pane_dead_status` is sometimes empty).
     pub fn wait_exit(&self) -> i32 {
-        let s = Instant::now();
-        loop {
-            let out = self.tmux(&["display", "-p", "-t", "app", "#{pane_dead} #{pane_dead_status}"]);
-            let mut it = out.split_whitespace();
-            if it.next() == Some("1") {
-                return it.next().and_then(|c| c.parse().ok()).unwrap_or(-1);
-            }
-            assert!(s.elapsed() < Duration::from_secs(10), "program did not exit");
-            std::thread::sleep(Duration::from_millis(40));
-        }
+        let s = self.wait_until("the exit status", Duration::from_secs(10), |s| {
+            s.contains("patui-exit=")
+        });
+        s.split("patui-exit=")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(-1)
     }
 }
 
