@@ -267,6 +267,7 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
                 }
             }) {
                 m.copied = Some(r);
+                m.confirm_leave = false;
             } else {
                 match r {
                     Ok(method) => app.toast(method.to_string()),

@@ -40,13 +40,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Cell::from(s)
     };
     let mut header = vec![
-        Cell::from(" "),
+        Cell::from("  "),
         head("NAME", SortKey::Name),
         head("ORGANIZATION", SortKey::Organization),
         head("STATUS", SortKey::Status),
     ];
     let mut widths = vec![
-        Constraint::Length(1),
+        Constraint::Length(2),
         Constraint::Fill(3),
         Constraint::Fill(2),
         Constraint::Length(19),

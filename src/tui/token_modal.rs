@@ -53,7 +53,12 @@ pub fn on_key(app: &mut App, m: &mut TokenShown, key: KeyEvent) -> (bool, Vec<Co
         app.keymap.action(Context::Dialog, &key),
         Some(Action::Confirm)
     ) {
-        if m.safe_to_close() || m.confirm_leave {
+        if m.safe_to_close() {
+            return (false, vec![]);
+        }
+        // Not stored: a copy must at least have been tried (it can fail without a clipboard);
+        // then a second enter closes.
+        if m.copied.is_some() && m.confirm_leave {
             return (false, vec![]);
         }
         m.confirm_leave = true;
@@ -115,7 +120,11 @@ pub fn render(app: &App, frame: &mut Frame, m: &TokenShown) {
     }
     if m.confirm_leave && !m.safe_to_close() {
         lines.push(Line::styled(
-            "It was neither copied nor stored. Press enter again to close and lose it, or y to copy.",
+            if m.copied.is_none() {
+                "It is not stored anywhere: copy it first (y)."
+            } else {
+                "It was neither copied nor stored. Press enter again to close and lose it."
+            },
             t.error(),
         ));
     }

@@ -1,0 +1,369 @@
+//! The update step, driven by messages: navigation, filter, sort, status views, organization
+//! picker, notices, the wizard's validation and requests, and the dialogs' rules.
+
+mod tui_support;
+
+use crossterm::event::KeyCode;
+use patui::azure::{ApiError, PatTokenError};
+use patui::ops::inventory::StatusView;
+use patui::tui::app::{Command, Modal, Msg, Notice, update};
+use tui_support::*;
+
+#[test]
+fn navigation_keeps_the_selection_in_bounds() {
+    let mut app = loaded_app(120, 40);
+    assert_eq!(app.visible.len(), 10);
+    ch(&mut app, 'k');
+    assert_eq!(app.selected, 0);
+    ch(&mut app, 'G');
+    assert_eq!(app.selected, 9);
+    ch(&mut app, 'j');
+    assert_eq!(app.selected, 9);
+    ch(&mut app, 'g');
+    assert_eq!(app.selected, 0);
+    key(&mut app, KeyCode::PageDown);
+    assert_eq!(app.selected, 9);
+}
+
+#[test]
+fn sorting_by_name_and_reverse_and_expiry() {
+    let mut app = loaded_app(120, 40);
+    assert_eq!(names(&app)[0], "admin-full");
+    ch(&mut app, 'S');
+    assert_eq!(names(&app)[0], "wiki-bot");
+    ch(&mut app, 'S');
+    ch(&mut app, 's'); // created
+    ch(&mut app, 's'); // expires
+    assert_eq!(
+        names(&app)[0],
+        "old-ci",
+        "expired first when ascending by expiry"
+    );
+}
+
+#[test]
+fn live_filter_matches_name_org_and_scope_and_esc_clears() {
+    let mut app = loaded_app(120, 40);
+    ch(&mut app, '/');
+    typ(&mut app, "contoso");
+    assert_eq!(names(&app).len(), 4);
+    key(&mut app, KeyCode::Backspace);
+    typ(&mut app, "o");
+    assert_eq!(names(&app).len(), 4);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(names(&app).len(), 10);
+    ch(&mut app, '/');
+    typ(&mut app, "full access");
+    assert_eq!(names(&app), ["admin-full"]);
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.filter_editing);
+    assert_eq!(app.filter, "full access");
+    ch(&mut app, '/');
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, '/');
+    typ(&mut app, "packaging");
+    assert_eq!(
+        names(&app).len(),
+        2,
+        "scope display names match: {:?}",
+        names(&app)
+    );
+}
+
+#[test]
+fn status_views_filter_and_reload_when_the_service_filter_changes() {
+    let mut app = loaded_app(120, 40);
+    app.view = StatusView::Revoked;
+    app.refilter();
+    assert_eq!(names(&app), ["leaked"]);
+    // f from revoked goes to all: a new load.
+    let cmds = ch(&mut app, 'f');
+    assert_eq!(app.view, StatusView::All);
+    assert!(matches!(
+        &cmds[..],
+        [Command::LoadTokens {
+            view: StatusView::All,
+            ..
+        }]
+    ));
+    // Active -> expiring keeps the same service filter: no load.
+    app.view = StatusView::Active;
+    let cmds = ch(&mut app, 'f');
+    assert_eq!(app.view, StatusView::Expiring);
+    assert!(cmds.is_empty());
+}
+
+#[test]
+fn a_stale_load_is_ignored() {
+    let mut app = loaded_app(120, 40);
+    let old = app.generation;
+    let cmds = ctrl(&mut app, 'r');
+    assert!(matches!(&cmds[..], [Command::LoadTokens { .. }]));
+    update(
+        &mut app,
+        Msg::Loaded {
+            generation: old,
+            result: Ok(vec![]),
+        },
+    );
+    assert_eq!(app.rows.len(), 10, "an older load does not overwrite");
+    let g = app.generation;
+    update(
+        &mut app,
+        Msg::Loaded {
+            generation: g,
+            result: Ok(vec![]),
+        },
+    );
+    assert!(app.rows.is_empty());
+}
+
+#[test]
+fn org_picker_switches_to_one_organization() {
+    let mut app = loaded_app(120, 40);
+    ch(&mut app, 'o');
+    assert!(matches!(
+        app.modals.last(),
+        Some(Modal::OrgPicker { selected: 0 })
+    ));
+    ch(&mut app, 'j');
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert_eq!(app.current_org.as_deref(), Some("fabrikam"));
+    assert!(
+        matches!(&cmds[..], [Command::LoadTokens { orgs, .. }] if orgs == &["fabrikam".to_owned()])
+    );
+    assert!(app.modals.is_empty());
+}
+
+#[test]
+fn errors_stay_until_dismissed_and_toasts_expire() {
+    let mut app = loaded_app(120, 40);
+    let g = app.generation;
+    update(
+        &mut app,
+        Msg::Loaded {
+            generation: g,
+            result: Err(ApiError::Timeout),
+        },
+    );
+    assert!(matches!(&app.notice, Some(Notice::Error(e)) if e.contains("timed out")));
+    update(&mut app, Msg::Tick(now() + chrono::Duration::seconds(60)));
+    assert!(matches!(app.notice, Some(Notice::Error(_))));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.notice.is_none());
+    app.toast("done");
+    assert!(app.needs_tick());
+    let later = app.now + chrono::Duration::seconds(4);
+    update(&mut app, Msg::Tick(later));
+    assert!(app.notice.is_none());
+    assert!(!app.needs_tick(), "idle: no ticks");
+}
+
+#[test]
+fn help_and_details_open_and_close() {
+    let mut app = loaded_app(120, 40);
+    ch(&mut app, '?');
+    assert!(matches!(app.modals.last(), Some(Modal::Help { .. })));
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.modals.last(), Some(Modal::Details { .. })));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.modals.is_empty());
+    ch(&mut app, 'q');
+    assert!(app.quit);
+}
+
+#[test]
+fn wizard_validates_each_step_and_sends_what_the_review_shows() {
+    let mut app = loaded_app(120, 40);
+    ch(&mut app, 'n');
+    key(&mut app, KeyCode::Enter);
+    let Some(Modal::Wizard(w)) = app.modals.last() else {
+        panic!("wizard")
+    };
+    assert!(w.error.as_deref().unwrap().contains("required"));
+    typ(&mut app, "  deploy  ");
+    key(&mut app, KeyCode::Enter); // lifespan
+    // A custom date in the past is refused.
+    typ(&mut app, "2026-11-01");
+    key(&mut app, KeyCode::Enter);
+    let Some(Modal::Wizard(w)) = app.modals.last() else {
+        panic!("wizard")
+    };
+    assert!(
+        w.error.as_deref().unwrap().contains("past"),
+        "{:?}",
+        w.error
+    );
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    typ(&mut app, "2026-12-24");
+    key(&mut app, KeyCode::Enter); // organization
+    key(&mut app, KeyCode::Down); // contoso
+    key(&mut app, KeyCode::Enter); // scopes
+    key(&mut app, KeyCode::Enter);
+    let Some(Modal::Wizard(w)) = app.modals.last() else {
+        panic!("wizard")
+    };
+    assert!(w.error.is_some(), "no scope chosen");
+    typ(&mut app, "pack"); // search
+    key(&mut app, KeyCode::Right); // Packaging: Read
+    key(&mut app, KeyCode::Enter); // review
+    let cmds = key(&mut app, KeyCode::Enter);
+    let [Command::Create { org, req }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(org, "contoso");
+    assert_eq!(req.display_name, "deploy");
+    assert_eq!(req.scope, "vso.packaging");
+    assert!(!req.all_orgs);
+    assert_eq!(req.valid_to.to_rfc3339(), "2026-12-24T23:59:59+00:00");
+    // A policy error brings the user back to the step it concerns.
+    update(
+        &mut app,
+        Msg::Created(Err(ApiError::Policy {
+            code: PatTokenError::PatLifespanPolicyViolation,
+            server_message: None,
+        })),
+    );
+    let Some(Modal::Wizard(w)) = app.modals.last() else {
+        panic!("wizard stays open")
+    };
+    assert_eq!(w.step, patui::tui::wizard::Step::Lifespan);
+    assert!(w.error.as_deref().unwrap().contains("policy"));
+}
+
+#[test]
+fn presets_and_full_access() {
+    let mut app = loaded_app(120, 40);
+    ch(&mut app, 'n');
+    typ(&mut app, "x");
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Enter);
+    }
+    ch(&mut app, '5'); // Read-only
+    let Some(Modal::Wizard(w)) = app.modals.last() else {
+        panic!()
+    };
+    assert_eq!(
+        w.scope().unwrap(),
+        "vso.build vso.code vso.project vso.work"
+    );
+    ctrl(&mut app, 'f');
+    let Some(Modal::Wizard(w)) = app.modals.last() else {
+        panic!()
+    };
+    assert_eq!(w.scope().unwrap(), "app_token");
+}
+
+#[test]
+fn revoke_dialog_starts_on_cancel() {
+    let mut app = loaded_app(120, 40);
+    ch(&mut app, 'd');
+    assert!(
+        key(&mut app, KeyCode::Enter).is_empty(),
+        "enter on Cancel revokes nothing"
+    );
+    assert!(app.modals.is_empty());
+    ch(&mut app, 'd');
+    key(&mut app, KeyCode::Right);
+    let cmds = key(&mut app, KeyCode::Enter);
+    let [Command::Revoke { id, .. }] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    // A failure stays in the dialog.
+    update(
+        &mut app,
+        Msg::Revoked {
+            id: *id,
+            result: Err(ApiError::Timeout),
+        },
+    );
+    let Some(Modal::Confirm(c)) = app.modals.last() else {
+        panic!("dialog stays")
+    };
+    assert!(c.error.as_deref().unwrap().contains("timed out"));
+}
+
+#[test]
+fn revoke_all_requires_the_typed_word() {
+    let mut app = loaded_app(120, 40);
+    let cmds = ch(&mut app, 'D');
+    assert!(matches!(&cmds[..], [Command::PrepareRevokeAll { .. }]));
+    let targets = patui::tui::actions::revoke_targets(entries());
+    update(&mut app, Msg::RevokeAllTargets(Ok(targets.clone())));
+    typ(&mut app, "revok");
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    typ(&mut app, "e");
+    let cmds = key(&mut app, KeyCode::Enter);
+    let [
+        Command::RevokeAll {
+            targets: sent,
+            concurrency,
+        },
+    ] = &cmds[..]
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(sent.len(), 9, "the revoked one is not a target");
+    assert_eq!(*concurrency, 8);
+}
+
+#[test]
+fn edit_of_an_expired_token_offers_regenerate() {
+    let mut app = loaded_app(120, 40);
+    let i = names(&app).iter().position(|n| n == "old-ci").unwrap();
+    app.selected = i;
+    ch(&mut app, 'e');
+    assert!(matches!(app.modals.last(), Some(Modal::Expired { .. })));
+    ch(&mut app, 'R');
+    assert!(matches!(app.modals.last(), Some(Modal::Confirm(_))));
+}
+
+#[test]
+fn a_token_that_is_not_stored_cannot_be_closed_without_a_copy() {
+    use patui::tui::token_modal::TokenShown;
+    let mut app = loaded_app(120, 40);
+    let m = TokenShown {
+        id: uuid::Uuid::from_u128(5),
+        name: "n".into(),
+        org: "o".into(),
+        value: "v".into(),
+        stored: Err("locked".into()),
+        clamped: None,
+        old_not_revoked: None,
+        copied: None,
+        confirm_leave: false,
+    };
+    app.modals.push(Modal::TokenShown(Box::new(m)));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(app.modals.last(), Some(Modal::TokenShown(_))),
+        "still open without a copy"
+    );
+    let cmds = ch(&mut app, 'y');
+    assert!(matches!(&cmds[..], [Command::Copy { .. }]));
+    update(&mut app, Msg::Copied(Err("no clipboard".into())));
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.modals.is_empty(), "a failed copy needs a second enter");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.modals.is_empty());
+    // Stored tokens close at once.
+    let mut m2 = TokenShown {
+        id: uuid::Uuid::from_u128(6),
+        name: "n".into(),
+        org: "o".into(),
+        value: "v".into(),
+        stored: Ok(()),
+        clamped: None,
+        old_not_revoked: None,
+        copied: None,
+        confirm_leave: false,
+    };
+    m2.confirm_leave = false;
+    app.modals.push(Modal::TokenShown(Box::new(m2)));
+    key(&mut app, KeyCode::Enter);
+    assert!(app.modals.is_empty());
+}
