@@ -199,6 +199,9 @@ pub struct SimArgs {
     /// Probability (0..1) of a 5xx on PAT requests.
     #[arg(long, default_value_t = 0.0, value_parser = parse_probability)]
     pub fail_rate: f64,
+    /// Inject the 5xx faults only into requests with this method (GET, POST, PUT, DELETE).
+    #[arg(long, value_name = "METHOD")]
+    pub fail_only: Option<String>,
     /// Probability (0..1) of a truncated JSON body on PAT requests.
     #[arg(long, default_value_t = 0.0, value_parser = parse_probability)]
     pub truncate_rate: f64,

@@ -142,6 +142,7 @@ pub async fn sim(args: SimArgs) -> u8 {
     }
     opts.latency = Duration::from_millis(args.latency_ms);
     opts.fail_rate = args.fail_rate;
+    opts.fail_only = args.fail_only.clone();
     opts.truncate_rate = args.truncate_rate;
     opts.rate_limit = args.rate_limit;
     opts.full_scope_policy = args.full_scope_policy;
@@ -229,6 +230,25 @@ pub async fn command(args: GlobalArgs, cmd: crate::cli::Command) -> u8 {
     if let C::Completions { shell } = cmd {
         return commands::completions(shell);
     }
+    let vault = if args.demo {
+        crate::vault::Vault::memory().map_err(|e| e.to_string())
+    } else {
+        let kind = Config::load(args.config.as_deref())
+            .ok()
+            .and_then(|c| c.keyring)
+            .as_deref()
+            .and_then(crate::vault::StoreKind::parse)
+            .unwrap_or(crate::vault::StoreKind::Native);
+        crate::vault::Vault::open(kind).map_err(|e| e.to_string())
+    };
+    if let C::Credential { operation } = &cmd {
+        let mut input = String::new();
+        if std::io::Read::read_to_string(&mut std::io::stdin(), &mut input).is_err() {
+            return EXIT_USAGE;
+        }
+        let mut out = std::io::stdout().lock();
+        return commands::credential::run(&vault, operation, &input, &mut out, chrono::Utc::now());
+    }
     let config = if args.demo {
         Config::default()
     } else {
@@ -252,12 +272,50 @@ pub async fn command(args: GlobalArgs, cmd: crate::cli::Command) -> u8 {
         org: args.org.clone().or_else(|| config.default_org.clone()),
         config_orgs: config.organizations.clone(),
         revoke_concurrency: config.revoke_concurrency,
+        vault,
     };
     let result = match &cmd {
         C::List(a) => ctx.list(a).await,
         C::Show(a) => ctx.show(a).await,
         C::Update(a) => ctx.update(a).await,
-        C::Revoke(a) => ctx.revoke(a, |_| {}).await,
+        C::Revoke(a) => {
+            let vault = ctx.vault.as_ref().ok().cloned();
+            ctx.revoke(a, move |t| {
+                if let Some(v) = &vault
+                    && let Err(e) = v.delete(t.id)
+                {
+                    tracing::warn!("keyring entry not deleted: {e}");
+                }
+            })
+            .await
+        }
+        C::Create(a) => ctx.create(a, &config.all_presets()).await,
+        C::Rotate(a) => ctx.rotate(a).await,
+        C::Doctor(a) => {
+            let path = args
+                .config
+                .clone()
+                .or_else(crate::config::config_path)
+                .ok_or_else(|| "no config directory".to_owned())
+                .and_then(|p| Config::load(Some(&p)).map(|_| p).map_err(|e| e.to_string()));
+            let sign_in = if args.demo {
+                "demo simulator".to_owned()
+            } else if env_access_token().is_some() {
+                "PATUI_ACCESS_TOKEN is set".to_owned()
+            } else {
+                "PATUI_ACCESS_TOKEN is not set: export an Entra access token for Azure DevOps"
+                    .to_owned()
+            };
+            commands::doctor::run(
+                path,
+                &ctx.vault,
+                sign_in,
+                ctx.backend.as_ref(),
+                ctx.org.clone(),
+                a.json,
+            )
+            .await
+        }
         _ => Err(commands::Failure {
             code: EXIT_ERROR,
             message: "this command is not available yet".into(),

@@ -144,3 +144,93 @@ mod tests {
         assert_eq!(choose(&list, "nobody", now), None);
     }
 }
+
+/// Runs `patui credential OP` with git's request on `input`; the answer goes to `out`.
+/// Returns the exit code. Nothing secret is written anywhere but `out`.
+pub fn run(
+    vault: &Result<crate::vault::Vault, String>,
+    op: &str,
+    input: &str,
+    out: &mut impl std::io::Write,
+    now: DateTime<Utc>,
+) -> u8 {
+    let req = match parse_request(input) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("patui credential: {e}");
+            return super::EXIT_USAGE;
+        }
+    };
+    let vault = match vault {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("patui credential: no keyring: {e}");
+            return super::EXIT_ERROR;
+        }
+    };
+    match op {
+        "get" => {
+            let Some(org) = organization(&req) else {
+                return super::EXIT_OK; // not an Azure DevOps URL: let git ask the next helper
+            };
+            let metas = match vault.list() {
+                Ok(m) => m,
+                Err(e) => {
+                    eprintln!("patui credential: {e}");
+                    return super::EXIT_ERROR;
+                }
+            };
+            let candidates: Vec<Candidate<'_>> = metas
+                .iter()
+                .map(|m| Candidate {
+                    org: &m.org,
+                    global: m.global,
+                    scope: &m.scope,
+                    valid_from: m.valid_from,
+                    valid_to: m.valid_to,
+                })
+                .collect();
+            let Some(i) = choose(&candidates, &org, now) else {
+                return super::EXIT_OK;
+            };
+            match vault.load(metas[i].id) {
+                Ok(Some(t)) => {
+                    let user = req.username.clone().unwrap_or_else(|| "pat".to_owned());
+                    if writeln!(out, "username={user}\npassword={}", t.value.expose()).is_err() {
+                        return super::EXIT_ERROR;
+                    }
+                    super::EXIT_OK
+                }
+                Ok(None) => super::EXIT_OK,
+                Err(e) => {
+                    eprintln!("patui credential: {e}");
+                    super::EXIT_ERROR
+                }
+            }
+        }
+        // patui keeps only the tokens it minted; a credential that worked needs no storing.
+        "store" => super::EXIT_OK,
+        "erase" => {
+            // git rejected this credential: forget the stored token with that value.
+            let (Some(pw), Some(org)) = (&req.password, organization(&req)) else {
+                return super::EXIT_OK;
+            };
+            let metas = vault.list().unwrap_or_default();
+            for m in metas
+                .iter()
+                .filter(|m| m.global || m.org.eq_ignore_ascii_case(&org))
+            {
+                if let Ok(Some(t)) = vault.load(m.id)
+                    && t.value.matches(pw.expose())
+                {
+                    let _ = vault.delete(m.id);
+                }
+            }
+            super::EXIT_OK
+        }
+        other => {
+            eprintln!("patui credential: unknown operation {other:?} (get, store or erase)");
+            super::EXIT_USAGE
+        }
+    }
+}

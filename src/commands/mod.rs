@@ -3,6 +3,8 @@
 //! vault), print data on stdout only and use stable exit codes.
 
 pub mod credential;
+pub mod doctor;
+pub mod mint;
 pub mod output;
 
 use crate::azure::{ApiError, PatBackend, PatTokenUpdateRequest};
@@ -36,6 +38,8 @@ pub struct Ctx {
     /// Organizations named in the config.
     pub config_orgs: Vec<String>,
     pub revoke_concurrency: usize,
+    /// The keyring, or why there is none.
+    pub vault: Result<crate::vault::Vault, String>,
 }
 
 /// A command's failure: a message and an exit code.
@@ -54,7 +58,7 @@ impl From<ApiError> for Failure {
     }
 }
 
-fn usage(message: impl Into<String>) -> Failure {
+pub(crate) fn usage(message: impl Into<String>) -> Failure {
     Failure {
         code: EXIT_USAGE,
         message: message.into(),
@@ -72,7 +76,7 @@ pub fn report(result: Result<u8, Failure>) -> u8 {
     }
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, value).map_err(|e| Failure {
         code: EXIT_ERROR,
@@ -84,7 +88,7 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
     })
 }
 
-fn print_text(s: &str) -> Result<(), Failure> {
+pub(crate) fn print_text(s: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     out.write_all(s.as_bytes())
         .and_then(|()| out.flush())
@@ -95,7 +99,7 @@ fn print_text(s: &str) -> Result<(), Failure> {
 }
 
 impl Ctx {
-    fn org(&self) -> Result<String, Failure> {
+    pub(crate) fn org(&self) -> Result<String, Failure> {
         self.org
             .clone()
             .or_else(|| self.config_orgs.first().cloned())

@@ -366,7 +366,12 @@ async fn pre_faults(shared: &Shared, method: &Method) -> Option<Resp> {
             limited = f.window_count > limit;
         }
         let p = shared.opts.fail_rate;
-        let fail = p > 0.0 && f.rng.random_bool(p.min(1.0));
+        let applies = shared
+            .opts
+            .fail_only
+            .as_deref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()));
+        let fail = applies && p > 0.0 && f.rng.random_bool(p.min(1.0));
         (fail, limited)
     };
     if limited {

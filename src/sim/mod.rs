@@ -35,6 +35,8 @@ pub struct SimOptions {
     pub latency: Duration,
     /// Probability of a 503 per PAT request.
     pub fail_rate: f64,
+    /// When set, only requests with this HTTP method get the injected 503s.
+    pub fail_only: Option<String>,
     /// Probability that a successful PAT response's JSON is cut in half.
     pub truncate_rate: f64,
     /// PAT requests per second before 429 + Retry-After.
@@ -55,6 +57,7 @@ impl Default for SimOptions {
             demo: false,
             latency: Duration::ZERO,
             fail_rate: 0.0,
+            fail_only: None,
             truncate_rate: 0.0,
             rate_limit: None,
             full_scope_policy: false,
