@@ -101,50 +101,6 @@ pub fn choose(candidates: &[Candidate<'_>], org: &str, now: DateTime<Utc>) -> Op
         .map(|(i, _)| i)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_git_requests() {
-        let r = parse_request("protocol=https\nhost=dev.azure.com\npath=fabrikam/proj/_git/repo\nusername=fabrikam\n\nignored=1\n").unwrap();
-        assert_eq!(organization(&r).as_deref(), Some("fabrikam"));
-        let r = parse_request("protocol=https\nhost=dev.azure.com\nusername=contoso\n").unwrap();
-        assert_eq!(organization(&r).as_deref(), Some("contoso"));
-        let r = parse_request("protocol=https\nhost=contoso.visualstudio.com\n").unwrap();
-        assert_eq!(organization(&r).as_deref(), Some("contoso"));
-        let r = parse_request("protocol=http\nhost=dev.azure.com\npath=x\n").unwrap();
-        assert_eq!(organization(&r), None);
-        let r = parse_request("url=https://dev.azure.com/acme/p/_git/r\n").unwrap();
-        assert_eq!(organization(&r).as_deref(), Some("acme"));
-        assert!(parse_request("garbage\n").is_err());
-        let r = parse_request("protocol=https\nhost=dev.azure.com\npassword=s3cret\n").unwrap();
-        assert!(!format!("{r:?}").contains("s3cret"));
-    }
-
-    #[test]
-    fn chooses_the_newest_unexpired_code_token() {
-        let now = Utc::now();
-        let d = chrono::Duration::days;
-        let c = |org, scope, from_days_ago: i64, to_days: i64| Candidate {
-            org,
-            global: false,
-            scope,
-            valid_from: now - d(from_days_ago),
-            valid_to: now + d(to_days),
-        };
-        let list = [
-            c("fabrikam", "vso.code", 10, 20),
-            c("fabrikam", "vso.code_write", 2, 20),
-            c("fabrikam", "vso.packaging", 1, 20),
-            c("fabrikam", "vso.code", 1, -1),
-            c("other", "vso.code", 0, 20),
-        ];
-        assert_eq!(choose(&list, "Fabrikam", now), Some(1));
-        assert_eq!(choose(&list, "nobody", now), None);
-    }
-}
-
 /// Runs `patui credential OP` with git's request on `input`; the answer goes to `out`.
 /// Returns the exit code. Nothing secret is written anywhere but `out`.
 pub fn run(
@@ -232,5 +188,49 @@ pub fn run(
             eprintln!("patui credential: unknown operation {other:?} (get, store or erase)");
             super::EXIT_USAGE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_git_requests() {
+        let r = parse_request("protocol=https\nhost=dev.azure.com\npath=fabrikam/proj/_git/repo\nusername=fabrikam\n\nignored=1\n").unwrap();
+        assert_eq!(organization(&r).as_deref(), Some("fabrikam"));
+        let r = parse_request("protocol=https\nhost=dev.azure.com\nusername=contoso\n").unwrap();
+        assert_eq!(organization(&r).as_deref(), Some("contoso"));
+        let r = parse_request("protocol=https\nhost=contoso.visualstudio.com\n").unwrap();
+        assert_eq!(organization(&r).as_deref(), Some("contoso"));
+        let r = parse_request("protocol=http\nhost=dev.azure.com\npath=x\n").unwrap();
+        assert_eq!(organization(&r), None);
+        let r = parse_request("url=https://dev.azure.com/acme/p/_git/r\n").unwrap();
+        assert_eq!(organization(&r).as_deref(), Some("acme"));
+        assert!(parse_request("garbage\n").is_err());
+        let r = parse_request("protocol=https\nhost=dev.azure.com\npassword=s3cret\n").unwrap();
+        assert!(!format!("{r:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn chooses_the_newest_unexpired_code_token() {
+        let now = Utc::now();
+        let d = chrono::Duration::days;
+        let c = |org, scope, from_days_ago: i64, to_days: i64| Candidate {
+            org,
+            global: false,
+            scope,
+            valid_from: now - d(from_days_ago),
+            valid_to: now + d(to_days),
+        };
+        let list = [
+            c("fabrikam", "vso.code", 10, 20),
+            c("fabrikam", "vso.code_write", 2, 20),
+            c("fabrikam", "vso.packaging", 1, 20),
+            c("fabrikam", "vso.code", 1, -1),
+            c("other", "vso.code", 0, 20),
+        ];
+        assert_eq!(choose(&list, "Fabrikam", now), Some(1));
+        assert_eq!(choose(&list, "nobody", now), None);
     }
 }
