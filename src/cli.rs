@@ -30,6 +30,9 @@ pub struct GlobalArgs {
     /// Monochrome output (NO_COLOR is honoured too).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Entra authority (default https://login.microsoftonline.com).
+    #[arg(long, env = "PATUI_AUTHORITY", global = true, value_name = "URL")]
+    pub authority: Option<String>,
     /// The config file (default: the platform config directory's patui/config.toml).
     #[arg(long, env = "PATUI_CONFIG", global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
@@ -50,6 +53,10 @@ pub enum Command {
     Rotate(RotateArgs),
     /// Revoke tokens by id, or every active token with --all.
     Revoke(RevokeArgs),
+    /// Sign in with the device code flow and keep the refresh token in the keyring.
+    Login,
+    /// Forget the cached sign-in (the refresh token in the keyring).
+    Logout,
     /// Check the config, logs, keyring, sign-in and the service.
     Doctor(DoctorArgs),
     /// Print shell completions.

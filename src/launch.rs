@@ -3,7 +3,7 @@
 //! terminal is touched.
 
 use crate::azure::{
-    AccessTokenSource, AzureClient, ClientOptions, Endpoints, NoToken, PatBackend, StaticToken,
+    AccessTokenSource, AzureClient, ClientOptions, Endpoints, PatBackend, StaticToken,
 };
 use crate::cli::{GlobalArgs, SimArgs};
 use crate::config::Config;
@@ -91,9 +91,13 @@ pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
         _demo_sim = Some(handle);
         Arc::new(c)
     } else {
-        let auth: Arc<dyn AccessTokenSource> = match env_access_token() {
-            Some(t) => Arc::new(StaticToken::new(t, "PATUI_ACCESS_TOKEN")),
-            None => Arc::new(NoToken),
+        let vault = open_vault_for(&config);
+        let auth: Arc<dyn AccessTokenSource> = match sign_in_chain(&args, &config, &vault, None) {
+            Ok(chain) => Arc::new(chain),
+            Err(e) => {
+                eprintln!("patui: {e}");
+                return EXIT_USAGE;
+            }
         };
         match client(args.service_url.as_deref(), auth) {
             Ok(c) => Arc::new(c),
@@ -203,6 +207,8 @@ pub async fn wait_for_shutdown_signal() {
 /// The backend for commands: the demo simulator or the real service.
 async fn command_backend(
     args: &GlobalArgs,
+    config: &Config,
+    vault: &Result<crate::vault::Vault, String>,
 ) -> Result<(Arc<dyn PatBackend>, Option<sim::SimHandle>), (u8, String)> {
     if args.demo {
         let handle = sim::start(([127, 0, 0, 1], 0).into(), sim::demo_options())
@@ -215,9 +221,21 @@ async fn command_backend(
         let c = client(Some(&handle.base_url), auth).map_err(|e| (EXIT_ERROR, e.to_string()))?;
         return Ok((Arc::new(c), Some(handle)));
     }
-    let auth: Arc<dyn AccessTokenSource> = match env_access_token() {
-        Some(t) => Arc::new(StaticToken::new(t, "PATUI_ACCESS_TOKEN")),
-        None => Arc::new(NoToken),
+    // Commands never start an interactive sign-in: `patui login` does that.
+    let mut config = config.clone();
+    config.sign_in = if config.sign_in.is_empty() {
+        vec!["env".into(), "keyring".into(), "azure-cli".into()]
+    } else {
+        config
+            .sign_in
+            .iter()
+            .filter(|s| s.as_str() != "device-code")
+            .cloned()
+            .collect()
+    };
+    let auth: Arc<dyn AccessTokenSource> = match sign_in_chain(args, &config, vault, None) {
+        Ok(chain) => Arc::new(chain),
+        Err(e) => return Err((EXIT_USAGE, e)),
     };
     let c = client(args.service_url.as_deref(), auth).map_err(|e| (EXIT_USAGE, e.to_string()))?;
     Ok((Arc::new(c), None))
@@ -260,7 +278,13 @@ pub async fn command(args: GlobalArgs, cmd: crate::cli::Command) -> u8 {
             }
         }
     };
-    let (backend, _sim) = match command_backend(&args).await {
+    if matches!(cmd, C::Login) {
+        return login(&args).await;
+    }
+    if matches!(cmd, C::Logout) {
+        return logout(&args);
+    }
+    let (backend, _sim) = match command_backend(&args, &config, &vault).await {
         Ok(b) => b,
         Err((code, msg)) => {
             eprintln!("patui: {msg}");
@@ -322,4 +346,138 @@ pub async fn command(args: GlobalArgs, cmd: crate::cli::Command) -> u8 {
         }),
     };
     commands::report(result)
+}
+
+/// The sign-in chain for the real service: env, cached refresh token, Azure CLI, device code.
+pub fn sign_in_chain(
+    args: &GlobalArgs,
+    config: &Config,
+    vault: &Result<crate::vault::Vault, String>,
+    tenant: Option<String>,
+) -> Result<crate::auth::SignIn, String> {
+    use crate::auth::{SignIn, SignInOptions, SourceKind, entra};
+    let order: Vec<SourceKind> = if config.sign_in.is_empty() {
+        SourceKind::DEFAULT_ORDER.to_vec()
+    } else {
+        config
+            .sign_in
+            .iter()
+            .filter_map(|s| SourceKind::parse(s))
+            .collect()
+    };
+    let authority = args
+        .authority
+        .clone()
+        .or_else(|| config.authority.clone())
+        .unwrap_or_else(|| entra::DEFAULT_AUTHORITY.to_owned());
+    let tenant = tenant
+        .or_else(|| config.tenant.clone())
+        .unwrap_or_else(|| entra::DEFAULT_TENANT.to_owned());
+    let client_id = config
+        .client_id
+        .clone()
+        .unwrap_or_else(|| entra::DEFAULT_CLIENT_ID.to_owned());
+    let entra =
+        crate::auth::Entra::new(&authority, &tenant, &client_id).map_err(|e| e.to_string())?;
+    let store: Option<Arc<dyn crate::auth::RefreshTokenStore>> = vault
+        .as_ref()
+        .ok()
+        .map(|v| Arc::new(v.clone()) as Arc<dyn crate::auth::RefreshTokenStore>);
+    Ok(SignIn::new(SignInOptions {
+        order,
+        env_token: env_access_token(),
+        entra,
+        store,
+        az: std::env::var("PATUI_AZ").unwrap_or_else(|_| "az".to_owned()),
+    }))
+}
+
+/// `patui login`: the device code flow on stderr; the refresh token goes to the keyring.
+pub async fn login(args: &GlobalArgs) -> u8 {
+    let config = match Config::load(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("patui: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let vault = open_vault_for(&config);
+    if let Err(e) = &vault {
+        eprintln!("patui: no keyring to keep the sign-in in: {e}");
+        return EXIT_ERROR;
+    }
+    // The organization's tenant, when it can be discovered.
+    let mut tenant = None;
+    if let Some(org) = args.org.clone().or_else(|| config.default_org.clone()) {
+        let base = args
+            .service_url
+            .as_deref()
+            .unwrap_or("https://dev.azure.com");
+        if let Ok(url) = crate::azure::client::parse_base(base) {
+            tenant = crate::auth::tenant::discover(&url, &org).await;
+        }
+    }
+    let chain = match sign_in_chain(args, &config, &vault, tenant) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("patui: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let entra = chain.entra();
+    let code = match entra.start_device_code().await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("patui: {e}");
+            return crate::commands::EXIT_AUTH;
+        }
+    };
+    eprintln!(
+        "To sign in, open {} and enter the code {} (tenant {}).",
+        code.verification_uri,
+        code.user_code,
+        entra.tenant()
+    );
+    match entra.wait_for_device_code(&code).await {
+        Ok(tokens) => match chain.complete_device_code(tokens).await {
+            Ok(()) => {
+                eprintln!("Signed in; the sign-in is kept in the keyring.");
+                0
+            }
+            Err(e) => {
+                eprintln!("patui: signed in, but the keyring refused the refresh token: {e}");
+                EXIT_ERROR
+            }
+        },
+        Err(e) => {
+            eprintln!("patui: {e}");
+            crate::commands::EXIT_AUTH
+        }
+    }
+}
+
+/// `patui logout`.
+pub fn logout(args: &GlobalArgs) -> u8 {
+    let config = Config::load(args.config.as_deref()).unwrap_or_default();
+    match open_vault_for(&config).and_then(|v| v.delete_refresh_token().map_err(|e| e.to_string()))
+    {
+        Ok(()) => {
+            eprintln!("Signed out: the cached sign-in was removed from the keyring.");
+            0
+        }
+        Err(e) => {
+            eprintln!("patui: {e}");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// The keyring the config asks for.
+pub fn open_vault_for(config: &Config) -> Result<crate::vault::Vault, String> {
+    let kind = config
+        .keyring
+        .as_deref()
+        .and_then(crate::vault::StoreKind::parse)
+        .unwrap_or(crate::vault::StoreKind::Native);
+    crate::vault::Vault::open(kind).map_err(|e| e.to_string())
 }

@@ -190,10 +190,12 @@ impl SignIn {
                 None => {}
             }
         }
+        let hint =
+            "run `patui login`, sign in to the Azure CLI (`az login`), or set PATUI_ACCESS_TOKEN";
         let detail = if reasons.is_empty() {
-            SIGN_IN_REQUIRED.to_owned()
+            format!("{SIGN_IN_REQUIRED}: {hint}")
         } else {
-            format!("{SIGN_IN_REQUIRED} ({})", reasons.join("; "))
+            format!("{SIGN_IN_REQUIRED} ({}): {hint}", reasons.join("; "))
         };
         Err(ApiError::Auth { status: 0, detail })
     }
