@@ -69,6 +69,7 @@ pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
         }
     };
     let mut _demo_sim = None;
+    let mut sign_in: Option<Arc<crate::auth::SignIn>> = None;
     let backend: Arc<dyn PatBackend> = if args.demo {
         let handle = match sim::start(([127, 0, 0, 1], 0).into(), sim::demo_options()).await {
             Ok(h) => h,
@@ -92,13 +93,15 @@ pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
         Arc::new(c)
     } else {
         let vault = open_vault_for(&config);
-        let auth: Arc<dyn AccessTokenSource> = match sign_in_chain(&args, &config, &vault, None) {
+        let chain = match sign_in_chain(&args, &config, &vault, None) {
             Ok(chain) => Arc::new(chain),
             Err(e) => {
                 eprintln!("patui: {e}");
                 return EXIT_USAGE;
             }
         };
+        sign_in = Some(Arc::clone(&chain));
+        let auth: Arc<dyn AccessTokenSource> = chain;
         match client(args.service_url.as_deref(), auth) {
             Ok(c) => Arc::new(c),
             Err(e) => {
@@ -124,6 +127,8 @@ pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
         config,
         color,
         demo: args.demo,
+        tenant: sign_in.as_ref().map(|s| s.entra().tenant().to_owned()),
+        sign_in,
     };
     match crate::tui::run(backend, ctx).await {
         Ok(()) => 0,

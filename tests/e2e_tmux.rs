@@ -222,3 +222,53 @@ fn revoke_all_with_typed_confirmation() {
             .is_auth()
     );
 }
+
+#[test]
+fn sign_in_with_the_device_code_flow_then_the_list_loads() {
+    if !have_tmux() {
+        return;
+    }
+    let sim = SimProcess::start(&["--seed-tokens", "5"]);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "keyring = \"memory\"\nsign_in = [\"keyring\", \"device-code\"]\n",
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let log = log_file();
+    let env = vec![
+        ("PATUI_SERVICE_URL", sim.base_url.as_str()),
+        ("PATUI_AUTHORITY", sim.base_url.as_str()),
+        ("PATUI_LOG_FILE", log.as_str()),
+        ("PATUI_CONFIG", config.as_str()),
+        ("PATUI_ACCESS_TOKEN", ""),
+    ];
+    let t = Tmux::start_with_env(
+        "signin",
+        120,
+        40,
+        &env,
+        &format!("{} --org fabrikam", patui_bin()),
+    );
+    let s = t.wait_for("Sign in to Azure DevOps");
+    let s = if s.contains("Enter  SIM") {
+        s
+    } else {
+        t.wait_for("microsoft.com/devicelogin")
+    };
+    assert!(s.contains("SIM"), "the user code is shown:\n{s}");
+    // The simulated user approves; the list loads with the new sign-in.
+    t.wait_until("the list", Duration::from_secs(15), |s| {
+        s.contains("Signed in") || s.contains("5 of 5") || s.contains("of 4") || s.contains("of 3")
+    });
+    t.wait_gone("Sign in to Azure DevOps");
+    t.keys(&["p"]);
+    let s = t.wait_for("Demo User");
+    assert!(s.contains("fabrikam"));
+    t.keys(&["Escape"]);
+    t.wait_gone("Demo User");
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(), 0);
+}

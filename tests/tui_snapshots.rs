@@ -177,3 +177,30 @@ fn dialogs() {
         ch(app, 'e');
     });
 }
+
+#[test]
+fn sign_in_and_profile() {
+    use patui::tui::sign_in::SignInPhase;
+    snap("sign_in_code", |app| {
+        app.modals.push(Modal::SignIn(SignInPhase::Code {
+            user_code: "SIMAB12CD".into(),
+            verification_uri: "https://microsoft.com/devicelogin".into(),
+            expires_at: now() + chrono::Duration::minutes(15),
+        }));
+    });
+    snap("sign_in_declined", |app| {
+        app.modals.push(Modal::SignIn(SignInPhase::Failed(
+            "the sign-in was declined".into(),
+        )));
+    });
+    snap("profile", |app| {
+        app.profile = Some(patui::azure::Profile {
+            id: Uuid::from_u128(42),
+            display_name: "Demo User".into(),
+            public_alias: None,
+            email_address: Some("demo.user@example.com".into()),
+        });
+        app.tenant = Some("72f988bf-86f1-41af-91ab-2d7cd011db47".into());
+        ch(app, 'p');
+    });
+}

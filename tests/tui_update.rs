@@ -367,3 +367,41 @@ fn a_token_that_is_not_stored_cannot_be_closed_without_a_copy() {
     key(&mut app, KeyCode::Enter);
     assert!(app.modals.is_empty());
 }
+
+#[test]
+fn an_auth_failure_opens_the_sign_in_screen_once() {
+    let mut app = loaded_app(120, 40);
+    app.can_sign_in = true;
+    let g = app.generation;
+    let auth = || ApiError::Auth {
+        status: 401,
+        detail: "expired".into(),
+    };
+    let cmds = update(
+        &mut app,
+        Msg::Loaded {
+            generation: g,
+            result: Err(auth()),
+        },
+    );
+    assert!(matches!(&cmds[..], [Command::StartSignIn]));
+    assert!(matches!(app.modals.last(), Some(Modal::SignIn(_))));
+    assert!(
+        update(&mut app, Msg::OrgsLoaded(Err(auth()))).is_empty(),
+        "not twice"
+    );
+    update(
+        &mut app,
+        Msg::SignInCode(Err("the sign-in was declined".into())),
+    );
+    let cmds = key(&mut app, KeyCode::Enter);
+    assert!(matches!(&cmds[..], [Command::StartSignIn]), "enter retries");
+    let cmds = update(&mut app, Msg::SignedIn(Ok(())));
+    assert!(app.modals.is_empty());
+    assert!(cmds.iter().any(|c| matches!(c, Command::LoadOrgs)));
+    assert!(cmds.iter().any(|c| matches!(c, Command::LoadTokens { .. })));
+    // Esc cancels a running sign-in.
+    app.begin_sign_in();
+    let cmds = key(&mut app, KeyCode::Esc);
+    assert!(matches!(&cmds[..], [Command::CancelSignIn]));
+}

@@ -258,6 +258,51 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
             cmds.push(Command::RefreshStored);
             return cmds;
         }
+        Msg::Profile(p) => app.profile = Some(p),
+        Msg::SignInCode(r) => {
+            if let Some(phase) = find(app, |m| {
+                if let Modal::SignIn(p) = m {
+                    Some(p)
+                } else {
+                    None
+                }
+            }) {
+                *phase = match r {
+                    Ok((user_code, verification_uri, expires_at)) => {
+                        crate::tui::sign_in::SignInPhase::Code {
+                            user_code,
+                            verification_uri,
+                            expires_at,
+                        }
+                    }
+                    Err(e) => crate::tui::sign_in::SignInPhase::Failed(e),
+                };
+            }
+        }
+        Msg::SignedIn(r) => match r {
+            Ok(()) => {
+                app.modals.retain(|m| !matches!(m, Modal::SignIn(_)));
+                app.toast("Signed in");
+                let mut cmds = vec![Command::LoadOrgs];
+                cmds.extend(app.reload());
+                return cmds;
+            }
+            Err(e) => {
+                if let Some(phase) = find(app, |m| {
+                    if let Modal::SignIn(p) = m {
+                        Some(p)
+                    } else {
+                        None
+                    }
+                }) {
+                    *phase = crate::tui::sign_in::SignInPhase::Failed(e);
+                }
+            }
+        },
+        Msg::SignedOut(r) => match r {
+            Ok(()) => app.toast("Signed out: the cached sign-in was removed"),
+            Err(e) => app.error(format!("Sign-out: {e}")),
+        },
         Msg::Copied(r) => {
             if let Some(m) = find(app, |m| {
                 if let Modal::TokenShown(t) = m {
@@ -306,7 +351,11 @@ pub fn render_modal(app: &App, frame: &mut Frame, modal: &Modal) {
         Modal::Confirm(c) => dialogs::render_confirm(app, frame, c),
         Modal::RevokeAll(r) => dialogs::render_revoke_all(app, frame, r),
         Modal::Expired { token, .. } => dialogs::render_expired(app, frame, &token.display_name),
-        Modal::Help { .. } | Modal::Details { .. } | Modal::OrgPicker { .. } => {}
+        Modal::Help { .. }
+        | Modal::Details { .. }
+        | Modal::OrgPicker { .. }
+        | Modal::SignIn(_)
+        | Modal::Profile => {}
     }
 }
 

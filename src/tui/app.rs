@@ -108,6 +108,8 @@ pub enum Modal {
     TokenShown(Box<TokenShown>),
     Confirm(Box<Confirm>),
     RevokeAll(Box<RevokeAll>),
+    SignIn(crate::tui::sign_in::SignInPhase),
+    Profile,
     /// `e` on an expired token: it cannot be extended; R regenerates.
     Expired {
         token: Box<PatToken>,
@@ -150,6 +152,10 @@ pub enum Msg {
     RevokeAllProgress(RevokeProgress),
     RevokeAllDone(RevokeReport),
     Copied(Result<CopyMethod, String>),
+    Profile(crate::azure::Profile),
+    SignInCode(Result<(String, String, DateTime<Utc>), String>),
+    SignedIn(Result<(), String>),
+    SignedOut(Result<(), String>),
     /// Terminate (a signal).
     Quit,
 }
@@ -202,6 +208,9 @@ pub enum Command {
         id: Uuid,
         clear_after: u64,
     },
+    StartSignIn,
+    CancelSignIn,
+    SignOut,
 }
 
 /// What the status bar shows.
@@ -249,6 +258,10 @@ pub struct App {
     pub clipboard_clear_seconds: u64,
     pub revoke_concurrency: usize,
     pub presets: Vec<Preset>,
+    /// True when the device code sign-in can run in the TUI.
+    pub can_sign_in: bool,
+    pub profile: Option<crate::azure::Profile>,
+    pub tenant: Option<String>,
     pub generation: u64,
     pub loaded_once: bool,
     pub size: (u16, u16),
@@ -296,6 +309,9 @@ impl App {
             clipboard_clear_seconds: 60,
             revoke_concurrency: crate::ops::revoke::DEFAULT_CONCURRENCY,
             presets: scopes::builtin_presets(),
+            can_sign_in: false,
+            profile: None,
+            tenant: None,
             generation: 0,
             loaded_once: false,
             size: (80, 24),
@@ -361,6 +377,16 @@ impl App {
             orgs,
             view: self.view,
         }]
+    }
+
+    /// Opens the sign-in screen (once) and starts the device code flow.
+    pub fn begin_sign_in(&mut self) -> Vec<Command> {
+        if self.modals.iter().any(|m| matches!(m, Modal::SignIn(_))) {
+            return vec![];
+        }
+        self.modals
+            .push(Modal::SignIn(crate::tui::sign_in::SignInPhase::Starting));
+        vec![Command::StartSignIn]
     }
 
     /// The selected row.
@@ -543,6 +569,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
                 }
                 Err(e) => {
                     tracing::info!(error = %e, "organizations not loaded");
+                    if e.is_auth() && app.can_sign_in {
+                        return app.begin_sign_in();
+                    }
                     if e.is_auth() && app.current_org.is_none() {
                         app.error(format!("Cannot list your organizations: {e}"));
                     }
@@ -584,6 +613,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
                     }
                     app.loaded_once = true;
                 }
+                Err(e) if e.is_auth() && app.can_sign_in => return app.begin_sign_in(),
                 Err(e) => app.error(format!("Could not load tokens: {e}")),
             }
             vec![]
@@ -600,7 +630,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         | Msg::RevokeAllTargets(_)
         | Msg::RevokeAllProgress(_)
         | Msg::RevokeAllDone(_)
-        | Msg::Copied(_) => crate::tui::actions::on_result(app, msg),
+        | Msg::Copied(_)
+        | Msg::Profile(_)
+        | Msg::SignInCode(_)
+        | Msg::SignedIn(_)
+        | Msg::SignedOut(_) => crate::tui::actions::on_result(app, msg),
         Msg::Quit => {
             app.quit = true;
             vec![]
@@ -688,6 +722,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         }
         Action::Refresh => return app.reload(),
         Action::Help => app.modals.push(Modal::Help { scroll: 0 }),
+        Action::Profile => app.modals.push(Modal::Profile),
+        Action::SignIn => return app.begin_sign_in(),
         Action::Quit => app.quit = true,
         Action::NewToken
         | Action::Edit
@@ -797,6 +833,31 @@ fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         Modal::TokenShown(m) => crate::tui::token_modal::on_key(app, m, key),
         Modal::Confirm(c) => crate::tui::dialogs::confirm_key(app, c, key),
         Modal::RevokeAll(r) => crate::tui::dialogs::revoke_all_key(app, r, key),
+        Modal::SignIn(phase) => match (dialog_action, key.code) {
+            (Some(Action::Close), _) => (false, vec![Command::CancelSignIn]),
+            (_, KeyCode::Char('y')) => match phase {
+                crate::tui::sign_in::SignInPhase::Code { user_code, .. } => (
+                    true,
+                    vec![Command::Copy {
+                        value: Secret::from(user_code.as_str()),
+                        clear_after: 0,
+                    }],
+                ),
+                _ => (true, vec![]),
+            },
+            (Some(Action::Confirm), _)
+                if matches!(phase, crate::tui::sign_in::SignInPhase::Failed(_)) =>
+            {
+                *phase = crate::tui::sign_in::SignInPhase::Starting;
+                (true, vec![Command::StartSignIn])
+            }
+            _ => (true, vec![]),
+        },
+        Modal::Profile => match (dialog_action, key.code) {
+            (_, KeyCode::Char('L')) => (false, vec![Command::SignOut]),
+            (Some(Action::Close | Action::Confirm), _) | (_, KeyCode::Char('q')) => (false, vec![]),
+            _ => (true, vec![]),
+        },
         Modal::Expired { token, org } => match (dialog_action, key.code) {
             (Some(Action::Close), _) => (false, vec![]),
             (_, KeyCode::Char('R')) => {

@@ -58,6 +58,8 @@ actions! {
     Revoke = "revoke", List, ["d", "delete"], "Revoke the token", Some("revoke");
     RevokeAll = "revoke_all", List, ["D"], "Revoke all active tokens in view", None;
     Copy = "copy", List, ["y"], "Copy the stored token value", Some("copy");
+    Profile = "profile", List, ["p"], "Profile, organizations, sign out", None;
+    SignIn = "sign_in", List, ["ctrl-s"], "Sign in (device code)", None;
     Help = "help", List, ["?"], "This help", Some("help");
     Quit = "quit", List, ["q", "ctrl-c"], "Quit", Some("quit");
     FilterKeep = "filter_keep", Filter, ["enter"], "Keep the filter", None;

@@ -100,12 +100,16 @@ fn row<'a>(
 ) -> TableRow<'a> {
     let t = &app.theme;
     let tok = &r.entry.token;
-    // ◆ marks a token whose value is in the keyring (y copies it).
-    let marker = if app.stored.contains(&r.id()) {
-        "◆"
-    } else {
-        " "
-    };
+    // › marks the selection (visible without colours), ◆ a token whose value is in the keyring.
+    let marker = format!(
+        "{}{}",
+        if selected { "›" } else { " " },
+        if app.stored.contains(&r.id()) {
+            "◆"
+        } else {
+            " "
+        }
+    );
     let mut cells = vec![
         Cell::from(marker).style(t.key()),
         Cell::from(tok.display_name.as_str()),

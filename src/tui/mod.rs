@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod list;
 pub mod org_picker;
 pub mod runner;
+pub mod sign_in;
 pub mod terminal;
 pub mod theme;
 pub mod token_modal;
@@ -39,6 +40,10 @@ pub struct AppContext {
     /// False with NO_COLOR, `--no-color` or the monochrome theme.
     pub color: bool,
     pub demo: bool,
+    /// The sign-in chain, when the TUI may run the device code flow.
+    pub sign_in: Option<Arc<crate::auth::SignIn>>,
+    /// The Entra tenant in use, for the profile screen.
+    pub tenant: Option<String>,
 }
 
 /// Why the TUI stopped abnormally.
@@ -65,6 +70,8 @@ pub fn build_app(ctx: &AppContext) -> Result<App, TuiError> {
         chrono::Utc::now(),
     );
     app.demo = ctx.demo;
+    app.can_sign_in = ctx.sign_in.as_ref().is_some_and(|s| s.allows_device_code());
+    app.tenant = ctx.tenant.clone();
     app.clipboard_clear_seconds = ctx.config.clipboard_clear_seconds;
     app.revoke_concurrency = ctx.config.revoke_concurrency;
     app.presets = ctx.config.all_presets();
@@ -114,6 +121,8 @@ pub async fn run(backend: Arc<dyn PatBackend>, ctx: AppContext) -> Result<(), Tu
         tx,
         vault,
         clipboard: Arc::new(std::sync::Mutex::new(crate::clipboard::Clipboard::new())),
+        sign_in: ctx.sign_in.clone(),
+        sign_in_task: Arc::new(std::sync::Mutex::new(None)),
     };
     let mut suspend = move || terminal::suspend(mouse);
     let result = run_loop(

@@ -18,6 +18,10 @@ pub struct Runner {
     /// The keyring, or why there is none.
     pub vault: Result<Vault, String>,
     pub clipboard: Arc<Mutex<Clipboard>>,
+    /// The sign-in chain (device code flow), when available.
+    pub sign_in: Option<Arc<crate::auth::SignIn>>,
+    /// The running sign-in, so Esc can cancel it.
+    pub sign_in_task: Arc<Mutex<Option<tokio::task::AbortHandle>>>,
 }
 
 fn write_stdout_osc(
@@ -50,6 +54,7 @@ impl Runner {
                 tokio::spawn(async move {
                     let result = async {
                         let me = backend.profile().await?;
+                        let _ = tx.send(Msg::Profile(me.clone()));
                         backend.accounts(me.id).await
                     }
                     .await;
@@ -198,6 +203,56 @@ impl Runner {
                             &cb,
                         );
                     }
+                });
+            }
+            Command::StartSignIn => {
+                let Some(chain) = self.sign_in.clone() else {
+                    let _ = tx.send(Msg::SignInCode(Err("sign-in is not available here".into())));
+                    return;
+                };
+                let task = tokio::spawn(async move {
+                    let entra = chain.entra();
+                    let code = match entra.start_device_code().await {
+                        Ok(c) => c,
+                        Err(e) => {
+                            let _ = tx.send(Msg::SignInCode(Err(e.to_string())));
+                            return;
+                        }
+                    };
+                    let _ = tx.send(Msg::SignInCode(Ok((
+                        code.user_code.clone(),
+                        code.verification_uri.clone(),
+                        code.expires_at,
+                    ))));
+                    let r = match entra.wait_for_device_code(&code).await {
+                        Ok(tokens) => chain.complete_device_code(tokens).await.map_err(|e| {
+                            format!("signed in, but the keyring refused the sign-in: {e}")
+                        }),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    let _ = tx.send(Msg::SignedIn(r));
+                });
+                if let Ok(mut slot) = self.sign_in_task.lock()
+                    && let Some(old) = slot.replace(task.abort_handle())
+                {
+                    old.abort();
+                }
+            }
+            Command::CancelSignIn => {
+                if let Ok(mut slot) = self.sign_in_task.lock()
+                    && let Some(t) = slot.take()
+                {
+                    t.abort();
+                }
+            }
+            Command::SignOut => {
+                let chain = self.sign_in.clone();
+                tokio::spawn(async move {
+                    let r = match chain {
+                        Some(c) => c.sign_out().await,
+                        None => Err("sign-in is not available here".into()),
+                    };
+                    let _ = tx.send(Msg::SignedOut(r));
                 });
             }
             Command::CopyStored { id, clear_after } => {
