@@ -11,14 +11,14 @@ trap 'kill $pid 2>/dev/null; $T kill-server 2>/dev/null' EXIT
 for _ in $(seq 100); do [ -s "$out" ] && break; sleep 0.05; done
 url=$(head -1 "$out")
 times=()
+$T -f /dev/null new-session -d -s idle -x 80 -y 24 "sleep 600"
 for i in $(seq "$RUNS"); do
-  $T kill-server 2>/dev/null || true
-  $T -f /dev/null new-session -d -s b -x 200 -y 50 "sleep 60"
   start=$(date +%s%N)
-  $T respawn-pane -k -t b -e PATUI_SERVICE_URL="$url" -e PATUI_ACCESS_TOKEN=bench -e PATUI_LOG_FILE=/tmp/patui-bench.log \
-     "./target/release/patui --org fabrikam"
-  until $T capture-pane -p -t b | grep -q "agent-agent-"; do :; done
+  $T new-session -d -s "b$i" -x 200 -y 50 -e PATUI_SERVICE_URL="$url" -e PATUI_ACCESS_TOKEN=bench \
+     -e PATUI_LOG_FILE=/tmp/patui-bench.log "./target/release/patui --org fabrikam"
+  until $T capture-pane -p -t "b$i" | grep -q "agent-agent-"; do :; done
   end=$(date +%s%N)
+  $T kill-session -t "b$i"
   ms=$(( (end - start) / 1000000 )); times+=("$ms"); echo "run $i: ${ms} ms"
 done
 printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print "median: " a[int((NR+1)/2)] " ms"}'
