@@ -204,3 +204,52 @@ fn sign_in_and_profile() {
         ch(app, 'p');
     });
 }
+
+#[test]
+fn revoke_all_progress_and_report_and_regenerate() {
+    use patui::ops::revoke::{RevokeOutcome, RevokeProgress, RevokeReport};
+    snap("revoke_all_running", |app| {
+        ch(app, 'D');
+        update(
+            app,
+            Msg::RevokeAllTargets(Ok(patui::tui::actions::revoke_targets(entries()))),
+        );
+        typ(app, "revoke");
+        key(app, KeyCode::Enter);
+        update(
+            app,
+            Msg::RevokeAllProgress(RevokeProgress {
+                done: 4,
+                failed: 1,
+                total: 9,
+            }),
+        );
+    });
+    snap("revoke_all_report", |app| {
+        ch(app, 'D');
+        let targets = patui::tui::actions::revoke_targets(entries());
+        update(app, Msg::RevokeAllTargets(Ok(targets.clone())));
+        typ(app, "revoke");
+        key(app, KeyCode::Enter);
+        let results = targets
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let o = if i == 2 {
+                    RevokeOutcome::Failed(ApiError::Server {
+                        status: 503,
+                        message: "unavailable".into(),
+                    })
+                } else {
+                    RevokeOutcome::Revoked
+                };
+                (t, o)
+            })
+            .collect();
+        update(app, Msg::RevokeAllDone(RevokeReport { results }));
+    });
+    snap("regenerate", |app| {
+        ch(app, 'R');
+        key(app, KeyCode::Right);
+    });
+}
