@@ -136,10 +136,18 @@ impl Vault {
             StoreKind::Keyutils => linux_keyutils_keyring_store::Store::new().map_err(|e| {
                 VaultError::Unavailable(format!("the kernel keyutils store is not available: {e}"))
             })?,
+            #[cfg(target_os = "macos")]
+            StoreKind::Native => apple_native_keyring_store::keychain::Store::new().map_err(|e| {
+                VaultError::Unavailable(format!("the macOS Keychain is not available: {e}"))
+            })?,
+            #[cfg(target_os = "windows")]
+            StoreKind::Native => windows_native_keyring_store::Store::new().map_err(|e| {
+                VaultError::Unavailable(format!("the Windows Credential Manager is not available: {e}"))
+            })?,
             #[cfg(not(target_os = "linux"))]
             _ => {
                 return Err(VaultError::Unavailable(
-                    "this build has no keyring store for this platform yet; set keyring = \"memory\" in the config file".into(),
+                    "this store exists only on Linux; use keyring = \"native\" or \"memory\"".into(),
                 ));
             }
         };
@@ -163,6 +171,8 @@ impl Vault {
     /// For people: "Secret Service", "kernel keyutils", "memory (lost on exit)".
     pub fn describe(&self) -> String {
         match self.kind {
+            StoreKind::Native if cfg!(target_os = "macos") => "macOS Keychain".into(),
+            StoreKind::Native if cfg!(target_os = "windows") => "Windows Credential Manager".into(),
             StoreKind::Native | StoreKind::SecretService => "Secret Service".into(),
             StoreKind::Keyutils => "kernel keyutils (lost on reboot)".into(),
             StoreKind::Memory => "memory only (lost on exit)".into(),

@@ -405,3 +405,23 @@ fn an_auth_failure_opens_the_sign_in_screen_once() {
     let cmds = key(&mut app, KeyCode::Esc);
     assert!(matches!(&cmds[..], [Command::CancelSignIn]));
 }
+
+#[test]
+fn mouse_wheel_and_click_select_rows() {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mut app = loaded_app(120, 40);
+    let ev = |kind, row| {
+        Msg::Mouse(MouseEvent {
+            kind,
+            column: 10,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    update(&mut app, ev(MouseEventKind::ScrollDown, 10));
+    assert_eq!(app.selected, 3);
+    update(&mut app, ev(MouseEventKind::Down(MouseButton::Left), 3 + 5));
+    assert_eq!(app.selected, 5);
+    update(&mut app, ev(MouseEventKind::Down(MouseButton::Left), 39));
+    assert_eq!(app.selected, 5, "a click below the rows changes nothing");
+}

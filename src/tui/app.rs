@@ -122,6 +122,8 @@ pub enum Modal {
 pub enum Msg {
     Key(KeyEvent),
     Resize(u16, u16),
+    /// A mouse event (only when `mouse = true` in the config).
+    Mouse(crossterm::event::MouseEvent),
     /// Time passed (spinner frames, toast expiry, relative dates).
     Tick(DateTime<Utc>),
     /// Organizations from the profile and accounts APIs.
@@ -527,6 +529,25 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
     app.dirty = true;
     match msg {
         Msg::Key(key) => on_key(app, key),
+        Msg::Mouse(m) => {
+            use crossterm::event::{MouseButton, MouseEventKind};
+            if !app.modals.is_empty() {
+                return vec![];
+            }
+            match m.kind {
+                MouseEventKind::ScrollDown => app.move_to(app.selected as isize + 3),
+                MouseEventKind::ScrollUp => app.move_to(app.selected as isize - 3),
+                // Rows start below the title, the table's top border and its header.
+                MouseEventKind::Down(MouseButton::Left) if m.row >= 3 => {
+                    let i = app.offset + usize::from(m.row - 3);
+                    if i < app.visible.len() {
+                        app.move_to(i as isize);
+                    }
+                }
+                _ => {}
+            }
+            vec![]
+        }
         Msg::Resize(w, h) => {
             app.size = (w, h);
             app.scroll_into_view();

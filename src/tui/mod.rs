@@ -111,6 +111,7 @@ pub async fn run(backend: Arc<dyn PatBackend>, ctx: AppContext) -> Result<(), Tu
                 Some(Msg::Key(k))
             }
             Ok(crossterm::event::Event::Resize(w, h)) => Some(Msg::Resize(w, h)),
+            Ok(crossterm::event::Event::Mouse(m)) if mouse => Some(Msg::Mouse(m)),
             _ => None,
         }
     });
