@@ -93,7 +93,26 @@ pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
         Arc::new(c)
     } else {
         let vault = open_vault_for(&config);
-        let chain = match sign_in_chain(&args, &config, &vault, None) {
+        // The organization's Entra tenant, discovered when an organization is known.
+        let mut tenant = None;
+        if config.tenant.is_none()
+            && let Some(org) = args.org.clone().or_else(|| config.default_org.clone())
+        {
+            let base = args
+                .service_url
+                .as_deref()
+                .unwrap_or("https://dev.azure.com");
+            if let Ok(url) = crate::azure::client::parse_base(base) {
+                tenant = tokio::time::timeout(
+                    Duration::from_secs(2),
+                    crate::auth::tenant::discover(&url, &org),
+                )
+                .await
+                .ok()
+                .flatten();
+            }
+        }
+        let chain = match sign_in_chain(&args, &config, &vault, tenant) {
             Ok(chain) => Arc::new(chain),
             Err(e) => {
                 eprintln!("patui: {e}");

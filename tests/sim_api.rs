@@ -475,3 +475,58 @@ async fn demo_data_has_every_kind_of_token() {
         assert_eq!(s.orgs().len(), 3);
     });
 }
+
+#[tokio::test]
+async fn all_organizations_at_once_deduplicates_global_tokens() {
+    use patui::ops::inventory::{self, StatusView};
+    let h = start(sim::demo_options()).await;
+    let c = client(&h);
+    let orgs: Vec<String> = ["fabrikam", "contoso", "northwind"]
+        .map(String::from)
+        .to_vec();
+    let all = inventory::load(&c, &orgs, StatusView::All, |_, _| {})
+        .await
+        .unwrap();
+    let ids: HashSet<_> = all.iter().map(|e| e.token.authorization_id).collect();
+    assert_eq!(ids.len(), all.len(), "each token once");
+    let store_count = h.with_store(|s| s.tokens().len());
+    assert_eq!(all.len(), store_count, "every token of every organization");
+    let globals: Vec<_> = all
+        .iter()
+        .filter(|e| e.token.target_accounts.is_none())
+        .collect();
+    assert_eq!(
+        globals.len(),
+        2,
+        "global tokens listed once although every organization returns them"
+    );
+    assert_eq!(all.iter().filter(|e| e.revoked).count(), 3);
+}
+
+#[tokio::test]
+async fn a_service_principal_gets_an_explanation() {
+    use axum::Router;
+    let app = Router::new().fallback(|| async {
+        (
+            axum::http::StatusCode::UNAUTHORIZED,
+            [("content-type", "application/json")],
+            r#"{"message":"Service principals are not allowed to perform this action.","typeKey":"InvalidAccessException"}"#,
+        )
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let c = AzureClient::new(
+        ClientOptions {
+            endpoints: Endpoints::single(&format!("http://{addr}")).unwrap(),
+            ..ClientOptions::default()
+        },
+        Arc::new(StaticToken::new("sp".into(), "test")),
+    )
+    .unwrap();
+    let e = c
+        .list_page("o", ListQuery::default(), None)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("sign in as a user"), "{e}");
+}

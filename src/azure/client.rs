@@ -452,6 +452,14 @@ fn classify(
         return Ok(body);
     }
     let message = server_message(&body);
+    if message
+        .as_deref()
+        .is_some_and(|m| m.contains("Service principals are not allowed"))
+    {
+        return Err(ApiError::Forbidden(
+            "service principals and managed identities cannot manage personal access tokens; sign in as a user (patui login, or az login with a user account)".into(),
+        ));
+    }
     // A PatTokenResult with an error can come with 400 (or other 4xx).
     if let Some(e) = pat_error_in(&body) {
         return Err(e);
