@@ -65,6 +65,9 @@ pub struct Row {
     pub scopes_label: String,
     /// Lower-cased name, organization and scopes, for the live filter.
     search: String,
+    /// Lower-cased name and organization, for sorting without allocating.
+    name_key: String,
+    org_key: String,
 }
 
 impl Row {
@@ -77,12 +80,16 @@ impl Row {
             entry.token.display_name, org_label, scopes_label, entry.token.scope
         )
         .to_lowercase();
+        let name_key = entry.token.display_name.to_lowercase();
+        let org_key = org_label.to_lowercase();
         Row {
             entry,
             status,
             org_label,
             scopes_label,
             search,
+            name_key,
+            org_key,
         }
     }
 
@@ -442,20 +449,13 @@ impl App {
         visible.sort_by(|a, b| {
             let (a, b) = (&rows[*a], &rows[*b]);
             let o = match key {
-                SortKey::Name => a
-                    .entry
-                    .token
-                    .display_name
-                    .to_lowercase()
-                    .cmp(&b.entry.token.display_name.to_lowercase()),
+                SortKey::Name => a.name_key.cmp(&b.name_key),
                 SortKey::Created => a.entry.token.valid_from.cmp(&b.entry.token.valid_from),
                 SortKey::Expires => a.entry.token.valid_to.cmp(&b.entry.token.valid_to),
                 SortKey::Status => status_rank(a.status).cmp(&status_rank(b.status)),
-                SortKey::Organization => {
-                    a.org_label.to_lowercase().cmp(&b.org_label.to_lowercase())
-                }
+                SortKey::Organization => a.org_key.cmp(&b.org_key),
             }
-            .then_with(|| a.entry.token.display_name.cmp(&b.entry.token.display_name))
+            .then_with(|| a.name_key.cmp(&b.name_key))
             .then_with(|| a.id().cmp(&b.id()));
             if self.ascending { o } else { o.reverse() }
         });
@@ -586,6 +586,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
                     let names = app.org_names.clone();
                     for r in &mut app.rows {
                         r.org_label = org_label(&r.entry.token, &names);
+                        r.org_key = r.org_label.to_lowercase();
                     }
                 }
                 Err(e) => {
