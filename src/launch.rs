@@ -50,6 +50,31 @@ pub fn client(
     )
 }
 
+/// The demo: the simulator in-process with the demo data, and a client pointed at it.
+async fn demo_backend() -> Result<(AzureClient, sim::SimHandle), String> {
+    let handle = sim::start(([127, 0, 0, 1], 0).into(), sim::demo_options())
+        .await
+        .map_err(|e| format!("cannot start the demo simulator: {e}"))?;
+    let auth = Arc::new(StaticToken::new(
+        Secret::from("demo-access-token"),
+        "demo simulator",
+    ));
+    let c = client(Some(&handle.base_url), auth).map_err(|e| e.to_string())?;
+    Ok((c, handle))
+}
+
+/// The config: defaults in the demo (which never reads the user's files), else the file; a bad
+/// file is reported before anything else happens.
+fn load_config(args: &GlobalArgs) -> Result<Config, u8> {
+    if args.demo {
+        return Ok(Config::default());
+    }
+    Config::load(args.config.as_deref()).map_err(|e| {
+        eprintln!("patui: {e}");
+        EXIT_USAGE
+    })
+}
+
 /// `patui` (and `patui --demo`): the TUI.
 pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
     if let Err(e) = &log {
@@ -57,33 +82,15 @@ pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
     }
     let color = !no_color(&args);
     // The demo never reads the user's config or keyring.
-    let config = if args.demo {
-        Config::default()
-    } else {
-        match Config::load(args.config.as_deref()) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("patui: {e}");
-                return EXIT_USAGE;
-            }
-        }
+    let config = match load_config(&args) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
     let mut _demo_sim = None;
     let mut sign_in: Option<Arc<crate::auth::SignIn>> = None;
     let backend: Arc<dyn PatBackend> = if args.demo {
-        let handle = match sim::start(([127, 0, 0, 1], 0).into(), sim::demo_options()).await {
-            Ok(h) => h,
-            Err(e) => {
-                eprintln!("patui: cannot start the demo simulator: {e}");
-                return EXIT_ERROR;
-            }
-        };
-        let auth = Arc::new(StaticToken::new(
-            Secret::from("demo-access-token"),
-            "demo simulator",
-        ));
-        let c = match client(Some(&handle.base_url), auth) {
-            Ok(c) => c,
+        let (c, handle) = match demo_backend().await {
+            Ok(x) => x,
             Err(e) => {
                 eprintln!("patui: {e}");
                 return EXIT_ERROR;
@@ -235,14 +242,7 @@ async fn command_backend(
     vault: &Result<crate::vault::Vault, String>,
 ) -> Result<(Arc<dyn PatBackend>, Option<sim::SimHandle>), (u8, String)> {
     if args.demo {
-        let handle = sim::start(([127, 0, 0, 1], 0).into(), sim::demo_options())
-            .await
-            .map_err(|e| (EXIT_ERROR, format!("cannot start the demo simulator: {e}")))?;
-        let auth = Arc::new(StaticToken::new(
-            Secret::from("demo-access-token"),
-            "demo simulator",
-        ));
-        let c = client(Some(&handle.base_url), auth).map_err(|e| (EXIT_ERROR, e.to_string()))?;
+        let (c, handle) = demo_backend().await.map_err(|e| (EXIT_ERROR, e))?;
         return Ok((Arc::new(c), Some(handle)));
     }
     // Commands never start an interactive sign-in: `patui login` does that.
@@ -291,16 +291,9 @@ pub async fn command(args: GlobalArgs, cmd: crate::cli::Command) -> u8 {
         let mut out = std::io::stdout().lock();
         return commands::credential::run(&vault, operation, &input, &mut out, chrono::Utc::now());
     }
-    let config = if args.demo {
-        Config::default()
-    } else {
-        match Config::load(args.config.as_deref()) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("patui: {e}");
-                return EXIT_USAGE;
-            }
-        }
+    let config = match load_config(&args) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
     if matches!(cmd, C::Login) {
         return login(&args).await;

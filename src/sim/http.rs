@@ -575,47 +575,26 @@ fn create(shared: &Shared, org: &Org, body: &Bytes) -> Resp {
         Ok(r) => r,
         Err(e) => return bad_request(&format!("The request body is not valid: {e}")),
     };
-    let Ok(mut store) = shared.store.lock() else {
-        return vss_error(StatusCode::INTERNAL_SERVER_ERROR, "state", "Exception");
-    };
-    match store.create(
-        org,
-        &req.display_name,
-        &req.scope,
-        req.valid_to,
-        req.all_orgs,
-    ) {
-        Ok(t) => {
-            tracing::info!(id = %t.authorization_id, "sim: token created");
-            with_json(
-                StatusCode::OK,
-                &PatTokenResult {
-                    pat_token: Some(t),
-                    pat_token_error: PatTokenError::None,
-                    pat_token_error_message: None,
-                },
-            )
-        }
-        Err(r) => refusal(r),
-    }
+    with_store(shared, |store| {
+        store.create(
+            org,
+            &req.display_name,
+            &req.scope,
+            req.valid_to,
+            req.all_orgs,
+        )
+    })
 }
 
-fn update(shared: &Shared, org: &Org, body: &Bytes) -> Resp {
-    let req: PatTokenUpdateRequest = match serde_json::from_slice(body) {
-        Ok(r) => r,
-        Err(e) => return bad_request(&format!("The request body is not valid: {e}")),
-    };
+/// Runs a store operation and answers with its `PatTokenResult`.
+fn with_store(
+    shared: &Shared,
+    op: impl FnOnce(&mut Store) -> Result<crate::azure::PatToken, Refusal>,
+) -> Resp {
     let Ok(mut store) = shared.store.lock() else {
         return vss_error(StatusCode::INTERNAL_SERVER_ERROR, "state", "Exception");
     };
-    match store.update(
-        org,
-        req.authorization_id,
-        req.display_name.as_deref(),
-        req.scope.as_deref(),
-        req.valid_to,
-        req.all_orgs,
-    ) {
+    match op(&mut store) {
         Ok(t) => with_json(
             StatusCode::OK,
             &PatTokenResult {
@@ -626,6 +605,23 @@ fn update(shared: &Shared, org: &Org, body: &Bytes) -> Resp {
         ),
         Err(r) => refusal(r),
     }
+}
+
+fn update(shared: &Shared, org: &Org, body: &Bytes) -> Resp {
+    let req: PatTokenUpdateRequest = match serde_json::from_slice(body) {
+        Ok(r) => r,
+        Err(e) => return bad_request(&format!("The request body is not valid: {e}")),
+    };
+    with_store(shared, |store| {
+        store.update(
+            org,
+            req.authorization_id,
+            req.display_name.as_deref(),
+            req.scope.as_deref(),
+            req.valid_to,
+            req.all_orgs,
+        )
+    })
 }
 
 fn revoke(shared: &Shared, org: &Org, q: &HashMap<String, String>) -> Resp {

@@ -99,6 +99,29 @@ fn find<T>(app: &mut App, pick: impl Fn(&mut Modal) -> Option<&mut T>) -> Option
     app.modals.iter_mut().rev().find_map(pick)
 }
 
+macro_rules! modal_finder {
+    ($name:ident, $variant:ident, $ty:ty) => {
+        fn $name(app: &mut App) -> Option<&mut $ty> {
+            find(app, |m| match m {
+                Modal::$variant(x) => Some(&mut **x),
+                _ => None,
+            })
+        }
+    };
+}
+
+modal_finder!(confirm_modal, Confirm, Confirm);
+modal_finder!(wizard_modal, Wizard, Wizard);
+modal_finder!(revoke_all_modal, RevokeAll, RevokeAll);
+modal_finder!(token_modal, TokenShown, TokenShown);
+
+fn sign_in_modal(app: &mut App) -> Option<&mut crate::tui::sign_in::SignInPhase> {
+    find(app, |m| match m {
+        Modal::SignIn(p) => Some(p),
+        _ => None,
+    })
+}
+
 /// Applies the result of background work.
 pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
     match msg {
@@ -107,13 +130,7 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
             Err(e) => app.keyring_problem = Some(e),
         },
         Msg::Created(r) => {
-            let Some(w) = find(app, |m| {
-                if let Modal::Wizard(w) = m {
-                    Some(w.as_mut())
-                } else {
-                    None
-                }
-            }) else {
+            let Some(w) = wizard_modal(app) else {
                 // The wizard is gone; still never drop a minted token.
                 if let Ok(m) = r {
                     app.modals.push(Modal::TokenShown(Box::new(shown(m, None))));
@@ -135,13 +152,7 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
             }
         }
         Msg::Updated(r) => {
-            let Some(w) = find(app, |m| {
-                if let Modal::Wizard(w) = m {
-                    Some(w.as_mut())
-                } else {
-                    None
-                }
-            }) else {
+            let Some(w) = wizard_modal(app) else {
                 return vec![];
             };
             match r {
@@ -173,13 +184,7 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
                     return cmds;
                 }
                 Err(e) => {
-                    if let Some(c) = find(app, |m| {
-                        if let Modal::Confirm(c) = m {
-                            Some(c.as_mut())
-                        } else {
-                            None
-                        }
-                    }) {
+                    if let Some(c) = confirm_modal(app) {
                         c.busy = false;
                         c.error = Some(e.to_string());
                     } else {
@@ -199,26 +204,14 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
                 return cmds;
             }
             Err(e) => {
-                if let Some(c) = find(app, |m| {
-                    if let Modal::Confirm(c) = m {
-                        Some(c.as_mut())
-                    } else {
-                        None
-                    }
-                }) {
+                if let Some(c) = confirm_modal(app) {
                     c.busy = false;
                     c.error = Some(format!("No new token was created: {e}"));
                 }
             }
         },
         Msg::RevokeAllTargets(r) => {
-            if let Some(ra) = find(app, |m| {
-                if let Modal::RevokeAll(r) = m {
-                    Some(r.as_mut())
-                } else {
-                    None
-                }
-            }) {
+            if let Some(ra) = revoke_all_modal(app) {
                 match r {
                     Ok(targets) => {
                         ra.targets = targets;
@@ -232,25 +225,13 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
             }
         }
         Msg::RevokeAllProgress(p) => {
-            if let Some(ra) = find(app, |m| {
-                if let Modal::RevokeAll(r) = m {
-                    Some(r.as_mut())
-                } else {
-                    None
-                }
-            }) {
+            if let Some(ra) = revoke_all_modal(app) {
                 ra.phase = RevokeAllPhase::Running(p);
             }
         }
         Msg::RevokeAllDone(report) => {
             let ok = report.revoked().count();
-            if let Some(ra) = find(app, |m| {
-                if let Modal::RevokeAll(r) = m {
-                    Some(r.as_mut())
-                } else {
-                    None
-                }
-            }) {
+            if let Some(ra) = revoke_all_modal(app) {
                 ra.phase = RevokeAllPhase::Done(report);
             }
             app.toast(format!("Revoked {ok} tokens"));
@@ -260,13 +241,7 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
         }
         Msg::Profile(p) => app.profile = Some(p),
         Msg::SignInCode(r) => {
-            if let Some(phase) = find(app, |m| {
-                if let Modal::SignIn(p) = m {
-                    Some(p)
-                } else {
-                    None
-                }
-            }) {
+            if let Some(phase) = sign_in_modal(app) {
                 *phase = match r {
                     Ok((user_code, verification_uri, expires_at)) => {
                         crate::tui::sign_in::SignInPhase::Code {
@@ -288,13 +263,7 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
                 return cmds;
             }
             Err(e) => {
-                if let Some(phase) = find(app, |m| {
-                    if let Modal::SignIn(p) = m {
-                        Some(p)
-                    } else {
-                        None
-                    }
-                }) {
+                if let Some(phase) = sign_in_modal(app) {
                     *phase = crate::tui::sign_in::SignInPhase::Failed(e);
                 }
             }
@@ -304,13 +273,7 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
             Err(e) => app.error(format!("Sign-out: {e}")),
         },
         Msg::Copied(r) => {
-            if let Some(m) = find(app, |m| {
-                if let Modal::TokenShown(t) = m {
-                    Some(t.as_mut())
-                } else {
-                    None
-                }
-            }) {
+            if let Some(m) = token_modal(app) {
                 m.copied = Some(r);
                 m.confirm_leave = false;
             } else {
