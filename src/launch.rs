@@ -100,32 +100,31 @@ pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
         Arc::new(c)
     } else {
         let vault = open_vault_for(&config);
-        // The organization's Entra tenant, discovered when an organization is known.
-        let mut tenant = None;
-        if config.tenant.is_none()
-            && let Some(org) = args.org.clone().or_else(|| config.default_org.clone())
-        {
-            let base = args
-                .service_url
-                .as_deref()
-                .unwrap_or("https://dev.azure.com");
-            if let Ok(url) = crate::azure::client::parse_base(base) {
-                tenant = tokio::time::timeout(
-                    Duration::from_secs(2),
-                    crate::auth::tenant::discover(&url, &org),
-                )
-                .await
-                .ok()
-                .flatten();
-            }
-        }
-        let chain = match sign_in_chain(&args, &config, &vault, tenant) {
+        let chain = match sign_in_chain(&args, &config, &vault, None) {
             Ok(chain) => Arc::new(chain),
             Err(e) => {
                 eprintln!("patui: {e}");
                 return EXIT_USAGE;
             }
         };
+        // The organization's Entra tenant, discovered in the background (never on the start-up
+        // path); a device code sign-in started later uses it.
+        if config.tenant.is_none()
+            && let Some(org) = args.org.clone().or_else(|| config.default_org.clone())
+            && let Ok(url) = crate::azure::client::parse_base(
+                args.service_url
+                    .as_deref()
+                    .unwrap_or("https://dev.azure.com"),
+            )
+        {
+            let chain = Arc::clone(&chain);
+            tokio::spawn(async move {
+                if let Some(t) = crate::auth::tenant::discover(&url, &org).await {
+                    tracing::info!(tenant = %t, "tenant discovered");
+                    chain.set_tenant(&t);
+                }
+            });
+        }
         sign_in = Some(Arc::clone(&chain));
         let auth: Arc<dyn AccessTokenSource> = chain;
         match client(args.service_url.as_deref(), auth) {

@@ -154,6 +154,18 @@ impl Entra {
         })
     }
 
+    /// The same client for another tenant.
+    pub fn with_tenant(&self, tenant: &str) -> Result<Entra, SignInError> {
+        let tenant = tenant.trim();
+        if tenant.is_empty() || tenant.contains(['/', '?', '#']) {
+            return Err(SignInError::Config(format!("{tenant:?} is not a tenant")));
+        }
+        Ok(Entra {
+            tenant: tenant.to_owned(),
+            ..self.clone()
+        })
+    }
+
     /// The tenant in use.
     pub fn tenant(&self) -> &str {
         &self.tenant

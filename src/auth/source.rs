@@ -78,6 +78,8 @@ struct Current {
 /// The chained source.
 pub struct SignIn {
     opts: SignInOptions,
+    /// The Entra client in use; its tenant can be set once discovered (see [`SignIn::set_tenant`]).
+    entra: std::sync::RwLock<Entra>,
     current: Mutex<Option<Current>>,
     /// Sources that failed or were refused since the last interactive sign-in.
     exhausted: Mutex<Vec<SourceKind>>,
@@ -90,6 +92,7 @@ impl SignIn {
     /// A chain with the given options.
     pub fn new(opts: SignInOptions) -> Self {
         Self {
+            entra: std::sync::RwLock::new(opts.entra.clone()),
             opts,
             current: Mutex::new(None),
             exhausted: Mutex::new(Vec::new()),
@@ -97,8 +100,20 @@ impl SignIn {
     }
 
     /// The Entra client (for the device code flow).
-    pub fn entra(&self) -> &Entra {
-        &self.opts.entra
+    pub fn entra(&self) -> Entra {
+        match self.entra.read() {
+            Ok(e) => e.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Uses `tenant` from now on (tenant discovery finishes after start-up, off the start path).
+    pub fn set_tenant(&self, tenant: &str) {
+        if let Ok(e) = self.entra().with_tenant(tenant)
+            && let Ok(mut slot) = self.entra.write()
+        {
+            *slot = e;
+        }
     }
 
     /// True when the order allows the interactive device code flow.
@@ -154,7 +169,7 @@ impl SignIn {
                 }),
                 SourceKind::Keyring => match &self.opts.store {
                     Some(store) => match store.load() {
-                        Ok(Some(rt)) => Some(self.opts.entra.refresh(&rt).await.inspect(|t| {
+                        Ok(Some(rt)) => Some(self.entra().refresh(&rt).await.inspect(|t| {
                             if let Some(new_rt) = &t.refresh_token {
                                 let _ = store.store(new_rt);
                             }
@@ -165,7 +180,7 @@ impl SignIn {
                     None => None,
                 },
                 SourceKind::AzureCli => {
-                    Some(azcli::get_token(&self.opts.az, Some(self.opts.entra.tenant())).await)
+                    Some(azcli::get_token(&self.opts.az, Some(self.entra().tenant())).await)
                 }
                 SourceKind::DeviceCode => None,
             };
@@ -211,7 +226,7 @@ impl AccessTokenSource for SignIn {
             }
             // Expired: a refresh token (device code sign-in) renews it silently.
             if let Some(rt) = c.tokens.refresh_token.clone()
-                && let Ok(t) = self.opts.entra.refresh(&rt).await
+                && let Ok(t) = self.entra().refresh(&rt).await
             {
                 let source = c.source;
                 let token = t.access_token.clone();
@@ -232,7 +247,7 @@ impl AccessTokenSource for SignIn {
         };
         // Try this source's refresh token once, then the next sources.
         if let Some(rt) = &c.tokens.refresh_token
-            && let Ok(t) = self.opts.entra.refresh(rt).await
+            && let Ok(t) = self.entra().refresh(rt).await
         {
             if let (Some(store), Some(new_rt)) = (&self.opts.store, &t.refresh_token) {
                 let _ = store.store(new_rt);

@@ -240,6 +240,7 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
             return cmds;
         }
         Msg::Profile(p) => app.profile = Some(p),
+        Msg::Tenant(t) => app.tenant = Some(t),
         Msg::SignInCode(r) => {
             if let Some(phase) = sign_in_modal(app) {
                 *phase = match r {

@@ -162,6 +162,8 @@ pub enum Msg {
     RevokeAllDone(RevokeReport),
     Copied(Result<CopyMethod, String>),
     Profile(crate::azure::Profile),
+    /// The Entra tenant in use (after background discovery).
+    Tenant(String),
     SignInCode(Result<(String, String, DateTime<Utc>), String>),
     SignedIn(Result<(), String>),
     SignedOut(Result<(), String>),
@@ -654,6 +656,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         | Msg::RevokeAllDone(_)
         | Msg::Copied(_)
         | Msg::Profile(_)
+        | Msg::Tenant(_)
         | Msg::SignInCode(_)
         | Msg::SignedIn(_)
         | Msg::SignedOut(_) => crate::tui::actions::on_result(app, msg),

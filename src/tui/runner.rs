@@ -51,10 +51,14 @@ impl Runner {
         match cmd {
             Command::Suspend => {}
             Command::LoadOrgs => {
+                let chain = self.sign_in.clone();
                 tokio::spawn(async move {
                     let result = async {
                         let me = backend.profile().await?;
                         let _ = tx.send(Msg::Profile(me.clone()));
+                        if let Some(c) = &chain {
+                            let _ = tx.send(Msg::Tenant(c.entra().tenant().to_owned()));
+                        }
                         backend.accounts(me.id).await
                     }
                     .await;
