@@ -95,6 +95,13 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
     vec![]
 }
 
+/// After a change of tokens: reload the list and which of them the keyring holds.
+fn reload_with_stored(app: &mut App) -> Vec<Command> {
+    let mut cmds = app.reload();
+    cmds.push(Command::RefreshStored);
+    cmds
+}
+
 fn find<T>(app: &mut App, pick: impl Fn(&mut Modal) -> Option<&mut T>) -> Option<&mut T> {
     app.modals.iter_mut().rev().find_map(pick)
 }
@@ -114,6 +121,18 @@ modal_finder!(confirm_modal, Confirm, Confirm);
 modal_finder!(wizard_modal, Wizard, Wizard);
 modal_finder!(revoke_all_modal, RevokeAll, RevokeAll);
 modal_finder!(token_modal, TokenShown, TokenShown);
+
+/// Shows a failure in the open confirmation dialog; false when there is none.
+fn confirm_failed(app: &mut App, message: String) -> bool {
+    match confirm_modal(app) {
+        Some(c) => {
+            c.busy = false;
+            c.error = Some(message);
+            true
+        }
+        None => false,
+    }
+}
 
 fn sign_in_modal(app: &mut App) -> Option<&mut crate::tui::sign_in::SignInPhase> {
     find(app, |m| match m {
@@ -144,9 +163,7 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
                     app.modals
                         .push(Modal::TokenShown(Box::new(shown(minted, None))));
                     app.toast(format!("Created {name}"));
-                    let mut cmds = app.reload();
-                    cmds.push(Command::RefreshStored);
-                    return cmds;
+                    return reload_with_stored(app);
                 }
                 Err(e) => w.on_error(&e),
             }
@@ -179,15 +196,10 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
                         |m| !matches!(m, Modal::Confirm(c) if c.token.authorization_id == id),
                     );
                     app.toast(format!("Revoked {name}"));
-                    let mut cmds = app.reload();
-                    cmds.push(Command::RefreshStored);
-                    return cmds;
+                    return reload_with_stored(app);
                 }
                 Err(e) => {
-                    if let Some(c) = confirm_modal(app) {
-                        c.busy = false;
-                        c.error = Some(e.to_string());
-                    } else {
+                    if !confirm_failed(app, e.to_string()) {
                         app.error(format!("Could not revoke {name}: {e}"));
                     }
                 }
@@ -199,15 +211,10 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
                 let why = regen.old_revoked.err().map(|e| e.to_string());
                 app.modals
                     .push(Modal::TokenShown(Box::new(shown(regen.minted, why))));
-                let mut cmds = app.reload();
-                cmds.push(Command::RefreshStored);
-                return cmds;
+                return reload_with_stored(app);
             }
             Err(e) => {
-                if let Some(c) = confirm_modal(app) {
-                    c.busy = false;
-                    c.error = Some(format!("No new token was created: {e}"));
-                }
+                confirm_failed(app, format!("No new token was created: {e}"));
             }
         },
         Msg::RevokeAllTargets(r) => {
@@ -235,9 +242,7 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
                 ra.phase = RevokeAllPhase::Done(report);
             }
             app.toast(format!("Revoked {ok} tokens"));
-            let mut cmds = app.reload();
-            cmds.push(Command::RefreshStored);
-            return cmds;
+            return reload_with_stored(app);
         }
         Msg::Profile(p) => app.profile = Some(p),
         Msg::Tenant(t) => app.tenant = Some(t),
