@@ -227,6 +227,20 @@ pub struct SimArgs {
     /// Seed of the random generator (token values, fault injection).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Simulated Entra sign-in: polls answered "pending" before the outcome.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub sign_in_after_polls: u32,
+    /// Simulated Entra sign-in: what the user does with the device code.
+    #[arg(long, value_enum, default_value_t = SignInOutcome::Approve)]
+    pub sign_in_outcome: SignInOutcome,
+}
+
+/// What the simulated user does with a device code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SignInOutcome {
+    Approve,
+    Decline,
+    Expire,
 }
 
 /// Output formats of commands.

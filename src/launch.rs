@@ -183,6 +183,12 @@ pub async fn sim(args: SimArgs) -> u8 {
     opts.max_lifespan_days = args.max_lifespan_days;
     opts.strict_orgs = args.strict_orgs;
     opts.rng_seed = args.seed;
+    opts.entra.approve_after_polls = args.sign_in_after_polls;
+    opts.entra.outcome = match args.sign_in_outcome {
+        crate::cli::SignInOutcome::Approve => sim::entra::DeviceOutcome::Approve,
+        crate::cli::SignInOutcome::Decline => sim::entra::DeviceOutcome::Decline,
+        crate::cli::SignInOutcome::Expire => sim::entra::DeviceOutcome::Expire,
+    };
     let handle = match sim::start(args.listen, opts).await {
         Ok(h) => h,
         Err(e) => {

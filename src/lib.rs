@@ -9,6 +9,7 @@ pub mod cli;
 pub mod clipboard;
 pub mod commands;
 pub mod config;
+pub mod external;
 pub mod launch;
 pub mod logging;
 pub mod ops;

@@ -57,12 +57,8 @@ fn demo_list_filter_help_details_and_quit() {
         &format!("{} --demo", patui_bin()),
     );
     t.wait_for("build-agent-linux");
-    let s = t.wait_for("contoso-ci");
-    assert!(
-        s.contains("All organiz"),
-        "global tokens are labelled:\n{s}"
-    );
-    assert!(s.contains("DEMO"));
+    // Global tokens are labelled.
+    t.wait_for_all(&["contoso-ci", "All organiz", "DEMO"]);
     // Live filter.
     t.keys(&["/"]);
     t.type_text("northwind-g");
@@ -72,14 +68,12 @@ fn demo_list_filter_help_details_and_quit() {
     t.wait_for("contoso-ci");
     // Details of the first row.
     t.keys(&["g", "Enter"]);
-    let s = t.wait_for("Token details");
-    assert!(s.contains("Valid to"));
+    t.wait_for_all(&["Token details", "Valid to"]);
     t.keys(&["Escape"]);
     t.wait_gone("Token details");
     // Help comes from the keymap.
     t.keys(&["?"]);
-    let s = t.wait_for("Reload from the service");
-    assert!(s.contains("ctrl-r"));
+    t.wait_for_all(&["Reload from the service", "ctrl-r"]);
     t.keys(&["Escape"]);
     t.wait_gone("Reload from the service");
     // Status filter: revoked.
@@ -131,8 +125,10 @@ fn create_copy_and_the_copied_token_authenticates() {
     t.keys(&["Enter"]); // -> review
     t.wait_for("This request will be sent");
     t.keys(&["Enter"]);
-    let s = t.wait_for("Your new token");
-    assert!(s.contains("it will not be shown again"));
+    // Wait for the whole modal (a capture can land between two writes of one frame).
+    let s = t.wait_until("the new token modal", Duration::from_secs(10), |s| {
+        s.contains("Your new token") && s.contains("it will not be shown again")
+    });
     t.keys(&["y"]);
     t.wait_for("OSC 52");
     let copied = t.buffer().expect("tmux received the OSC 52 copy");
@@ -265,10 +261,171 @@ fn sign_in_with_the_device_code_flow_then_the_list_loads() {
     });
     t.wait_gone("Sign in to Azure DevOps");
     t.keys(&["p"]);
-    let s = t.wait_for("Demo User");
-    assert!(s.contains("fabrikam"));
+    t.wait_for_all(&["Demo User", "fabrikam"]);
     t.keys(&["Escape"]);
     t.wait_gone("Demo User");
     t.keys(&["q"]);
     assert_eq!(t.wait_exit(), 0);
+}
+
+/// Writes an executable shell script.
+#[cfg(unix)]
+fn script(path: &std::path::Path, body: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, body).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// The terminal hand-over, for real: from the sign-in screen, `o` runs a browser (a fake one in
+/// $BROWSER) and `a` runs `az login` (a fake `az` on PATH). Each fake reads a line typed in the
+/// terminal and records whether the terminal was in cooked mode: patui must have given the
+/// terminal back and must not read a single key meant for them. Afterwards patui takes the
+/// terminal back, signs in through the Azure CLI and lists the tokens.
+#[cfg(unix)]
+#[test]
+fn browser_and_az_login_get_the_terminal_then_patui_takes_it_back() {
+    if !have_tmux() {
+        return;
+    }
+    // The simulated user never approves the device code: only az login can sign in.
+    let sim = SimProcess::start(&["--seed-tokens", "5", "--sign-in-after-polls", "100000"]);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display().to_string();
+    let exp = chrono::Utc::now().timestamp() + 3600;
+    script(
+        &dir.path().join("az"),
+        &format!(
+            r#"#!/bin/sh
+d=$(dirname "$0")
+mode=cooked; stty -a | grep -q -- '-icanon' && mode=raw
+case "$1" in
+  login)
+    echo "fake az login: type the word"
+    IFS= read -r word
+    echo "$mode $word $*" > "$d/az-log"
+    touch "$d/signed-in" ;;
+  account)
+    [ -f "$d/signed-in" ] || {{ echo "ERROR: Please run 'az login' to setup account." >&2; exit 1; }}
+    echo '{{"accessToken": "from-fake-az", "expires_on": {exp}}}' ;;
+  *) exit 2 ;;
+esac
+"#
+        ),
+    );
+    script(
+        &dir.path().join("browser"),
+        r#"#!/bin/sh
+d=$(dirname "$0")
+mode=cooked; stty -a | grep -q -- '-icanon' && mode=raw
+echo "fake browser at $1: type the word"
+IFS= read -r word
+echo "$mode $word $1" > "$d/browser-log"
+"#,
+    );
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "keyring = \"memory\"\nsign_in = [\"azure-cli\", \"device-code\"]\n",
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let log = log_file();
+    let browser = format!("{d}/browser");
+    let env = vec![
+        ("PATUI_SERVICE_URL", sim.base_url.as_str()),
+        ("PATUI_AUTHORITY", sim.base_url.as_str()),
+        ("PATUI_LOG_FILE", log.as_str()),
+        ("PATUI_CONFIG", config.as_str()),
+        ("PATUI_ACCESS_TOKEN", ""),
+        ("BROWSER", browser.as_str()),
+    ];
+    let t = Tmux::start_with_env(
+        "handover",
+        100,
+        30,
+        &env,
+        // tmux ignores PATH in -e: the shell puts the fake az first on it.
+        &format!("PATH={d}:$PATH {} --org fabrikam", patui_bin()),
+    );
+    t.wait_until(
+        "the code and the az login key",
+        Duration::from_secs(15),
+        |s| {
+            s.contains("Sign in to Azure DevOps")
+                && s.contains("o open browser")
+                && s.contains("a az login")
+        },
+    );
+
+    // The browser gets the terminal.
+    t.keys(&["o"]);
+    let s = t.wait_for("fake browser at");
+    assert!(!s.contains("Sign in to Azure DevOps"), "the TUI left:\n{s}");
+    t.type_text("seen-by-browser");
+    t.keys(&["Enter"]);
+    // The TUI is back.
+    t.wait_for_all(&["o open browser", "Sign in to Azure DevOps"]);
+    let got = std::fs::read_to_string(dir.path().join("browser-log")).unwrap();
+    assert!(
+        got.starts_with("cooked seen-by-browser http"),
+        "the browser read every key, in cooked mode: {got:?}"
+    );
+    assert!(got.trim_end().ends_with("/devicelogin"), "{got:?}");
+
+    // az login gets the terminal; afterwards patui signs in with the Azure CLI.
+    t.keys(&["a"]);
+    t.wait_for("fake az login: type the word");
+    t.type_text("seen-by-az");
+    t.keys(&["Enter"]);
+    t.wait_until("the list", Duration::from_secs(15), |s| {
+        s.contains("ci-0000")
+    });
+    t.wait_gone("Sign in to Azure DevOps");
+    let got = std::fs::read_to_string(dir.path().join("az-log")).unwrap();
+    assert!(
+        got.starts_with("cooked seen-by-az login --allow-no-subscriptions"),
+        "az login read every key, in cooked mode: {got:?}"
+    );
+    // Keys work again after the hand-over, and the terminal is restored on quit.
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(), 0);
+}
+
+/// ctrl-z in a job-control shell: patui gives the terminal back and stops; `fg` brings it back
+/// with the screen repainted and keys working; on quit the shell gets a sane terminal.
+#[cfg(unix)]
+#[test]
+fn ctrl_z_suspends_and_fg_resumes() {
+    if !have_tmux() {
+        return;
+    }
+    let log = log_file();
+    // An interactive shell, as a user has: job control needs it.
+    let t = Tmux::start_with_env(
+        "suspend",
+        100,
+        30,
+        &[("PATUI_LOG_FILE", &log)],
+        "bash --norc --noprofile -i",
+    );
+    t.wait_for("bash-");
+    t.type_text(&format!("{} --demo", patui_bin()));
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["contoso-ci", "DEMO"]);
+    t.keys(&["C-z"]);
+    let s = t.wait_for("Stopped");
+    assert!(!s.contains("contoso-ci"), "the TUI left the screen:\n{s}");
+    t.type_text("fg");
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["contoso-ci", "DEMO"]);
+    t.keys(&["?"]);
+    t.wait_for("Reload from the service");
+    t.keys(&["Escape"]);
+    t.wait_gone("Reload from the service");
+    t.keys(&["q"]);
+    t.wait_gone("contoso-ci");
+    // The shell reads a line normally again: the terminal is in cooked mode.
+    t.type_text("echo status=$? cooked");
+    t.keys(&["Enter"]);
+    t.wait_for("status=0 cooked");
 }

@@ -180,18 +180,37 @@ fn dialogs() {
 
 #[test]
 fn sign_in_and_profile() {
-    use patui::tui::sign_in::SignInPhase;
+    use patui::tui::sign_in::{SignInPhase, SignInScreen};
+    let code = || SignInPhase::Code {
+        user_code: "SIMAB12CD".into(),
+        verification_uri: "https://microsoft.com/devicelogin".into(),
+        expires_at: now() + chrono::Duration::minutes(15),
+    };
     snap("sign_in_code", |app| {
-        app.modals.push(Modal::SignIn(SignInPhase::Code {
-            user_code: "SIMAB12CD".into(),
-            verification_uri: "https://microsoft.com/devicelogin".into(),
-            expires_at: now() + chrono::Duration::minutes(15),
-        }));
+        app.device_code = true;
+        app.modals
+            .push(Modal::SignIn(Box::new(SignInScreen::new(code()))));
+    });
+    snap("sign_in_code_with_az_and_a_browser_problem", |app| {
+        app.device_code = true;
+        app.az_login = Some("/usr/bin/az".into());
+        let mut s = SignInScreen::new(code());
+        s.problem = Some(
+            "The browser did not open (xdg-open exited with status 3); open the address yourself."
+                .into(),
+        );
+        app.modals.push(Modal::SignIn(Box::new(s)));
     });
     snap("sign_in_declined", |app| {
-        app.modals.push(Modal::SignIn(SignInPhase::Failed(
-            "the sign-in was declined".into(),
-        )));
+        app.device_code = true;
+        app.modals.push(Modal::SignIn(Box::new(SignInScreen::new(
+            SignInPhase::Failed("the sign-in was declined".into()),
+        ))));
+    });
+    snap("sign_in_azure_cli_only", |app| {
+        app.az_login = Some("/usr/bin/az".into());
+        app.can_sign_in = true;
+        app.begin_sign_in();
     });
     snap("profile", |app| {
         app.profile = Some(patui::azure::Profile {
@@ -203,6 +222,21 @@ fn sign_in_and_profile() {
         app.tenant = Some("72f988bf-86f1-41af-91ab-2d7cd011db47".into());
         ch(app, 'p');
     });
+}
+
+#[test]
+fn sign_in_code_in_a_small_terminal_falls_back_to_plain_text() {
+    use patui::tui::sign_in::{SignInPhase, SignInScreen};
+    let mut app = loaded_app(60, 15);
+    app.modals.push(Modal::SignIn(Box::new(SignInScreen::new(
+        SignInPhase::Code {
+            user_code: "SIMAB12CD".into(),
+            verification_uri: "https://microsoft.com/devicelogin".into(),
+            expires_at: now() + chrono::Duration::minutes(15),
+        },
+    ))));
+    let t = render(&app);
+    insta::assert_snapshot!("sign_in_code_60x15", t.backend());
 }
 
 #[test]

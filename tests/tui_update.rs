@@ -6,7 +6,8 @@ mod tui_support;
 use crossterm::event::KeyCode;
 use patui::azure::{ApiError, PatTokenError};
 use patui::ops::inventory::StatusView;
-use patui::tui::app::{Command, Modal, Msg, Notice, update};
+use patui::tui::app::{App, Command, Modal, Msg, Notice, update};
+use patui::tui::keymap::Keymap;
 use tui_support::*;
 
 #[test]
@@ -372,6 +373,7 @@ fn a_token_that_is_not_stored_cannot_be_closed_without_a_copy() {
 fn an_auth_failure_opens_the_sign_in_screen_once() {
     let mut app = loaded_app(120, 40);
     app.can_sign_in = true;
+    app.device_code = true;
     let g = app.generation;
     let auth = || ApiError::Auth {
         status: 401,
@@ -404,6 +406,143 @@ fn an_auth_failure_opens_the_sign_in_screen_once() {
     app.begin_sign_in();
     let cmds = key(&mut app, KeyCode::Esc);
     assert!(matches!(&cmds[..], [Command::CancelSignIn]));
+}
+
+fn code_shown(app: &mut App) {
+    update(
+        app,
+        Msg::SignInCode(Ok((
+            "SIMAB12CD".into(),
+            "https://microsoft.com/devicelogin".into(),
+            now() + chrono::Duration::minutes(15),
+        ))),
+    );
+}
+
+fn sign_in_screen(app: &App) -> &patui::tui::sign_in::SignInScreen {
+    match app.modals.last() {
+        Some(Modal::SignIn(s)) => s,
+        other => panic!("no sign-in screen: {other:?}"),
+    }
+}
+
+#[test]
+fn az_login_hands_the_terminal_over_then_uses_the_azure_cli() {
+    use patui::external::{External, ExternalError};
+    use patui::tui::sign_in::SignInPhase;
+    let mut app = loaded_app(120, 40);
+    app.can_sign_in = true;
+    app.device_code = true;
+    app.az_login = Some("/opt/az/bin/az".into());
+    app.tenant = Some("contoso.onmicrosoft.com".into());
+    app.begin_sign_in();
+    code_shown(&mut app);
+    let az = External::AzLogin {
+        az: "/opt/az/bin/az".into(),
+        tenant: Some("contoso.onmicrosoft.com".into()),
+    };
+    // `a` stops the device code flow and hands the terminal to az login.
+    let cmds = ch(&mut app, 'a');
+    assert_eq!(
+        cmds,
+        vec![Command::CancelSignIn, Command::HandOver(az.clone())]
+    );
+    // az login failed: the reason is shown; enter goes back to the device code.
+    let cmds = update(
+        &mut app,
+        Msg::HandedBack {
+            what: az.clone(),
+            result: Err(ExternalError::Failed {
+                what: "az login".into(),
+                status: "status 1".into(),
+            }),
+        },
+    );
+    assert!(cmds.is_empty());
+    match &sign_in_screen(&app).phase {
+        SignInPhase::Failed(e) => assert!(e.contains("az login exited with status 1"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(key(&mut app, KeyCode::Enter), vec![Command::StartSignIn]);
+    // This time az login succeeds: patui takes the Azure CLI's token.
+    code_shown(&mut app);
+    ch(&mut app, 'a');
+    let cmds = update(
+        &mut app,
+        Msg::HandedBack {
+            what: az,
+            result: Ok(()),
+        },
+    );
+    assert_eq!(cmds, vec![Command::UseAzureCli]);
+    assert_eq!(sign_in_screen(&app).phase, SignInPhase::CheckingAzureCli);
+    let cmds = update(&mut app, Msg::SignedIn(Ok(())));
+    assert!(app.modals.is_empty());
+    assert!(cmds.iter().any(|c| matches!(c, Command::LoadTokens { .. })));
+}
+
+#[test]
+fn the_browser_key_opens_the_verification_page_and_a_failure_is_shown_in_place() {
+    use patui::external::{External, ExternalError};
+    use patui::tui::sign_in::SignInPhase;
+    let mut app = loaded_app(120, 40);
+    app.can_sign_in = true;
+    app.device_code = true;
+    app.begin_sign_in();
+    // No code yet: nothing to open.
+    assert!(ch(&mut app, 'o').is_empty());
+    code_shown(&mut app);
+    let browser = External::Browser {
+        url: "https://microsoft.com/devicelogin".into(),
+    };
+    assert_eq!(ch(&mut app, 'o'), vec![Command::HandOver(browser.clone())]);
+    update(
+        &mut app,
+        Msg::HandedBack {
+            what: browser,
+            result: Err(ExternalError::NotFound("xdg-open".into())),
+        },
+    );
+    let s = sign_in_screen(&app);
+    assert!(matches!(s.phase, SignInPhase::Code { .. }), "still waiting");
+    assert!(s.problem.as_deref().unwrap().contains("xdg-open"));
+    // Without az, `a` does nothing.
+    assert!(ch(&mut app, 'a').is_empty());
+}
+
+#[test]
+fn sign_in_keys_follow_the_keymap() {
+    use std::collections::BTreeMap;
+    let mut app = loaded_app(120, 40);
+    app.keymap = Keymap::new(&BTreeMap::from([
+        ("open_browser".to_owned(), vec!["b".to_owned()]),
+        ("sign_out".to_owned(), vec!["X".to_owned()]),
+    ]))
+    .unwrap();
+    app.can_sign_in = true;
+    app.device_code = true;
+    app.begin_sign_in();
+    code_shown(&mut app);
+    assert!(ch(&mut app, 'o').is_empty());
+    assert!(matches!(&ch(&mut app, 'b')[..], [Command::HandOver(_)]));
+    let t = render(&app);
+    assert!(screen_text(&t).contains("b open browser"));
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, 'p');
+    assert!(ch(&mut app, 'L').is_empty());
+    assert_eq!(ch(&mut app, 'X'), vec![Command::SignOut]);
+}
+
+#[test]
+fn with_only_the_azure_cli_the_sign_in_screen_offers_az_login() {
+    use patui::tui::sign_in::SignInPhase;
+    let mut app = loaded_app(120, 40);
+    app.can_sign_in = true;
+    app.az_login = Some("az".into());
+    assert!(app.begin_sign_in().is_empty(), "no device code flow starts");
+    assert_eq!(sign_in_screen(&app).phase, SignInPhase::AzureCliOnly);
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    assert!(matches!(&ch(&mut app, 'a')[..], [_, Command::HandOver(_)]));
 }
 
 #[test]

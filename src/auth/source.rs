@@ -121,6 +121,29 @@ impl SignIn {
         self.opts.order.contains(&SourceKind::DeviceCode)
     }
 
+    /// True when the order includes the Azure CLI.
+    pub fn allows_azure_cli(&self) -> bool {
+        self.opts.order.contains(&SourceKind::AzureCli)
+    }
+
+    /// The `az` program this chain runs (name or path).
+    pub fn az_program(&self) -> &str {
+        &self.opts.az
+    }
+
+    /// After `az login`: takes a token from the Azure CLI now and uses it from then on.
+    pub async fn use_azure_cli(&self) -> Result<(), String> {
+        let tokens = azcli::get_token(&self.opts.az, Some(self.entra().tenant()))
+            .await
+            .map_err(|e| e.to_string())?;
+        *self.current.lock().await = Some(Current {
+            tokens,
+            source: SourceKind::AzureCli,
+        });
+        self.exhausted.lock().await.clear();
+        Ok(())
+    }
+
     /// The source of the current token, if any.
     pub async fn current_source(&self) -> Option<SourceKind> {
         self.current.lock().await.as_ref().map(|c| c.source)

@@ -134,12 +134,7 @@ fn confirm_failed(app: &mut App, message: String) -> bool {
     }
 }
 
-fn sign_in_modal(app: &mut App) -> Option<&mut crate::tui::sign_in::SignInPhase> {
-    find(app, |m| match m {
-        Modal::SignIn(p) => Some(p),
-        _ => None,
-    })
-}
+modal_finder!(sign_in_modal, SignIn, crate::tui::sign_in::SignInScreen);
 
 /// Applies the result of background work.
 pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
@@ -247,8 +242,8 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::Profile(p) => app.profile = Some(p),
         Msg::Tenant(t) => app.tenant = Some(t),
         Msg::SignInCode(r) => {
-            if let Some(phase) = sign_in_modal(app) {
-                *phase = match r {
+            if let Some(screen) = sign_in_modal(app) {
+                screen.phase = match r {
                     Ok((user_code, verification_uri, expires_at)) => {
                         crate::tui::sign_in::SignInPhase::Code {
                             user_code,
@@ -269,11 +264,24 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
                 return cmds;
             }
             Err(e) => {
-                if let Some(phase) = sign_in_modal(app) {
-                    *phase = crate::tui::sign_in::SignInPhase::Failed(e);
+                if let Some(screen) = sign_in_modal(app) {
+                    screen.phase = crate::tui::sign_in::SignInPhase::Failed(e);
                 }
             }
         },
+        Msg::HandedBack { what, result } => {
+            let device_code = app.device_code;
+            match sign_in_modal(app) {
+                Some(screen) => {
+                    return crate::tui::sign_in::handed_back(device_code, screen, &what, result);
+                }
+                None => {
+                    if let Err(e) = result {
+                        app.error(e.to_string());
+                    }
+                }
+            }
+        }
         Msg::SignedOut(r) => match r {
             Ok(()) => app.toast("Signed out: the cached sign-in was removed"),
             Err(e) => app.error(format!("Sign-out: {e}")),

@@ -115,7 +115,7 @@ pub enum Modal {
     TokenShown(Box<TokenShown>),
     Confirm(Box<Confirm>),
     RevokeAll(Box<RevokeAll>),
-    SignIn(crate::tui::sign_in::SignInPhase),
+    SignIn(Box<crate::tui::sign_in::SignInScreen>),
     Profile,
     /// `e` on an expired token: it cannot be extended; R regenerates.
     Expired {
@@ -167,6 +167,11 @@ pub enum Msg {
     SignInCode(Result<(String, String, DateTime<Utc>), String>),
     SignedIn(Result<(), String>),
     SignedOut(Result<(), String>),
+    /// Another program had the terminal (az login, a browser) and gave it back.
+    HandedBack {
+        what: crate::external::External,
+        result: Result<(), crate::external::ExternalError>,
+    },
     /// Terminate (a signal).
     Quit,
 }
@@ -222,6 +227,10 @@ pub enum Command {
     StartSignIn,
     CancelSignIn,
     SignOut,
+    /// Hand the terminal to another program and wait for it (done by the loop, not the runner).
+    HandOver(crate::external::External),
+    /// After `az login`: take a token from the Azure CLI and use it.
+    UseAzureCli,
 }
 
 /// What the status bar shows.
@@ -269,8 +278,12 @@ pub struct App {
     pub clipboard_clear_seconds: u64,
     pub revoke_concurrency: usize,
     pub presets: Vec<Preset>,
-    /// True when the device code sign-in can run in the TUI.
+    /// True when the sign-in screen can sign in (device code or `az login`).
     pub can_sign_in: bool,
+    /// True when the device code flow may run.
+    pub device_code: bool,
+    /// The `az` program, when the Azure CLI source is on and `az` is installed (`a` runs az login).
+    pub az_login: Option<String>,
     pub profile: Option<crate::azure::Profile>,
     pub tenant: Option<String>,
     pub generation: u64,
@@ -321,6 +334,8 @@ impl App {
             revoke_concurrency: crate::ops::revoke::DEFAULT_CONCURRENCY,
             presets: scopes::builtin_presets(),
             can_sign_in: false,
+            device_code: false,
+            az_login: None,
             profile: None,
             tenant: None,
             generation: 0,
@@ -395,9 +410,18 @@ impl App {
         if self.modals.iter().any(|m| matches!(m, Modal::SignIn(_))) {
             return vec![];
         }
-        self.modals
-            .push(Modal::SignIn(crate::tui::sign_in::SignInPhase::Starting));
-        vec![Command::StartSignIn]
+        use crate::tui::sign_in::{SignInPhase, SignInScreen};
+        if self.device_code {
+            self.modals.push(Modal::SignIn(Box::new(SignInScreen::new(
+                SignInPhase::Starting,
+            ))));
+            vec![Command::StartSignIn]
+        } else {
+            self.modals.push(Modal::SignIn(Box::new(SignInScreen::new(
+                SignInPhase::AzureCliOnly,
+            ))));
+            vec![]
+        }
     }
 
     /// The selected row.
@@ -659,7 +683,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         | Msg::Tenant(_)
         | Msg::SignInCode(_)
         | Msg::SignedIn(_)
-        | Msg::SignedOut(_) => crate::tui::actions::on_result(app, msg),
+        | Msg::SignedOut(_)
+        | Msg::HandedBack { .. } => crate::tui::actions::on_result(app, msg),
         Msg::Quit => {
             app.quit = true;
             vec![]
@@ -761,7 +786,11 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         | Action::Close
         | Action::Confirm
         | Action::NextField
-        | Action::PrevField => {}
+        | Action::PrevField
+        | Action::CopyCode
+        | Action::OpenBrowser
+        | Action::AzLogin
+        | Action::SignOut => {}
     }
     vec![]
 }
@@ -858,28 +887,11 @@ fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         Modal::TokenShown(m) => crate::tui::token_modal::on_key(app, m, key),
         Modal::Confirm(c) => crate::tui::dialogs::confirm_key(app, c, key),
         Modal::RevokeAll(r) => crate::tui::dialogs::revoke_all_key(app, r, key),
-        Modal::SignIn(phase) => match (dialog_action, key.code) {
-            (Some(Action::Close), _) => (false, vec![Command::CancelSignIn]),
-            (_, KeyCode::Char('y')) => match phase {
-                crate::tui::sign_in::SignInPhase::Code { user_code, .. } => (
-                    true,
-                    vec![Command::Copy {
-                        value: Secret::from(user_code.as_str()),
-                        clear_after: 0,
-                    }],
-                ),
-                _ => (true, vec![]),
-            },
-            (Some(Action::Confirm), _)
-                if matches!(phase, crate::tui::sign_in::SignInPhase::Failed(_)) =>
-            {
-                *phase = crate::tui::sign_in::SignInPhase::Starting;
-                (true, vec![Command::StartSignIn])
-            }
-            _ => (true, vec![]),
-        },
+        Modal::SignIn(screen) => crate::tui::sign_in::on_key(app, screen, key),
         Modal::Profile => match (dialog_action, key.code) {
-            (_, KeyCode::Char('L')) => (false, vec![Command::SignOut]),
+            _ if app.keymap.action(Context::Profile, &key) == Some(Action::SignOut) => {
+                (false, vec![Command::SignOut])
+            }
             (Some(Action::Close | Action::Confirm), _) | (_, KeyCode::Char('q')) => (false, vec![]),
             _ => (true, vec![]),
         },

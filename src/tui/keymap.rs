@@ -12,6 +12,8 @@ pub enum Context {
     List,
     Filter,
     Dialog,
+    SignIn,
+    Profile,
 }
 
 impl Context {
@@ -21,6 +23,8 @@ impl Context {
             Context::List => "Token list",
             Context::Filter => "Filter (after /)",
             Context::Dialog => "Dialogs",
+            Context::SignIn => "Sign-in screen",
+            Context::Profile => "Profile screen",
         }
     }
 }
@@ -59,7 +63,7 @@ actions! {
     RevokeAll = "revoke_all", List, ["D"], "Revoke all active tokens in view", None;
     Copy = "copy", List, ["y"], "Copy the stored token value", Some("copy");
     Profile = "profile", List, ["p"], "Profile, organizations, sign out", None;
-    SignIn = "sign_in", List, ["ctrl-s"], "Sign in (device code)", None;
+    SignIn = "sign_in", List, ["ctrl-s"], "Sign in (device code or az login)", None;
     Help = "help", List, ["?"], "This help", Some("help");
     Quit = "quit", List, ["q", "ctrl-c"], "Quit", Some("quit");
     FilterKeep = "filter_keep", Filter, ["enter"], "Keep the filter", None;
@@ -68,6 +72,10 @@ actions! {
     Confirm = "confirm", Dialog, ["enter"], "Confirm / next", None;
     NextField = "next_field", Dialog, ["tab"], "Next field or step", None;
     PrevField = "prev_field", Dialog, ["shift-tab", "backtab"], "Previous field or step", None;
+    CopyCode = "copy_code", SignIn, ["y"], "Copy the sign-in code", Some("copy code");
+    OpenBrowser = "open_browser", SignIn, ["o"], "Open the sign-in page in the browser", Some("open browser");
+    AzLogin = "az_login", SignIn, ["a"], "Sign in with the Azure CLI (runs az login)", Some("az login");
+    SignOut = "sign_out", Profile, ["L"], "Sign out (forget the cached sign-in)", Some("sign out");
 }
 
 impl Action {
@@ -264,6 +272,12 @@ impl Keymap {
             .map(|(a, _)| *a)
     }
 
+    /// The first key of an action with its hint label, for a dialog's own hint line.
+    pub fn hint(&self, action: Action) -> Option<(String, &'static str)> {
+        let label = action.row().5?;
+        Some((self.keys(action).into_iter().next()?, label))
+    }
+
     /// The keys of an action, as shown to people.
     pub fn keys(&self, action: Action) -> Vec<String> {
         self.bindings
@@ -276,7 +290,13 @@ impl Keymap {
     /// The help overlay's lines: (context title, [(keys, description)]).
     pub fn help(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         let mut out: Vec<(&'static str, Vec<(String, &'static str)>)> = Vec::new();
-        for ctx in [Context::List, Context::Filter, Context::Dialog] {
+        for ctx in [
+            Context::List,
+            Context::Filter,
+            Context::Dialog,
+            Context::SignIn,
+            Context::Profile,
+        ] {
             let lines = TABLE
                 .iter()
                 .filter(|r| r.2 == ctx)
@@ -287,10 +307,16 @@ impl Keymap {
         out
     }
 
-    /// The hint bar's items: (first key, label).
+    /// The hint bar's items: (first key, label) of the list's actions.
     pub fn hints(&self) -> Vec<(String, &'static str)> {
+        self.hints_for(Context::List)
+    }
+
+    /// The hint items of a context's actions: (first key, label).
+    pub fn hints_for(&self, ctx: Context) -> Vec<(String, &'static str)> {
         TABLE
             .iter()
+            .filter(|r| r.2 == ctx)
             .filter_map(|r| {
                 let label = r.5?;
                 let key = self.keys(r.0).into_iter().next()?;

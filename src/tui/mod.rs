@@ -8,6 +8,7 @@ pub mod details;
 pub mod dialogs;
 pub mod format;
 pub mod help;
+pub mod host;
 pub mod keymap;
 pub mod list;
 pub mod org_picker;
@@ -22,7 +23,6 @@ pub mod wizard;
 use crate::azure::PatBackend;
 use crate::config::{Config, ThemeName};
 use app::{App, Command, Msg};
-use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use runner::Runner;
@@ -70,7 +70,14 @@ pub fn build_app(ctx: &AppContext) -> Result<App, TuiError> {
         chrono::Utc::now(),
     );
     app.demo = ctx.demo;
-    app.can_sign_in = ctx.sign_in.as_ref().is_some_and(|s| s.allows_device_code());
+    app.device_code = ctx.sign_in.as_ref().is_some_and(|s| s.allows_device_code());
+    app.az_login = ctx
+        .sign_in
+        .as_ref()
+        .filter(|s| s.allows_azure_cli())
+        .and_then(|s| crate::external::find_program(s.az_program()))
+        .map(|p| p.display().to_string());
+    app.can_sign_in = app.device_code || app.az_login.is_some();
     app.tenant = ctx.tenant.clone();
     app.clipboard_clear_seconds = ctx.config.clipboard_clear_seconds;
     app.revoke_concurrency = ctx.config.revoke_concurrency;
@@ -103,19 +110,6 @@ pub async fn run(backend: Arc<dyn PatBackend>, ctx: AppContext) -> Result<(), Tu
     let (tx, rx) = mpsc::unbounded_channel();
     // Signals become a quit message, so the terminal is restored on the normal path.
     terminal::forward_signals(tx.clone());
-    let events = crossterm::event::EventStream::new().filter_map(|e| async move {
-        match e {
-            Ok(crossterm::event::Event::Key(k))
-                if k.kind == crossterm::event::KeyEventKind::Press =>
-            {
-                Some(Msg::Key(k))
-            }
-            Ok(crossterm::event::Event::Resize(w, h)) => Some(Msg::Resize(w, h)),
-            Ok(crossterm::event::Event::Mouse(m)) if mouse => Some(Msg::Mouse(m)),
-            _ => None,
-        }
-    });
-    let events = Box::pin(events);
     let vault = open_vault(&ctx);
     let runner = Runner {
         backend,
@@ -125,64 +119,73 @@ pub async fn run(backend: Arc<dyn PatBackend>, ctx: AppContext) -> Result<(), Tu
         sign_in: ctx.sign_in.clone(),
         sign_in_task: Arc::new(std::sync::Mutex::new(None)),
     };
-    let mut suspend = move || terminal::suspend(mouse);
-    let result = run_loop(
-        &mut guard.terminal,
-        &mut app,
-        events,
-        rx,
-        &runner,
-        &mut suspend,
-    )
-    .await;
+    let mut host = host::TerminalHost::new(mouse);
+    let result = run_loop(&mut guard.terminal, &mut app, &mut host, rx, &runner).await;
     drop(guard);
     result
 }
 
+/// Clears the screen and makes the next draw paint every cell, at the terminal's current size
+/// (after another program used the screen). Not `Terminal::clear`, which asks the terminal for
+/// the cursor position and fails where the terminal does not answer.
+fn repaint_all<B: Backend>(terminal: &mut Terminal<B>) -> Result<ratatui::layout::Size, B::Error> {
+    let size = terminal.size()?;
+    terminal.resize(ratatui::layout::Rect::from((
+        ratatui::layout::Position::ORIGIN,
+        size,
+    )))?;
+    Ok(size)
+}
+
 /// The event loop: input and background results in, `update`, commands out, draw when dirty.
-/// Ticks only while a spinner or toast needs them.
-pub async fn run_loop<B: Backend>(
+/// Ticks only while a spinner or toast needs them. Suspending and handing the terminal to
+/// another program are done here, in the loop, because they need the terminal.
+pub async fn run_loop<B: Backend, H: host::Host>(
     terminal: &mut Terminal<B>,
     app: &mut App,
-    events: impl futures::Stream<Item = Msg> + Unpin,
+    host: &mut H,
     mut results: mpsc::UnboundedReceiver<Msg>,
     runner: &Runner,
-    suspend: &mut dyn FnMut() -> std::io::Result<()>,
 ) -> Result<(), TuiError>
 where
-    B::Error: Into<std::io::Error>,
+    B::Error: std::error::Error + Send + Sync + 'static,
 {
-    let mut events = events;
-    for cmd in app.start() {
-        runner.spawn(cmd);
-    }
+    let term_err = |e: B::Error| TuiError::Terminal(std::io::Error::other(e));
+    let mut pending: std::collections::VecDeque<Command> = app.start().into();
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
+        while let Some(cmd) = pending.pop_front() {
+            match cmd {
+                Command::Suspend => {
+                    host.suspend()?;
+                    repaint_all(terminal).map_err(term_err)?;
+                    app.dirty = true;
+                }
+                Command::HandOver(what) => {
+                    let result = host.hand_over(&what).await?;
+                    let size = repaint_all(terminal).map_err(term_err)?;
+                    // The size may have changed while the other program ran.
+                    app::update(app, Msg::Resize(size.width, size.height));
+                    pending.extend(app::update(app, Msg::HandedBack { what, result }));
+                    app.dirty = true;
+                }
+                other => runner.spawn(other),
+            }
+        }
         if app.dirty {
-            terminal
-                .draw(|f| view::view(app, f))
-                .map_err(|e| TuiError::Terminal(e.into()))?;
+            terminal.draw(|f| view::view(app, f)).map_err(term_err)?;
             app.dirty = false;
         }
         if app.quit {
             return Ok(());
         }
         let msg = tokio::select! {
-            Some(m) = events.next() => m,
+            Some(m) = host.next_input() => m,
             Some(m) = results.recv() => m,
             _ = ticker.tick(), if app.needs_tick() => Msg::Tick(chrono::Utc::now()),
             else => return Ok(()),
         };
-        for cmd in app::update(app, msg) {
-            match cmd {
-                Command::Suspend => {
-                    suspend()?;
-                    terminal.clear().map_err(|e| TuiError::Terminal(e.into()))?;
-                    app.dirty = true;
-                }
-                other => runner.spawn(other),
-            }
-        }
+        pending.extend(app::update(app, msg));
     }
 }

@@ -43,13 +43,24 @@ impl Runner {
         self.vault.as_ref().ok()
     }
 
-    /// Starts `cmd` in the background. `Suspend` is handled by the loop, not here.
+    /// Starts `cmd` in the background. `Suspend` and `HandOver` need the terminal and are
+    /// handled by the loop, not here.
     pub fn spawn(&self, cmd: Command) {
         let backend = Arc::clone(&self.backend);
         let tx = self.tx.clone();
         let vault = self.vault().cloned();
         match cmd {
-            Command::Suspend => {}
+            Command::Suspend | Command::HandOver(_) => {}
+            Command::UseAzureCli => {
+                let chain = self.sign_in.clone();
+                tokio::spawn(async move {
+                    let r = match chain {
+                        Some(c) => c.use_azure_cli().await,
+                        None => Err("sign-in is not available here".into()),
+                    };
+                    let _ = tx.send(Msg::SignedIn(r));
+                });
+            }
             Command::LoadOrgs => {
                 let chain = self.sign_in.clone();
                 tokio::spawn(async move {

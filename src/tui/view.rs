@@ -52,7 +52,7 @@ pub fn view(app: &App, frame: &mut Frame) {
             Modal::Help { scroll } => help::render(app, frame, *scroll),
             Modal::Details { id } => details::render(app, frame, *id),
             Modal::OrgPicker { selected } => org_picker::render(app, frame, *selected),
-            Modal::SignIn(phase) => crate::tui::sign_in::render(app, frame, phase),
+            Modal::SignIn(screen) => crate::tui::sign_in::render(app, frame, screen),
             Modal::Profile => crate::tui::sign_in::render_profile(app, frame, app.profile.as_ref()),
             other => crate::tui::actions::render_modal(app, frame, other),
         }

@@ -167,6 +167,14 @@ impl Tmux {
         self.wait_until(text, Duration::from_secs(10), |s| s.contains(text))
     }
 
+    /// Waits until every text is on the screen at once (10 s). Use it rather than waiting for one
+    /// text and asserting another: a capture can land between two writes of one frame.
+    pub fn wait_for_all(&self, texts: &[&str]) -> String {
+        self.wait_until(&texts.join(" + "), Duration::from_secs(10), |s| {
+            texts.iter().all(|t| s.contains(t))
+        })
+    }
+
     /// Waits until a text is gone from the screen (10 s).
     pub fn wait_gone(&self, text: &str) -> String {
         self.wait_until(&format!("{text} to go"), Duration::from_secs(10), |s| {
@@ -197,6 +205,20 @@ impl Tmux {
             "-y",
             &height.to_string(),
         ]);
+    }
+
+    /// The process id of the program in the pane (the wrapper shell's child).
+    pub fn program_pid(&self) -> u32 {
+        let shell = self.tmux(&["display-message", "-p", "-t", "app", "#{pane_pid}"]);
+        let out = Command::new("pgrep")
+            .args(["-P", shell.trim()])
+            .output()
+            .expect("pgrep");
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("the program runs under the wrapper shell")
     }
 
     /// tmux's paste buffer (where OSC 52 copies land).

@@ -193,3 +193,16 @@ pub fn names(app: &App) -> Vec<String> {
         .map(|i| app.rows[*i].entry.token.display_name.clone())
         .collect()
 }
+
+/// The text of a test terminal's screen, one line per row.
+pub fn screen_text(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}

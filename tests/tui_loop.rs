@@ -1,0 +1,182 @@
+//! The event loop itself (`run_loop`) on a TestBackend with a scripted host: input comes from the
+//! test, the hand-over runs the real program (a fake `az`), and background work runs against
+//! the simulator over loopback HTTP. Checks that the terminal is handed over only by the loop,
+//! that input is never read while another program has the terminal, and that the sign-in
+//! completes through the Azure CLI afterwards.
+#![cfg(unix)]
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use patui::auth::{Entra, SignIn, SignInOptions, SourceKind};
+use patui::azure::{AzureClient, ClientOptions, Endpoints};
+use patui::external::{External, ExternalError};
+use patui::tui::app::{App, Msg};
+use patui::tui::host::Host;
+use patui::tui::keymap::Keymap;
+use patui::tui::runner::Runner;
+use patui::tui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Input from the test; records every hand-over and fails the test if input is read during one.
+struct ScriptedHost {
+    input: mpsc::UnboundedReceiver<Msg>,
+    handed_over: Arc<AtomicBool>,
+    hand_overs: Arc<Mutex<Vec<External>>>,
+}
+
+impl Host for ScriptedHost {
+    async fn next_input(&mut self) -> Option<Msg> {
+        assert!(
+            !self.handed_over.load(Ordering::SeqCst),
+            "input read while another program has the terminal"
+        );
+        self.input.recv().await
+    }
+
+    fn suspend(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    async fn hand_over(&mut self, what: &External) -> std::io::Result<Result<(), ExternalError>> {
+        self.handed_over.store(true, Ordering::SeqCst);
+        self.hand_overs.lock().unwrap().push(what.clone());
+        let r = patui::external::run(what).await;
+        self.handed_over.store(false, Ordering::SeqCst);
+        Ok(r)
+    }
+}
+
+fn press(c: char, mods: KeyModifiers) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), mods))
+}
+
+/// An `az` that is signed in only after `az login` ran (a marker file next to it).
+fn fake_az(dir: &std::path::Path) -> String {
+    let az = dir.join("az");
+    let exp = chrono::Utc::now().timestamp() + 3600;
+    std::fs::write(
+        &az,
+        format!(
+            r#"#!/bin/sh
+d=$(dirname "$0")
+case "$1" in
+  login) echo "$@" > "$d/login-args"; touch "$d/signed-in"; exit 0 ;;
+  account)
+    [ -f "$d/signed-in" ] || {{ echo "ERROR: Please run 'az login' to setup account." >&2; exit 1; }}
+    echo '{{"accessToken": "from-az-after-login", "expires_on": {exp}}}' ;;
+  *) exit 2 ;;
+esac
+"#
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
+    az.display().to_string()
+}
+
+#[tokio::test]
+async fn az_login_from_the_sign_in_screen_hands_the_terminal_over_and_signs_in() {
+    let sim = patui::sim::start(
+        ([127, 0, 0, 1], 0).into(),
+        patui::sim::SimOptions {
+            seed_tokens: 3,
+            seed_org: "acme".into(),
+            ..patui::sim::SimOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let az = fake_az(dir.path());
+    let chain = Arc::new(SignIn::new(SignInOptions {
+        order: vec![SourceKind::AzureCli],
+        env_token: None,
+        entra: Entra::new(&sim.base_url, "organizations", "client").unwrap(),
+        store: None,
+        az: az.clone(),
+    }));
+    let client = AzureClient::new(
+        ClientOptions {
+            endpoints: Endpoints::single(&sim.base_url).unwrap(),
+            ..ClientOptions::default()
+        },
+        chain.clone(),
+    )
+    .unwrap();
+    // The runner's results pass through a tap that ends the loop right after the first
+    // successful load (same channel, so the loop applies the load first).
+    let (runner_tx, mut runner_rx) = mpsc::unbounded_channel::<Msg>();
+    let (loop_tx, loop_rx) = mpsc::unbounded_channel::<Msg>();
+    tokio::spawn(async move {
+        while let Some(m) = runner_rx.recv().await {
+            let loaded = matches!(&m, Msg::Loaded { result: Ok(_), .. });
+            let _ = loop_tx.send(m);
+            if loaded {
+                let _ = loop_tx.send(Msg::Quit);
+            }
+        }
+    });
+    let runner = Runner {
+        backend: Arc::new(client),
+        tx: runner_tx,
+        vault: Ok(patui::vault::Vault::memory().unwrap()),
+        clipboard: Arc::new(Mutex::new(patui::clipboard::Clipboard::osc52_only())),
+        sign_in: Some(chain.clone()),
+        sign_in_task: Arc::new(Mutex::new(None)),
+    };
+    let mut app = App::new(
+        Keymap::default(),
+        Theme::new(false),
+        vec!["acme".into()],
+        Some("acme".into()),
+        chrono::Utc::now(),
+    );
+    app.size = (100, 30);
+    app.az_login = Some(az);
+    app.can_sign_in = true;
+    let (input_tx, input_rx) = mpsc::unbounded_channel();
+    let handed_over = Arc::new(AtomicBool::new(false));
+    let hand_overs = Arc::new(Mutex::new(Vec::new()));
+    let mut host = ScriptedHost {
+        input: input_rx,
+        handed_over: handed_over.clone(),
+        hand_overs: hand_overs.clone(),
+    };
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    // ctrl-s opens the sign-in screen (only az login is offered); `a` runs az login.
+    input_tx.send(press('s', KeyModifiers::CONTROL)).unwrap();
+    input_tx.send(press('a', KeyModifiers::NONE)).unwrap();
+    tokio::time::timeout(
+        Duration::from_secs(20),
+        patui::tui::run_loop(&mut terminal, &mut app, &mut host, loop_rx, &runner),
+    )
+    .await
+    .expect("the list loads after az login")
+    .unwrap();
+    drop(input_tx);
+    assert_eq!(
+        *hand_overs.lock().unwrap(),
+        vec![External::AzLogin {
+            az: app.az_login.clone().unwrap(),
+            tenant: None
+        }]
+    );
+    let args = std::fs::read_to_string(dir.path().join("login-args")).unwrap();
+    assert!(args.starts_with("login --allow-no-subscriptions"), "{args}");
+    assert_eq!(chain.current_source().await, Some(SourceKind::AzureCli));
+    assert!(app.modals.is_empty(), "the sign-in screen closed");
+    assert!(!app.rows.is_empty(), "the seeded tokens are listed");
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(screen.contains("Signed in"), "{screen}");
+}
