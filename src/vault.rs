@@ -7,6 +7,8 @@
 //! token for all organizations), holding a small JSON with the value and its metadata. An index
 //! entry (`patui` / `__index__`, metadata only, no secrets) lists what is stored, because not
 //! every store can search. The sign-in refresh token has its own entry (service `patui-auth`).
+//! `PATUI_KEYRING_SERVICE` replaces `patui` in both names (two accounts kept apart, or tests
+//! that must not touch a developer's real entries).
 //! Calls block: async code goes through [`Vault::run`], which uses `spawn_blocking`.
 
 use crate::secret::Secret;
@@ -17,11 +19,34 @@ use std::sync::{Arc, Mutex};
 use thiserror::Error;
 use uuid::Uuid;
 
-/// The keyring service of PAT entries.
+/// The default keyring service of PAT entries (the refresh token's is this + `-auth`).
 pub const SERVICE: &str = "patui";
-/// The keyring service of the sign-in refresh token.
-pub const AUTH_SERVICE: &str = "patui-auth";
+/// The environment variable that replaces [`SERVICE`].
+pub const SERVICE_ENV: &str = "PATUI_KEYRING_SERVICE";
 const INDEX_KEY: &str = "__index__";
+
+/// The service name in use: `PATUI_KEYRING_SERVICE`, else `patui`.
+pub fn service_name() -> Result<String, VaultError> {
+    parse_service(std::env::var(SERVICE_ENV).ok())
+}
+
+fn parse_service(raw: Option<String>) -> Result<String, VaultError> {
+    match raw {
+        Some(s) if !s.is_empty() => {
+            let ok = s.len() <= 64
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            if ok {
+                Ok(s)
+            } else {
+                Err(VaultError::Unavailable(format!(
+                    "{SERVICE_ENV} must be 1 to 64 letters, digits, '-', '_' or '.'"
+                )))
+            }
+        }
+        _ => Ok(SERVICE.to_owned()),
+    }
+}
 
 /// Which store to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +124,8 @@ pub struct StoredToken {
 pub struct Vault {
     store: Arc<CredentialStore>,
     kind: StoreKind,
+    /// Service of PAT entries; the refresh token's is `{service}-auth`.
+    service: Arc<str>,
     /// Serialises index updates within this process.
     lock: Arc<Mutex<()>>,
 }
@@ -120,8 +147,14 @@ fn map_err(e: KrError) -> VaultError {
 }
 
 impl Vault {
-    /// Opens a store. Fails with a message that says what to do when the store is missing.
+    /// Opens a store under the service name in use ([`service_name`]). Fails with a message
+    /// that says what to do when the store is missing.
     pub fn open(kind: StoreKind) -> Result<Vault, VaultError> {
+        Vault::open_as(kind, &service_name()?)
+    }
+
+    /// Opens a store under `service` (tests use their own, apart from real entries).
+    pub fn open_as(kind: StoreKind, service: &str) -> Result<Vault, VaultError> {
         let store: Arc<CredentialStore> = match kind {
             StoreKind::Memory => keyring_core::mock::Store::new().map_err(map_err)?,
             #[cfg(target_os = "linux")]
@@ -154,6 +187,7 @@ impl Vault {
         Ok(Vault {
             store,
             kind,
+            service: Arc::from(service),
             lock: Arc::new(Mutex::new(())),
         })
     }
@@ -168,14 +202,28 @@ impl Vault {
         self.kind
     }
 
+    /// The service name of PAT entries.
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    fn auth_service(&self) -> String {
+        format!("{}-auth", self.service)
+    }
+
     /// For people: "Secret Service", "kernel keyutils", "memory (lost on exit)".
     pub fn describe(&self) -> String {
-        match self.kind {
+        let store: String = match self.kind {
             StoreKind::Native if cfg!(target_os = "macos") => "macOS Keychain".into(),
             StoreKind::Native if cfg!(target_os = "windows") => "Windows Credential Manager".into(),
             StoreKind::Native | StoreKind::SecretService => "Secret Service".into(),
             StoreKind::Keyutils => "kernel keyutils (lost on reboot)".into(),
             StoreKind::Memory => "memory only (lost on exit)".into(),
+        };
+        if &*self.service == SERVICE {
+            store
+        } else {
+            format!("{store}, service {:?}", &*self.service)
         }
     }
 
@@ -205,16 +253,20 @@ impl Vault {
     }
 
     fn index(&self) -> Result<Vec<TokenMeta>, VaultError> {
-        match self.read(SERVICE, INDEX_KEY)? {
+        match self.read(&self.service, INDEX_KEY)? {
             None => Ok(Vec::new()),
             Some(s) => serde_json::from_str(&s)
                 .map_err(|e| VaultError::Corrupt(format!("the index entry: {e}"))),
         }
     }
 
+    /// Writes the index; an empty index is removed, so nothing is left behind.
     fn save_index(&self, index: &[TokenMeta]) -> Result<(), VaultError> {
+        if index.is_empty() {
+            return self.remove(&self.service, INDEX_KEY);
+        }
         let s = serde_json::to_string(index).map_err(|e| VaultError::Corrupt(e.to_string()))?;
-        self.write(SERVICE, INDEX_KEY, &s)
+        self.write(&self.service, INDEX_KEY, &s)
     }
 
     /// Stores a token (replacing an older entry of the same id).
@@ -224,7 +276,7 @@ impl Vault {
             .lock()
             .map_err(|_| VaultError::Platform("lock".into()))?;
         let json = serde_json::to_string(token).map_err(|e| VaultError::Corrupt(e.to_string()))?;
-        self.write(SERVICE, &token.meta.key(), &json)?;
+        self.write(&self.service, &token.meta.key(), &json)?;
         let mut index = self.index()?;
         index.retain(|m| m.id != token.meta.id);
         index.push(token.meta.clone());
@@ -236,7 +288,7 @@ impl Vault {
         let Some(meta) = self.index()?.into_iter().find(|m| m.id == id) else {
             return Ok(None);
         };
-        match self.read(SERVICE, &meta.key())? {
+        match self.read(&self.service, &meta.key())? {
             None => Ok(None),
             Some(s) => serde_json::from_str(&s)
                 .map(Some)
@@ -252,7 +304,7 @@ impl Vault {
             .map_err(|_| VaultError::Platform("lock".into()))?;
         let mut index = self.index()?;
         if let Some(meta) = index.iter().find(|m| m.id == id) {
-            self.remove(SERVICE, &meta.key())?;
+            self.remove(&self.service, &meta.key())?;
         }
         index.retain(|m| m.id != id);
         self.save_index(&index)
@@ -266,15 +318,15 @@ impl Vault {
     /// Write, read back and delete a probe entry.
     pub fn self_check(&self) -> Result<(), VaultError> {
         let probe = format!("__self_check__/{}", Uuid::new_v4());
-        self.write(SERVICE, &probe, "probe")?;
-        let back = self.read(SERVICE, &probe)?;
-        self.remove(SERVICE, &probe)?;
+        self.write(&self.service, &probe, "probe")?;
+        let back = self.read(&self.service, &probe)?;
+        self.remove(&self.service, &probe)?;
         if back.as_deref() != Some("probe") {
             return Err(VaultError::Platform(
                 "the keyring did not return what was written".into(),
             ));
         }
-        if self.read(SERVICE, &probe)?.is_some() {
+        if self.read(&self.service, &probe)?.is_some() {
             return Err(VaultError::Platform(
                 "the keyring did not delete the probe".into(),
             ));
@@ -284,17 +336,17 @@ impl Vault {
 
     /// The sign-in refresh token.
     pub fn load_refresh_token(&self) -> Result<Option<Secret>, VaultError> {
-        Ok(self.read(AUTH_SERVICE, "default")?.map(Secret::new))
+        Ok(self.read(&self.auth_service(), "default")?.map(Secret::new))
     }
 
     /// Saves the sign-in refresh token.
     pub fn store_refresh_token(&self, token: &Secret) -> Result<(), VaultError> {
-        self.write(AUTH_SERVICE, "default", token.expose())
+        self.write(&self.auth_service(), "default", token.expose())
     }
 
     /// Forgets the sign-in refresh token.
     pub fn delete_refresh_token(&self) -> Result<(), VaultError> {
-        self.remove(AUTH_SERVICE, "default")
+        self.remove(&self.auth_service(), "default")
     }
 
     /// Runs blocking vault work off the async runtime's workers.
@@ -324,6 +376,25 @@ impl crate::auth::RefreshTokenStore for Vault {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn service_name_from_the_environment_is_checked() {
+        assert_eq!(parse_service(None).unwrap(), "patui");
+        assert_eq!(parse_service(Some(String::new())).unwrap(), "patui");
+        assert_eq!(
+            parse_service(Some("patui-work".into())).unwrap(),
+            "patui-work"
+        );
+        for bad in ["has space", "a/b", &"x".repeat(65)] {
+            assert!(parse_service(Some(bad.to_owned())).is_err(), "{bad}");
+        }
+        let v = Vault::open_as(StoreKind::Memory, "patui-work").unwrap();
+        assert!(v.describe().contains("patui-work"));
+        assert_eq!(
+            Vault::memory().unwrap().describe(),
+            "memory only (lost on exit)"
+        );
+    }
 
     fn token(org: &str, name: &str, global: bool) -> StoredToken {
         StoredToken {
@@ -367,9 +438,10 @@ mod tests {
         let v = Vault::memory().unwrap();
         let a = token("o", "a", false);
         v.store(&a).unwrap();
-        v.write(SERVICE, &a.meta.key(), "{not json").unwrap();
+        v.write(&v.service.clone(), &a.meta.key(), "{not json")
+            .unwrap();
         assert!(matches!(v.load(a.meta.id), Err(VaultError::Corrupt(_))));
-        v.write(SERVICE, INDEX_KEY, "[").unwrap();
+        v.write(&v.service.clone(), INDEX_KEY, "[").unwrap();
         assert!(matches!(v.list(), Err(VaultError::Corrupt(_))));
     }
 

@@ -13,6 +13,11 @@ struct Env {
     config: String,
 }
 
+/// The keyring service of this test run: a developer's real `patui` entries are never touched.
+fn test_service() -> String {
+    format!("patui-test-{}", std::process::id())
+}
+
 fn env(sim_args: &[&str], config: &str) -> Env {
     let sim = SimProcess::start(sim_args);
     let dir = tempfile::tempdir().unwrap();
@@ -32,6 +37,7 @@ impl Env {
             .env("PATUI_ACCESS_TOKEN", "cli-test-token")
             .env("PATUI_CONFIG", &self.config)
             .env("PATUI_LOG_FILE", log_file())
+            .env("PATUI_KEYRING_SERVICE", test_service())
             .env_remove("PATUI_ORG")
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY");
@@ -356,6 +362,7 @@ fn git_credential_round_trip() {
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("PATUI_CONFIG", &e.config)
         .env("PATUI_LOG_FILE", log_file())
+        .env("PATUI_KEYRING_SERVICE", test_service())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()

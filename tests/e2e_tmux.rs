@@ -14,7 +14,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 fn env_for<'a>(sim: &'a SimProcess, log: &'a str, config: &'a str) -> Vec<(&'a str, &'a str)> {
+    // The keyring service of this test run: a developer's real entries are never touched.
+    static SERVICE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let service = SERVICE.get_or_init(|| format!("patui-test-{}", std::process::id()));
     vec![
+        ("PATUI_KEYRING_SERVICE", service.as_str()),
         ("PATUI_SERVICE_URL", sim.base_url.as_str()),
         ("PATUI_ACCESS_TOKEN", "e2e-access-token"),
         ("PATUI_LOG_FILE", log),

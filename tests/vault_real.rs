@@ -10,8 +10,13 @@ fn require() -> bool {
     std::env::var_os("PATUI_REQUIRE_KEYRING").is_some()
 }
 
+/// A service of this test run's own, so a developer's real entries are never touched.
+fn service() -> String {
+    format!("patui-test-{}", std::process::id())
+}
+
 fn open(kind: StoreKind, why_missing: &str) -> Option<Vault> {
-    match Vault::open(kind) {
+    match Vault::open_as(kind, &service()) {
         Ok(v) => Some(v),
         Err(e) => {
             assert!(
@@ -40,12 +45,14 @@ fn round_trip(v: &Vault) {
     };
     v.store(&t).unwrap();
     // A second handle (as a second patui process would) sees it.
-    let again = Vault::open(v.kind()).unwrap();
+    let again = Vault::open_as(v.kind(), v.service()).unwrap();
     let got = again.load(t.meta.id).unwrap().expect("stored");
     assert_eq!(got.value.expose(), "e2e-secret-value-84-chars");
     assert!(again.list().unwrap().iter().any(|m| m.id == t.meta.id));
     again.delete(t.meta.id).unwrap();
     assert!(v.load(t.meta.id).unwrap().is_none());
+    // Nothing is left behind: the index goes with the last entry.
+    assert!(again.list().unwrap().is_empty());
 }
 
 #[test]
