@@ -62,7 +62,7 @@ fn demo_list_filter_help_details_and_quit() {
     );
     t.wait_for("build-agent-linux");
     // Global tokens are labelled.
-    t.wait_for_all(&["contoso-ci", "All organiz", "DEMO"]);
+    t.wait_for_all(&["contoso-ci", "All orgs", "DEMO"]);
     // Live filter.
     t.keys(&["/"]);
     t.type_text("northwind-g");

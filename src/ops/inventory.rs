@@ -206,10 +206,15 @@ pub fn learn_org_names(entries: &[TokenEntry], names: &mut HashMap<Uuid, String>
     }
 }
 
+/// The label of a token for all organizations.
+pub const GLOBAL_LABEL: &str = "All organizations";
+/// The same, where the long one does not fit.
+pub const GLOBAL_LABEL_SHORT: &str = "All orgs";
+
 /// The organizations of a token by name ("All organizations" for a global one).
 pub fn org_label(token: &PatToken, names: &HashMap<Uuid, String>) -> String {
     match &token.target_accounts {
-        None => "All organizations".to_owned(),
+        None => GLOBAL_LABEL.to_owned(),
         Some(ids) => ids
             .iter()
             .map(|id| names.get(id).cloned().unwrap_or_else(|| id.to_string()))

@@ -61,6 +61,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         header.push(Cell::from("SCOPES"));
         widths.push(Constraint::Fill(4));
     }
+    // The organization column's width, as the table will lay it out: a token for all
+    // organizations gets a short label when the long one would be cut.
+    let org_width = ratatui::layout::Layout::horizontal(widths.clone())
+        .spacing(1)
+        .split(block.inner(area))
+        .get(2)
+        .map_or(0, |r| r.width);
+    let short_global = usize::from(org_width) < crate::ops::inventory::GLOBAL_LABEL.len();
     let page = usize::from(area.height.saturating_sub(2));
     let end = (app.offset + page).min(app.visible.len());
     let rows: Vec<TableRow> = app.visible[app.offset..end]
@@ -69,7 +77,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .map(|(i, idx)| {
             let r = &app.rows[*idx];
             let selected = app.offset + i == app.selected;
-            row(app, r, selected, show_created, wide, show_scopes)
+            let cols = Columns {
+                show_created,
+                wide,
+                show_scopes,
+                short_global,
+            };
+            row(app, r, selected, &cols)
         })
         .collect();
     let table = Table::new(rows, widths)
@@ -90,14 +104,22 @@ fn status_style(app: &App, r: &Row) -> Style {
     }
 }
 
-fn row<'a>(
-    app: &App,
-    r: &'a Row,
-    selected: bool,
+/// Which columns the table has at this width.
+struct Columns {
     show_created: bool,
     wide: bool,
     show_scopes: bool,
-) -> TableRow<'a> {
+    /// "All orgs" instead of "All organizations".
+    short_global: bool,
+}
+
+fn row<'a>(app: &App, r: &'a Row, selected: bool, cols: &Columns) -> TableRow<'a> {
+    let &Columns {
+        show_created,
+        wide,
+        show_scopes,
+        short_global,
+    } = cols;
     let t = &app.theme;
     let tok = &r.entry.token;
     // › marks the selection (visible without colours), ◆ a token whose value is in the keyring.
@@ -113,7 +135,11 @@ fn row<'a>(
     let mut cells = vec![
         Cell::from(marker).style(t.key()),
         Cell::from(tok.display_name.as_str()),
-        Cell::from(r.org_label.as_str()),
+        Cell::from(if short_global && tok.is_global() {
+            crate::ops::inventory::GLOBAL_LABEL_SHORT
+        } else {
+            r.org_label.as_str()
+        }),
         Cell::from(Span::styled(
             format::status(r.status, tok.valid_to, app.now),
             status_style(app, r),
