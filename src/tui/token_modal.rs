@@ -78,10 +78,28 @@ pub fn render(app: &App, frame: &mut Frame, m: &TokenShown) {
             Span::raw(format!(" in {} was created.", m.org)),
         ]),
         Line::from(""),
-        Line::styled(m.value.expose().to_owned(), t.key()),
-        Line::from(""),
-        Line::styled("Copy it now: it will not be shown again.", t.warning()),
     ];
+    // A token wider than the modal is cut into whole lines, and says so: selecting it with the
+    // mouse would pick up the line breaks, `y` copies it in one piece.
+    let width = usize::from(area.width.saturating_sub(2)).max(1);
+    let chars: Vec<char> = m.value.expose().chars().collect();
+    for chunk in chars.chunks(width) {
+        lines.push(Line::styled(chunk.iter().collect::<String>(), t.key()));
+    }
+    if chars.len() > width {
+        lines.push(Line::styled(
+            format!(
+                "(on {} lines here; y copies it in one piece)",
+                chars.len().div_ceil(width)
+            ),
+            t.dim(),
+        ));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        "Copy it now: it will not be shown again.",
+        t.warning(),
+    ));
     match &m.stored {
         Ok(()) => lines.push(Line::styled(
             "✓ Stored in your keyring (y on the list copies it again).",
