@@ -404,3 +404,47 @@ fn git_credential_round_trip() {
         .unwrap();
     assert!(out.stdout.is_empty(), "erased");
 }
+
+/// A token id is enough: without --org the account's organizations are searched; with the wrong
+/// --org the token is still found, with a note saying where.
+#[test]
+fn a_token_is_found_in_whichever_organization_holds_it() {
+    let e = env(&["--seed-tokens", "3"], "");
+    let created = e.json(&[
+        "create",
+        "--org",
+        "elsewhere",
+        "--name",
+        "far",
+        "--scopes",
+        "vso.code",
+        "--json",
+    ]);
+    let id = created["token"]["id"].as_str().unwrap().to_owned();
+    let shown = e.json(&["show", &id, "--json"]);
+    assert_eq!(shown["name"], "far");
+    let out = e
+        .cmd()
+        .args(["show", &id, "--org", "fabrikam", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        note.contains("is in organization elsewhere, not fabrikam"),
+        "{note}"
+    );
+    // Revoke by id alone, reported by name.
+    let revoked = e.json(&["revoke", &id, "--json"]);
+    assert_eq!(revoked["revoked"][0]["name"], "far");
+    assert_eq!(revoked["revoked"][0]["organization"], "elsewhere");
+    // An unknown id names the organizations it was looked for in.
+    let unknown = uuid::Uuid::new_v4().to_string();
+    let out = e.cmd().args(["show", &unknown]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        msg.contains("elsewhere") && msg.contains("fabrikam"),
+        "{msg}"
+    );
+}

@@ -80,6 +80,19 @@ impl ApiError {
         matches!(self, ApiError::Auth { .. })
     }
 
+    /// True when the organization does not know this token (it may live in another one).
+    pub fn is_token_not_found(&self) -> bool {
+        matches!(
+            self,
+            ApiError::NotFound(_)
+                | ApiError::Policy {
+                    code: PatTokenError::AuthorizationNotFound
+                        | PatTokenError::HostAuthorizationNotFound,
+                    ..
+                }
+        )
+    }
+
     /// The `patTokenError` when this is a policy or validation error.
     pub fn pat_error(&self) -> Option<&PatTokenError> {
         match self {

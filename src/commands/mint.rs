@@ -106,8 +106,7 @@ impl Ctx {
 
     /// `patui rotate`.
     pub async fn rotate(&self, args: &RotateArgs) -> Result<u8, Failure> {
-        let org = self.org()?;
-        let old = self.backend.get(&org, args.id).await?;
+        let (org, old) = self.locate(args.id).await?;
         let r = create::regenerate(
             self.backend.as_ref(),
             self.vault.as_ref().ok(),

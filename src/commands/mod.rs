@@ -7,7 +7,7 @@ pub mod doctor;
 pub mod mint;
 pub mod output;
 
-use crate::azure::{ApiError, PatBackend, PatTokenUpdateRequest};
+use crate::azure::{ApiError, PatBackend, PatToken, PatTokenUpdateRequest};
 use crate::cli::{ListArgs, RevokeArgs, ShowArgs, UpdateArgs};
 use crate::ops::inventory::{self, StatusView, TokenStatus};
 use crate::ops::revoke::{RevokeProgress, RevokeTarget, revoke_many};
@@ -106,6 +106,70 @@ impl Ctx {
             .ok_or_else(|| usage("no organization: pass --org NAME (or set PATUI_ORG)"))
     }
 
+    /// Where token `id` lives, and the token. The organization from --org or the config is asked
+    /// first; when it does not know the token, the account's other organizations (and the
+    /// config's) are asked concurrently, and a token found elsewhere is used with a note on
+    /// stderr: an id names one token, whichever organization it was created in.
+    pub(crate) async fn locate(&self, id: Uuid) -> Result<(String, PatToken), Failure> {
+        use futures::StreamExt;
+        let mut tried = Vec::new();
+        if let Some(org) = &self.org {
+            match self.backend.get(org, id).await {
+                Ok(t) => return Ok((org.clone(), t)),
+                Err(e) if e.is_token_not_found() => tried.push(org.clone()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let mut candidates: Vec<String> = Vec::new();
+        let names = inventory::org_names(self.backend.as_ref())
+            .await
+            .unwrap_or_default();
+        let mut account_orgs: Vec<String> = names.into_values().collect();
+        account_orgs.sort_by_key(|o| o.to_lowercase());
+        for o in self.config_orgs.iter().chain(account_orgs.iter()) {
+            let known = |x: &String| x.eq_ignore_ascii_case(o);
+            if !tried.iter().any(known) && !candidates.iter().any(known) {
+                candidates.push(o.clone());
+            }
+        }
+        if candidates.is_empty() && tried.is_empty() {
+            return Err(usage("no organization: pass --org NAME (or set PATUI_ORG)"));
+        }
+        let backend = &self.backend;
+        let mut asks = futures::stream::iter(candidates.clone())
+            .map(|org| async move {
+                let r = backend.get(&org, id).await;
+                (org, r)
+            })
+            .buffer_unordered(8);
+        let mut first_error = None;
+        while let Some((org, r)) = asks.next().await {
+            match r {
+                Ok(t) => {
+                    if let Some(asked) = tried.first() {
+                        eprintln!("patui: token {id} is in organization {org}, not {asked}");
+                    }
+                    return Ok((org, t));
+                }
+                Err(e) if e.is_token_not_found() => {}
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        if let Some(e) = first_error {
+            return Err(e.into());
+        }
+        tried.extend(candidates);
+        Err(Failure {
+            code: EXIT_ERROR,
+            message: format!(
+                "no token {id} in {} (revoked, deleted, or in an organization patui does not know: pass --org)",
+                tried.join(", ")
+            ),
+        })
+    }
+
     /// The organizations a command covers, and the GUID → name map.
     async fn scope(&self, all_orgs: bool) -> Result<(Vec<String>, HashMap<Uuid, String>), Failure> {
         if all_orgs {
@@ -158,8 +222,7 @@ impl Ctx {
 
     /// `patui show`.
     pub async fn show(&self, args: &ShowArgs) -> Result<u8, Failure> {
-        let org = self.org()?;
-        let token = self.backend.get(&org, args.id).await?;
+        let (org, token) = self.locate(args.id).await?;
         let mut names = inventory::org_names(self.backend.as_ref())
             .await
             .unwrap_or_default();
@@ -203,7 +266,6 @@ impl Ctx {
 
     /// `patui update`: sends the full current values with the changes applied.
     pub async fn update(&self, args: &UpdateArgs) -> Result<u8, Failure> {
-        let org = self.org()?;
         let now = Utc::now();
         let name = args
             .name
@@ -227,7 +289,7 @@ impl Ctx {
                 "nothing to change: pass --name, --days/--expires or --scopes",
             ));
         }
-        let current = self.backend.get(&org, args.id).await?;
+        let (org, current) = self.locate(args.id).await?;
         if current.is_expired_at(now) && valid_to.is_some() {
             return Err(Failure {
                 code: EXIT_ERROR,
@@ -291,15 +353,16 @@ impl Ctx {
                 })
                 .collect()
         } else {
-            let org = self.org()?;
-            args.ids
-                .iter()
-                .map(|id| RevokeTarget {
-                    org: org.clone(),
+            let mut targets = Vec::new();
+            for id in &args.ids {
+                let (org, token) = self.locate(*id).await?;
+                targets.push(RevokeTarget {
+                    org,
                     id: *id,
-                    name: id.to_string(),
-                })
-                .collect()
+                    name: token.display_name,
+                });
+            }
+            targets
         };
         if targets.is_empty() {
             if args.json {
