@@ -564,3 +564,15 @@ fn mouse_wheel_and_click_select_rows() {
     update(&mut app, ev(MouseEventKind::Down(MouseButton::Left), 39));
     assert_eq!(app.selected, 5, "a click below the rows changes nothing");
 }
+
+#[test]
+fn ctrl_s_without_any_sign_in_method_explains_instead_of_opening_an_empty_screen() {
+    let mut app = loaded_app(120, 40);
+    assert!(ctrl(&mut app, 's').is_empty());
+    assert!(app.modals.is_empty());
+    assert!(matches!(&app.notice, Some(Notice::Error(e)) if e.contains("sign_in")));
+    app.demo = true;
+    app.notice = None;
+    ctrl(&mut app, 's');
+    assert!(matches!(&app.notice, Some(Notice::Error(e)) if e.contains("demo")));
+}

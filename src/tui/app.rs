@@ -411,6 +411,14 @@ impl App {
             return vec![];
         }
         use crate::tui::sign_in::{SignInPhase, SignInScreen};
+        if !self.device_code && self.az_login.is_none() {
+            self.error(if self.demo {
+                "The demo needs no sign-in."
+            } else {
+                "No interactive sign-in is enabled: add \"device-code\" (or \"azure-cli\" with az installed) to sign_in in the config file."
+            });
+            return vec![];
+        }
         if self.device_code {
             self.modals.push(Modal::SignIn(Box::new(SignInScreen::new(
                 SignInPhase::Starting,
