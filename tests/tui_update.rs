@@ -576,3 +576,27 @@ fn ctrl_s_without_any_sign_in_method_explains_instead_of_opening_an_empty_screen
     ctrl(&mut app, 's');
     assert!(matches!(&app.notice, Some(Notice::Error(e)) if e.contains("demo")));
 }
+
+#[test]
+fn help_scrolls_to_its_end_and_no_further() {
+    let mut app = loaded_app(80, 24);
+    ch(&mut app, '?');
+    for _ in 0..20 {
+        key(&mut app, KeyCode::PageDown);
+    }
+    let Some(Modal::Help { scroll }) = app.modals.last() else {
+        panic!("help is open")
+    };
+    let at_end = *scroll;
+    assert!(at_end > 0);
+    assert!(
+        screen_text(&render(&app)).contains("remappable"),
+        "the last line shows"
+    );
+    ch(&mut app, 'j');
+    assert!(matches!(app.modals.last(), Some(Modal::Help { scroll }) if *scroll == at_end));
+    ch(&mut app, 'g');
+    assert!(matches!(app.modals.last(), Some(Modal::Help { scroll: 0 })));
+    ch(&mut app, 'G');
+    assert!(matches!(app.modals.last(), Some(Modal::Help { scroll }) if *scroll == at_end));
+}

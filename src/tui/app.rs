@@ -840,26 +840,39 @@ fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
     let dialog_action = app.keymap.action(Context::Dialog, &key);
     let base = app.modals.len();
     let (keep, cmds) = match &mut top {
-        Modal::Help { scroll } => match (dialog_action, key.code) {
-            (Some(Action::Close), _) | (_, KeyCode::Char('q' | '?')) => (false, vec![]),
-            (_, KeyCode::Char('j') | KeyCode::Down) => {
-                *scroll = scroll.saturating_add(1);
-                (true, vec![])
-            }
-            (_, KeyCode::Char('k') | KeyCode::Up) => {
-                *scroll = scroll.saturating_sub(1);
-                (true, vec![])
-            }
-            (_, KeyCode::PageDown) => {
-                *scroll = scroll.saturating_add(10);
-                (true, vec![])
-            }
-            (_, KeyCode::PageUp) => {
-                *scroll = scroll.saturating_sub(10);
-                (true, vec![])
-            }
-            _ => (true, vec![]),
-        },
+        Modal::Help { scroll } => {
+            let max = crate::tui::help::max_scroll(app, app.size.1);
+            let keep = match (dialog_action, key.code) {
+                (Some(Action::Close), _) | (_, KeyCode::Char('q' | '?')) => false,
+                (_, KeyCode::Char('j') | KeyCode::Down) => {
+                    *scroll = scroll.saturating_add(1);
+                    true
+                }
+                (_, KeyCode::Char('k') | KeyCode::Up) => {
+                    *scroll = scroll.saturating_sub(1);
+                    true
+                }
+                (_, KeyCode::PageDown) => {
+                    *scroll = scroll.saturating_add(10);
+                    true
+                }
+                (_, KeyCode::PageUp) => {
+                    *scroll = scroll.saturating_sub(10);
+                    true
+                }
+                (_, KeyCode::Char('G') | KeyCode::End) => {
+                    *scroll = max;
+                    true
+                }
+                (_, KeyCode::Char('g') | KeyCode::Home) => {
+                    *scroll = 0;
+                    true
+                }
+                _ => true,
+            };
+            *scroll = (*scroll).min(max);
+            (keep, vec![])
+        }
         Modal::Details { .. } => (
             !(matches!(dialog_action, Some(Action::Close | Action::Confirm))
                 || key.code == KeyCode::Char('q')),

@@ -278,13 +278,19 @@ impl Keymap {
         Some((self.keys(action).into_iter().next()?, label))
     }
 
-    /// The keys of an action, as shown to people.
+    /// The keys of an action, as shown to people (each once: "shift-tab" and "backtab" are
+    /// the same key).
     pub fn keys(&self, action: Action) -> Vec<String> {
-        self.bindings
-            .iter()
-            .find(|(a, _)| *a == action)
-            .map(|(_, k)| k.iter().map(ToString::to_string).collect())
-            .unwrap_or_default()
+        let mut out: Vec<String> = Vec::new();
+        if let Some((_, keys)) = self.bindings.iter().find(|(a, _)| *a == action) {
+            for k in keys {
+                let shown = k.to_string();
+                if !out.contains(&shown) {
+                    out.push(shown);
+                }
+            }
+        }
+        out
     }
 
     /// The help overlay's lines: (context title, [(keys, description)]).
