@@ -108,15 +108,27 @@ async fn az_login_from_the_sign_in_screen_hands_the_terminal_over_and_signs_in()
         chain.clone(),
     )
     .unwrap();
-    // The runner's results pass through a tap that ends the loop right after the first
-    // successful load (same channel, so the loop applies the load first).
+    // The runner's results pass through a tap that plays the user: once the first load has
+    // failed for want of a sign-in, ctrl-s opens the sign-in screen and `a` runs az login; the
+    // loop ends right after the next successful load (same channel, so the loop applies the
+    // load first).
+    let (input_tx, input_rx) = mpsc::unbounded_channel();
     let (runner_tx, mut runner_rx) = mpsc::unbounded_channel::<Msg>();
     let (loop_tx, loop_rx) = mpsc::unbounded_channel::<Msg>();
+    let keys = input_tx.clone();
     tokio::spawn(async move {
+        let mut asked = false;
         while let Some(m) = runner_rx.recv().await {
+            let failed = matches!(&m, Msg::Loaded { result: Err(_), .. });
             let loaded = matches!(&m, Msg::Loaded { result: Ok(_), .. });
             let _ = loop_tx.send(m);
+            if failed && !asked {
+                asked = true;
+                let _ = keys.send(press('s', KeyModifiers::CONTROL));
+                let _ = keys.send(press('a', KeyModifiers::NONE));
+            }
             if loaded {
+                assert!(asked, "no load succeeds before az login");
                 let _ = loop_tx.send(Msg::Quit);
             }
         }
@@ -139,7 +151,6 @@ async fn az_login_from_the_sign_in_screen_hands_the_terminal_over_and_signs_in()
     app.size = (100, 30);
     app.az_login = Some(az);
     app.can_sign_in = true;
-    let (input_tx, input_rx) = mpsc::unbounded_channel();
     let handed_over = Arc::new(AtomicBool::new(false));
     let hand_overs = Arc::new(Mutex::new(Vec::new()));
     let mut host = ScriptedHost {
@@ -148,9 +159,6 @@ async fn az_login_from_the_sign_in_screen_hands_the_terminal_over_and_signs_in()
         hand_overs: hand_overs.clone(),
     };
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    // ctrl-s opens the sign-in screen (only az login is offered); `a` runs az login.
-    input_tx.send(press('s', KeyModifiers::CONTROL)).unwrap();
-    input_tx.send(press('a', KeyModifiers::NONE)).unwrap();
     tokio::time::timeout(
         Duration::from_secs(20),
         patui::tui::run_loop(&mut terminal, &mut app, &mut host, loop_rx, &runner),
