@@ -480,11 +480,19 @@ pub async fn login(args: &GlobalArgs) -> u8 {
 
 /// `patui logout`.
 pub fn logout(args: &GlobalArgs) -> u8 {
-    let config = Config::load(args.config.as_deref()).unwrap_or_default();
+    let config = match Config::load(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("patui: {e}");
+            return EXIT_USAGE;
+        }
+    };
     match open_vault_for(&config).and_then(|v| v.delete_refresh_token().map_err(|e| e.to_string()))
     {
         Ok(()) => {
-            eprintln!("Signed out: the cached sign-in was removed from the keyring.");
+            eprintln!(
+                "Signed out: the cached sign-in was removed from the keyring. (The Azure CLI and PATUI_ACCESS_TOKEN, if you use them, are not affected: `az logout` signs out there.)"
+            );
             0
         }
         Err(e) => {

@@ -163,6 +163,12 @@ async fn the_azure_cli_source_with_a_fake_az() {
     });
     assert_eq!(chain.access_token().await.unwrap().expose(), "from-fake-az");
     assert_eq!(chain.current_source().await, Some(SourceKind::AzureCli));
+    // Signing out says the Azure CLI was in use, and patui stops taking its token this run.
+    assert_eq!(chain.sign_out().await.unwrap(), Some(SourceKind::AzureCli));
+    assert!(chain.access_token().await.is_err());
+    // `az login` from the sign-in screen brings it back.
+    chain.use_azure_cli().await.unwrap();
+    assert_eq!(chain.access_token().await.unwrap().expose(), "from-fake-az");
     // An az that is not signed in gives a clear reason.
     std::fs::write(
         &az,

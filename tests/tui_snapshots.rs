@@ -220,6 +220,7 @@ fn sign_in_and_profile() {
             email_address: Some("demo.user@example.com".into()),
         });
         app.tenant = Some("72f988bf-86f1-41af-91ab-2d7cd011db47".into());
+        app.sign_in_source = Some(patui::auth::SourceKind::AzureCli);
         ch(app, 'p');
     });
 }

@@ -600,3 +600,19 @@ fn help_scrolls_to_its_end_and_no_further() {
     ch(&mut app, 'G');
     assert!(matches!(app.modals.last(), Some(Modal::Help { scroll }) if *scroll == at_end));
 }
+
+#[test]
+fn signing_out_says_what_still_signs_in_elsewhere() {
+    use patui::auth::SourceKind;
+    let mut app = loaded_app(120, 40);
+    update(&mut app, Msg::SignInSource(Some(SourceKind::AzureCli)));
+    ch(&mut app, 'p');
+    assert_eq!(ch(&mut app, 'L'), vec![Command::SignOut]);
+    update(&mut app, Msg::SignedOut(Ok(Some(SourceKind::AzureCli))));
+    assert!(matches!(&app.notice, Some(Notice::Toast { text, .. }) if text.contains("az logout")));
+    assert_eq!(app.sign_in_source, None);
+    update(&mut app, Msg::SignedOut(Ok(Some(SourceKind::DeviceCode))));
+    assert!(
+        matches!(&app.notice, Some(Notice::Toast { text, .. }) if text.contains("cached sign-in was removed"))
+    );
+}

@@ -163,13 +163,22 @@ impl SignIn {
         stored
     }
 
-    /// Forgets the cached refresh token and the current token.
-    pub async fn sign_out(&self) -> Result<(), String> {
-        *self.current.lock().await = None;
-        self.exhausted.lock().await.push(SourceKind::Env);
+    /// Forgets the cached refresh token and the current token; for the rest of this run neither
+    /// the environment's token nor the source in use is taken again (the next request asks for
+    /// an interactive sign-in). Returns the source that was in use, so the caller can say what
+    /// still signs in elsewhere (the Azure CLI stays signed in until `az logout`).
+    pub async fn sign_out(&self) -> Result<Option<SourceKind>, String> {
+        let was = self.current.lock().await.take().map(|c| c.source);
+        {
+            let mut exhausted = self.exhausted.lock().await;
+            exhausted.push(SourceKind::Env);
+            if let Some(k) = was.filter(|k| *k != SourceKind::DeviceCode) {
+                exhausted.push(k);
+            }
+        }
         match &self.opts.store {
-            Some(s) => s.delete(),
-            None => Ok(()),
+            Some(s) => s.delete().map(|()| was),
+            None => Ok(was),
         }
     }
 

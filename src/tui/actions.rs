@@ -283,9 +283,23 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
             }
         }
         Msg::SignedOut(r) => match r {
-            Ok(()) => app.toast("Signed out: the cached sign-in was removed"),
+            Ok(was) => {
+                use crate::auth::SourceKind;
+                app.profile = None;
+                app.sign_in_source = None;
+                match was {
+                    Some(SourceKind::AzureCli) => app.toast(
+                        "Signed out of patui; the Azure CLI is still signed in (az logout signs out there)",
+                    ),
+                    Some(SourceKind::Env) => app.toast(
+                        "Signed out of patui; PATUI_ACCESS_TOKEN is still set in your environment",
+                    ),
+                    _ => app.toast("Signed out: the cached sign-in was removed"),
+                }
+            }
             Err(e) => app.error(format!("Sign-out: {e}")),
         },
+        Msg::SignInSource(s) => app.sign_in_source = s,
         Msg::Copied(r) => {
             if let Some(m) = token_modal(app) {
                 m.copied = Some(r);

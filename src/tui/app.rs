@@ -166,7 +166,10 @@ pub enum Msg {
     Tenant(String),
     SignInCode(Result<(String, String, DateTime<Utc>), String>),
     SignedIn(Result<(), String>),
-    SignedOut(Result<(), String>),
+    /// Signed out; the source that was in use.
+    SignedOut(Result<Option<crate::auth::SourceKind>, String>),
+    /// Where the access token in use came from (for the profile screen).
+    SignInSource(Option<crate::auth::SourceKind>),
     /// Another program had the terminal (az login, a browser) and gave it back.
     HandedBack {
         what: crate::external::External,
@@ -286,6 +289,8 @@ pub struct App {
     pub az_login: Option<String>,
     pub profile: Option<crate::azure::Profile>,
     pub tenant: Option<String>,
+    /// Where the access token in use came from, once known.
+    pub sign_in_source: Option<crate::auth::SourceKind>,
     pub generation: u64,
     pub loaded_once: bool,
     pub size: (u16, u16),
@@ -334,6 +339,7 @@ impl App {
             revoke_concurrency: crate::ops::revoke::DEFAULT_CONCURRENCY,
             presets: scopes::builtin_presets(),
             can_sign_in: false,
+            sign_in_source: None,
             device_code: false,
             az_login: None,
             profile: None,
@@ -692,6 +698,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         | Msg::SignInCode(_)
         | Msg::SignedIn(_)
         | Msg::SignedOut(_)
+        | Msg::SignInSource(_)
         | Msg::HandedBack { .. } => crate::tui::actions::on_result(app, msg),
         Msg::Quit => {
             app.quit = true;

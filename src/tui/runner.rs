@@ -69,6 +69,7 @@ impl Runner {
                         let _ = tx.send(Msg::Profile(me.clone()));
                         if let Some(c) = &chain {
                             let _ = tx.send(Msg::Tenant(c.entra().tenant().to_owned()));
+                            let _ = tx.send(Msg::SignInSource(c.current_source().await));
                         }
                         backend.accounts(me.id).await
                     }

@@ -320,6 +320,9 @@ pub fn render_profile(app: &App, frame: &mut Frame, profile: Option<&Profile>) {
             t.dim(),
         )),
     }
+    if let Some(src) = app.sign_in_source {
+        lines.push(field("Signed in with", src.label().to_owned()));
+    }
     lines.push(field(
         "Tenant",
         app.tenant
