@@ -180,7 +180,22 @@ async fn main() {
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Esc);
     app.modals.clear();
+    app.notice = None;
     key(&mut app, KeyCode::Char('?'));
     shot(&app, "help");
+    app.modals.clear();
+    app.device_code = true;
+    app.az_login = Some("az".into());
+    app.can_sign_in = true;
+    let _ = app.begin_sign_in();
+    update(
+        &mut app,
+        Msg::SignInCode(Ok((
+            "FQK5HW3UY".into(),
+            "https://microsoft.com/devicelogin".into(),
+            chrono::Utc::now() + chrono::Duration::minutes(15),
+        ))),
+    );
+    shot(&app, "sign-in");
     sim.shutdown().await;
 }
