@@ -34,6 +34,19 @@ pub enum ExternalError {
     NoBrowser(String),
 }
 
+/// One way to run it: the command line, and whether it gets the terminal (`az login`, a
+/// `$BROWSER` such as w3m) or runs detached with no terminal at all (the platform's opener,
+/// whose browser must never write into the TUI).
+#[derive(Debug)]
+pub struct Launch {
+    pub command: Command,
+    pub attached: bool,
+}
+
+/// How long a detached opener may take before it counts as started (some openers wait for the
+/// browser they start).
+const OPENER_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl External {
     /// What it is, for messages.
     pub fn label(&self) -> &'static str {
@@ -43,18 +56,33 @@ impl External {
         }
     }
 
-    /// The command lines to try, in order, until one starts.
-    pub fn commands(&self) -> Result<Vec<Command>, ExternalError> {
+    /// True when the program needs the terminal, so the TUI must hand it over.
+    pub fn needs_terminal(&self) -> bool {
         match self {
-            External::AzLogin { az, tenant } => {
-                Ok(vec![az_login(az, tenant.as_deref(), headless())])
-            }
+            External::AzLogin { .. } => true,
+            External::Browser { .. } => browser_env().is_some(),
+        }
+    }
+
+    /// The ways to run it, in order, until one starts.
+    pub fn launches(&self) -> Result<Vec<Launch>, ExternalError> {
+        match self {
+            External::AzLogin { az, tenant } => Ok(vec![Launch {
+                command: az_login(az, tenant.as_deref(), headless()),
+                attached: true,
+            }]),
             External::Browser { url } => {
                 let url = check_url(url)?;
-                browser_commands(&url, std::env::var("BROWSER").ok().as_deref())
+                browser_launches(&url, browser_env().as_deref())
             }
         }
     }
+}
+
+fn browser_env() -> Option<String> {
+    std::env::var("BROWSER")
+        .ok()
+        .filter(|b| !b.trim().is_empty())
 }
 
 /// True on a Linux/BSD machine with no graphical session, where `az login` cannot open a
@@ -100,8 +128,9 @@ pub fn check_url(raw: &str) -> Result<String, ExternalError> {
 }
 
 /// The browser: each entry of `$BROWSER` (colon-separated; `%s` is replaced by the URL, else the
-/// URL is appended), then the platform's openers (xdg-open and friends, `open`, `start`).
-pub fn browser_commands(url: &str, browser: Option<&str>) -> Result<Vec<Command>, ExternalError> {
+/// URL is appended), with the terminal; then the platform's openers (xdg-open and friends,
+/// `open`, `start`), detached.
+pub fn browser_launches(url: &str, browser: Option<&str>) -> Result<Vec<Launch>, ExternalError> {
     let mut out = Vec::new();
     for entry in browser.unwrap_or("").split(':') {
         let mut words = entry.split_whitespace();
@@ -121,9 +150,15 @@ pub fn browser_commands(url: &str, browser: Option<&str>) -> Result<Vec<Command>
         if !placed {
             cmd.arg(url);
         }
-        out.push(cmd);
+        out.push(Launch {
+            command: cmd,
+            attached: true,
+        });
     }
-    out.extend(open::commands(url));
+    out.extend(open::commands(url).into_iter().map(|command| Launch {
+        command,
+        attached: false,
+    }));
     if out.is_empty() {
         return Err(ExternalError::NoBrowser(
             "set BROWSER to your browser's command".into(),
@@ -137,25 +172,60 @@ pub fn find_program(program: &str) -> Option<std::path::PathBuf> {
     which::which(program).ok()
 }
 
-/// Runs the candidates in the foreground, inheriting the terminal, and waits: the first that
-/// starts decides. A candidate that is not installed passes to the next; when every candidate
-/// fails, the last failure is reported.
+/// Runs the launches in order until one starts: an attached one in the foreground with the
+/// terminal, waited for; a detached one with no terminal, waited for at most a few seconds (a
+/// browser still running then has opened). A launch that is not installed passes to the next;
+/// when all fail, the last failure is reported.
 pub async fn run(what: &External) -> Result<(), ExternalError> {
-    let label = what.label();
+    let only_one = matches!(what, External::AzLogin { .. });
+    run_launches(what.label(), what.launches()?, only_one, OPENER_WAIT).await
+}
+
+async fn run_launches(
+    label: &str,
+    launches: Vec<Launch>,
+    only_one: bool,
+    opener_wait: std::time::Duration,
+) -> Result<(), ExternalError> {
+    use std::process::Stdio;
     let mut last = None;
-    for cmd in what.commands()? {
-        let program = cmd.get_program().to_string_lossy().into_owned();
-        let mut cmd = tokio::process::Command::from(cmd);
-        match cmd.status().await {
+    for launch in launches {
+        let program = launch.command.get_program().to_string_lossy().into_owned();
+        let mut cmd = tokio::process::Command::from(launch.command);
+        if !launch.attached {
+            cmd.stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+        }
+        let mut child = match cmd.spawn() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                last.get_or_insert(ExternalError::NotFound(program));
+                continue;
+            }
+            Err(e) => {
+                last = Some(ExternalError::Start {
+                    what: label.to_owned(),
+                    detail: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let status = if launch.attached {
+            child.wait().await
+        } else {
+            match tokio::time::timeout(opener_wait, child.wait()).await {
+                Ok(s) => s,
+                Err(_) => return Ok(()),
+            }
+        };
+        match status {
             Ok(s) if s.success() => return Ok(()),
             Ok(s) => {
                 last = Some(ExternalError::Failed {
                     what: label.to_owned(),
                     status: describe_status(s),
                 });
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                last.get_or_insert(ExternalError::NotFound(program));
             }
             Err(e) => {
                 last = Some(ExternalError::Start {
@@ -164,8 +234,8 @@ pub async fn run(what: &External) -> Result<(), ExternalError> {
                 });
             }
         }
-        // az login is the only candidate of its kind: its failure is final.
-        if matches!(what, External::AzLogin { .. }) {
+        // az login is the only launch of its kind: its failure is final.
+        if only_one {
             break;
         }
     }
@@ -231,15 +301,53 @@ mod tests {
     }
 
     #[test]
-    fn browser_env_entries_come_first_with_placeholder_substitution() {
+    fn browser_env_entries_come_first_with_the_terminal_then_detached_openers() {
         let url = "https://microsoft.com/devicelogin";
-        let cmds = browser_commands(url, Some("firefox --new-tab %s::w3m")).unwrap();
-        assert_eq!(argv(&cmds[0]), ["firefox", "--new-tab", url]);
-        assert_eq!(argv(&cmds[1]), ["w3m", url]);
-        // Then the platform's openers.
-        assert!(cmds.len() > 2);
-        let without = browser_commands(url, None).unwrap();
-        assert_eq!(without.len(), cmds.len() - 2);
+        let l = browser_launches(url, Some("firefox --new-tab %s::w3m")).unwrap();
+        assert_eq!(argv(&l[0].command), ["firefox", "--new-tab", url]);
+        assert_eq!(argv(&l[1].command), ["w3m", url]);
+        assert!(l[0].attached && l[1].attached);
+        // Then the platform's openers, which never get the terminal.
+        assert!(l.len() > 2);
+        assert!(l[2..].iter().all(|x| !x.attached));
+        let without = browser_launches(url, None).unwrap();
+        assert_eq!(without.len(), l.len() - 2);
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn detached_openers_a_failure_passes_to_the_next_and_one_still_running_has_started() {
+        let detached = |program: &str, args: &[&str]| {
+            let mut command = Command::new(program);
+            command.args(args);
+            Launch {
+                command,
+                attached: false,
+            }
+        };
+        // `false` fails, then `sleep` stands in for an opener that waits for its browser.
+        let r = run_launches(
+            "the browser",
+            vec![detached("false", &[]), detached("sleep", &["3"])],
+            false,
+            std::time::Duration::from_millis(200),
+        )
+        .await;
+        assert_eq!(r, Ok(()));
+        let r = run_launches(
+            "the browser",
+            vec![detached("/nonexistent/opener", &[]), detached("false", &[])],
+            false,
+            std::time::Duration::from_secs(5),
+        )
+        .await;
+        assert_eq!(
+            r,
+            Err(ExternalError::Failed {
+                what: "the browser".into(),
+                status: "status 1".into()
+            })
+        );
     }
 
     #[tokio::test]
