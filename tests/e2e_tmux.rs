@@ -433,3 +433,60 @@ fn ctrl_z_suspends_and_fg_resumes() {
     t.keys(&["Enter"]);
     t.wait_for("status=0 cooked");
 }
+
+/// SIGTERM, SIGHUP and SIGINT sent to patui end it through the normal path: the shell gets its
+/// main screen back in cooked mode, with the cursor shown.
+#[cfg(unix)]
+#[test]
+fn signals_end_patui_with_the_terminal_restored() {
+    if !have_tmux() {
+        return;
+    }
+    let log = log_file();
+    let t = Tmux::start_with_env(
+        "signals",
+        100,
+        30,
+        &[("PATUI_LOG_FILE", &log)],
+        "bash --norc --noprofile -i",
+    );
+    t.wait_for("bash-");
+    for signal in ["TERM", "HUP", "INT"] {
+        t.type_text("clear");
+        t.keys(&["Enter"]);
+        t.type_text(&format!("{} --demo", patui_bin()));
+        t.keys(&["Enter"]);
+        t.wait_for_all(&["contoso-ci", "DEMO"]);
+        // The shell's child is patui.
+        let shell = t.program_pid();
+        let out = std::process::Command::new("pgrep")
+            .args(["-P", &shell.to_string()])
+            .output()
+            .unwrap();
+        let pid = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        assert!(!pid.is_empty(), "patui runs under the shell");
+        let sent = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        t.wait_gone("contoso-ci");
+        // Cooked mode: the shell reads a line, and stty reports canonical input. The result line
+        // ("C0ooked": cooked, exit status 0) differs from the typed command's own echo.
+        t.type_text(
+            "st=$?; if stty -a | grep -q -- -icanon; then echo \"R${st}aw\"; else echo \"C${st}ooked\"; fi",
+        );
+        t.keys(&["Enter"]);
+        let is_result = |l: &str| {
+            let l = l.trim();
+            !l.contains('$')
+                && ((l.starts_with('C') && l.ends_with("ooked"))
+                    || (l.starts_with('R') && l.ends_with("aw")))
+        };
+        let s = t.wait_until("the shell's answer", Duration::from_secs(10), |s| {
+            s.lines().any(is_result)
+        });
+        let result = s.lines().find(|l| is_result(l)).unwrap_or("").trim();
+        assert_eq!(result, "C0ooked", "after SIG{signal}:\n{s}");
+    }
+}
