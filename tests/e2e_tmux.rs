@@ -490,3 +490,48 @@ fn signals_end_patui_with_the_terminal_restored() {
         assert_eq!(result, "C0ooked", "after SIG{signal}:\n{s}");
     }
 }
+
+/// Run as a child by `a_panic_restores_the_terminal` (does nothing otherwise): takes the
+/// terminal the way patui does, draws, and panics.
+#[test]
+fn panic_probe() {
+    if std::env::var_os("PATUI_PANIC_PROBE").is_none() {
+        return;
+    }
+    let mut guard = patui::tui::terminal::TerminalGuard::enter(true).unwrap();
+    guard
+        .terminal
+        .draw(|f| f.render_widget(ratatui::widgets::Paragraph::new("probe-screen"), f.area()))
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    panic!("probe panic");
+}
+
+/// A panic while the TUI owns the terminal: the hook restores it before the message prints.
+#[cfg(unix)]
+#[test]
+fn a_panic_restores_the_terminal() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::start_with_env("panic", 100, 30, &[], "bash --norc --noprofile -i");
+    t.wait_for("bash-");
+    let exe = std::env::current_exe().unwrap();
+    t.type_text(&format!(
+        "PATUI_PANIC_PROBE=1 {} --exact panic_probe --nocapture --test-threads 1",
+        exe.display()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_until(
+        "the panic message on the main screen",
+        Duration::from_secs(10),
+        |s| s.contains("probe panic") && s.contains("test result: FAILED"),
+    );
+    t.wait_for("bash-");
+    t.type_text("if stty -a | grep -q -- -icanon; then echo \"R\"aw; else echo \"C\"ooked; fi");
+    t.keys(&["Enter"]);
+    let s = t.wait_until("the shell's answer", Duration::from_secs(10), |s| {
+        s.lines().any(|l| matches!(l.trim(), "Raw" | "Cooked"))
+    });
+    assert!(s.lines().any(|l| l.trim() == "Cooked"), "{s}");
+}

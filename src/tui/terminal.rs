@@ -1,37 +1,56 @@
 //! The real terminal: entering and leaving raw mode and the alternate screen, a panic hook that
-//! restores before printing (ratatui's, chained with the previous hook), restoring on drop (quit
+//! restores before the message prints (chained with the previous hook), restoring on drop (quit
 //! and errors), SIGTERM/SIGHUP/SIGINT turned into a quit, ctrl-z suspend/resume, and leaving and
 //! re-entering the terminal around another program (see [`crate::tui::host`]).
+//!
+//! Leaving is done once: a second "leave the alternate screen" (the panic hook, then the guard's
+//! drop while unwinding) would move the cursor back to where the TUI started, and the shell
+//! would write over the panic message.
 
 use crate::tui::app::Msg;
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use ratatui::DefaultTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::mpsc::UnboundedSender;
+
+/// True while patui holds the terminal (raw mode, alternate screen).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// True while mouse capture is on.
+static MOUSE: AtomicBool = AtomicBool::new(false);
+static PANIC_HOOK: std::sync::Once = std::sync::Once::new();
 
 /// Owns the terminal while the TUI runs; restores it when dropped.
 pub struct TerminalGuard {
     pub terminal: DefaultTerminal,
-    mouse: bool,
 }
 
 impl TerminalGuard {
     /// Raw mode, alternate screen, panic hook; mouse capture when asked.
     pub fn enter(mouse: bool) -> std::io::Result<Self> {
-        let terminal = ratatui::try_init()?;
-        if mouse {
-            execute!(std::io::stdout(), EnableMouseCapture)?;
+        PANIC_HOOK.call_once(|| {
+            let previous = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                leave(MOUSE.load(Ordering::SeqCst));
+                previous(info);
+            }));
+        });
+        reenter(mouse)?;
+        let terminal =
+            ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()));
+        match terminal {
+            Ok(terminal) => Ok(Self { terminal }),
+            Err(e) => {
+                leave(mouse);
+                Err(e)
+            }
         }
-        Ok(Self { terminal, mouse })
     }
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        if self.mouse {
-            let _ = execute!(std::io::stdout(), DisableMouseCapture);
-        }
-        ratatui::restore();
+        leave(MOUSE.load(Ordering::SeqCst));
     }
 }
 
@@ -67,18 +86,29 @@ pub fn forward_signals(tx: UnboundedSender<Msg>) {
     drop(tx);
 }
 
-/// Gives the terminal back: no mouse capture, cooked mode, main screen, cursor shown.
+/// Gives the terminal back: no mouse capture, cooked mode, main screen, cursor shown. Does
+/// nothing when it was given back already.
 pub fn leave(mouse: bool) {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
     if mouse {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
     }
-    ratatui::restore();
-    let _ = execute!(std::io::stdout(), crossterm::cursor::Show);
+    let _ = crossterm::terminal::disable_raw_mode();
+    let _ = execute!(
+        std::io::stdout(),
+        crossterm::terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
 }
 
-/// Takes the terminal again after [`leave`].
+/// Takes the terminal (again, after [`leave`]): raw mode, alternate screen, hidden cursor, and
+/// mouse capture when asked.
 pub fn reenter(mouse: bool) -> std::io::Result<()> {
     crossterm::terminal::enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    MOUSE.store(mouse, Ordering::SeqCst);
     execute!(
         std::io::stdout(),
         crossterm::terminal::EnterAlternateScreen,
