@@ -222,8 +222,14 @@ async fn run_launches(
         match status {
             Ok(s) if s.success() => return Ok(()),
             Ok(s) => {
+                // A browser has several openers: name the one that failed.
+                let what = if only_one {
+                    label.to_owned()
+                } else {
+                    program.rsplit('/').next().unwrap_or(&program).to_owned()
+                };
                 last = Some(ExternalError::Failed {
-                    what: label.to_owned(),
+                    what,
                     status: describe_status(s),
                 });
             }
@@ -344,7 +350,7 @@ mod tests {
         assert_eq!(
             r,
             Err(ExternalError::Failed {
-                what: "the browser".into(),
+                what: "false".into(),
                 status: "status 1".into()
             })
         );
