@@ -188,3 +188,88 @@ async fn az_login_from_the_sign_in_screen_hands_the_terminal_over_and_signs_in()
         .collect();
     assert!(screen.contains("Signed in"), "{screen}");
 }
+
+/// Opening the browser without `$BROWSER` needs no terminal: the loop gives it to the runner
+/// (the host is never asked to hand over) and the outcome comes back in place. The address here
+/// is one a hostile server could send, so nothing is launched at all: it is refused.
+#[tokio::test]
+async fn the_platform_opener_runs_detached_and_a_hostile_address_is_refused() {
+    if std::env::var_os("BROWSER").is_some_and(|b| !b.is_empty()) {
+        eprintln!("skipped: BROWSER is set, so the browser would get the terminal");
+        return;
+    }
+    use patui::tui::sign_in::{SignInPhase, SignInScreen};
+    let sim = patui::sim::start(
+        ([127, 0, 0, 1], 0).into(),
+        patui::sim::SimOptions::default(),
+    )
+    .await
+    .unwrap();
+    let client = AzureClient::new(
+        ClientOptions {
+            endpoints: Endpoints::single(&sim.base_url).unwrap(),
+            ..ClientOptions::default()
+        },
+        Arc::new(patui::azure::StaticToken::new("t".into(), "test")),
+    )
+    .unwrap();
+    let (runner_tx, mut runner_rx) = mpsc::unbounded_channel::<Msg>();
+    let (loop_tx, loop_rx) = mpsc::unbounded_channel::<Msg>();
+    tokio::spawn(async move {
+        while let Some(m) = runner_rx.recv().await {
+            let back = matches!(&m, Msg::HandedBack { .. });
+            let _ = loop_tx.send(m);
+            if back {
+                let _ = loop_tx.send(Msg::Quit);
+            }
+        }
+    });
+    let runner = Runner {
+        backend: Arc::new(client),
+        tx: runner_tx,
+        vault: Ok(patui::vault::Vault::memory().unwrap()),
+        clipboard: Arc::new(Mutex::new(patui::clipboard::Clipboard::osc52_only())),
+        sign_in: None,
+        sign_in_task: Arc::new(Mutex::new(None)),
+    };
+    let mut app = App::new(
+        Keymap::default(),
+        Theme::new(false),
+        vec!["acme".into()],
+        Some("acme".into()),
+        chrono::Utc::now(),
+    );
+    app.size = (100, 30);
+    app.modals
+        .push(patui::tui::app::Modal::SignIn(Box::new(SignInScreen::new(
+            SignInPhase::Code {
+                user_code: "SIMCODE12".into(),
+                verification_uri: "file:///etc/passwd".into(),
+                expires_at: chrono::Utc::now() + chrono::Duration::minutes(15),
+            },
+        ))));
+    let (input_tx, input_rx) = mpsc::unbounded_channel();
+    input_tx.send(press('o', KeyModifiers::NONE)).unwrap();
+    let hand_overs = Arc::new(Mutex::new(Vec::new()));
+    let mut host = ScriptedHost {
+        input: input_rx,
+        handed_over: Arc::new(AtomicBool::new(false)),
+        hand_overs: hand_overs.clone(),
+    };
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    tokio::time::timeout(
+        Duration::from_secs(20),
+        patui::tui::run_loop(&mut terminal, &mut app, &mut host, loop_rx, &runner),
+    )
+    .await
+    .expect("the outcome comes back")
+    .unwrap();
+    assert!(hand_overs.lock().unwrap().is_empty(), "no hand-over");
+    match app.modals.last() {
+        Some(patui::tui::app::Modal::SignIn(s)) => {
+            let p = s.problem.as_deref().unwrap_or("");
+            assert!(p.contains("refusing to open"), "{p}");
+        }
+        other => panic!("the sign-in screen stays: {other:?}"),
+    }
+}

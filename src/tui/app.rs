@@ -232,6 +232,9 @@ pub enum Command {
     SignOut,
     /// Hand the terminal to another program and wait for it (done by the loop, not the runner).
     HandOver(crate::external::External),
+    /// Run a program that needs no terminal (the platform's URL opener) in the background;
+    /// its outcome comes back as `Msg::HandedBack`. The loop turns a `HandOver` into this.
+    RunDetached(crate::external::External),
     /// After `az login`: take a token from the Azure CLI and use it.
     UseAzureCli,
 }

@@ -1,6 +1,7 @@
 //! What the event loop needs from its terminal besides drawing: input events, ctrl-z, and
-//! handing the terminal to another program (`az login`, a `$BROWSER`) and taking it back. A
-//! program that needs no terminal (the platform's URL opener) runs detached, without a hand-over.
+//! handing the terminal to another program (`az login`, a `$BROWSER`) and taking it back. (A
+//! program that needs no terminal, the platform's URL opener, is not handed anything: the loop
+//! gives it to the runner, which runs it detached.)
 //!
 //! The hand-over drops crossterm's event stream first, which stops its reader thread, so not a
 //! single keystroke meant for the other program is read by patui; then it restores the terminal
@@ -90,10 +91,6 @@ impl Host for TerminalHost {
     }
 
     async fn hand_over(&mut self, what: &External) -> std::io::Result<Result<(), ExternalError>> {
-        if !what.needs_terminal() {
-            // A detached opener: the terminal stays ours.
-            return Ok(crate::external::run(what).await);
-        }
         self.stop_input();
         crate::tui::terminal::leave(self.mouse);
         HANDED_OVER.store(true, Ordering::SeqCst);

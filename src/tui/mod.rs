@@ -162,6 +162,9 @@ where
                     repaint_all(terminal).map_err(term_err)?;
                     app.dirty = true;
                 }
+                Command::HandOver(what) if !what.needs_terminal() => {
+                    runner.spawn(Command::RunDetached(what));
+                }
                 Command::HandOver(what) => {
                     let result = host.hand_over(&what).await?;
                     let size = repaint_all(terminal).map_err(term_err)?;

@@ -51,6 +51,12 @@ impl Runner {
         let vault = self.vault().cloned();
         match cmd {
             Command::Suspend | Command::HandOver(_) => {}
+            Command::RunDetached(what) => {
+                tokio::spawn(async move {
+                    let result = crate::external::run(&what).await;
+                    let _ = tx.send(Msg::HandedBack { what, result });
+                });
+            }
             Command::UseAzureCli => {
                 let chain = self.sign_in.clone();
                 tokio::spawn(async move {
