@@ -28,6 +28,24 @@ fn env_for<'a>(sim: &'a SimProcess, log: &'a str, config: &'a str) -> Vec<(&'a s
     ]
 }
 
+/// A config in `dir` with an in-memory keyring and the sign-in sources `order` (a TOML array).
+fn sign_in_config(dir: &std::path::Path, order: &str) -> String {
+    let path = dir.join("config.toml");
+    std::fs::write(&path, format!("keyring = \"memory\"\nsign_in = {order}\n")).unwrap();
+    path.display().to_string()
+}
+
+/// The environment of a patui that has no token and signs in against the simulator's Entra.
+fn sign_in_env<'a>(sim: &'a SimProcess, log: &'a str, config: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("PATUI_SERVICE_URL", sim.base_url.as_str()),
+        ("PATUI_AUTHORITY", sim.base_url.as_str()),
+        ("PATUI_LOG_FILE", log),
+        ("PATUI_CONFIG", config),
+        ("PATUI_ACCESS_TOKEN", ""),
+    ]
+}
+
 fn empty_config() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.toml");
@@ -230,21 +248,9 @@ fn sign_in_with_the_device_code_flow_then_the_list_loads() {
     }
     let sim = SimProcess::start(&["--seed-tokens", "5"]);
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        "keyring = \"memory\"\nsign_in = [\"keyring\", \"device-code\"]\n",
-    )
-    .unwrap();
-    let config = config.display().to_string();
+    let config = sign_in_config(dir.path(), r#"["keyring", "device-code"]"#);
     let log = log_file();
-    let env = vec![
-        ("PATUI_SERVICE_URL", sim.base_url.as_str()),
-        ("PATUI_AUTHORITY", sim.base_url.as_str()),
-        ("PATUI_LOG_FILE", log.as_str()),
-        ("PATUI_CONFIG", config.as_str()),
-        ("PATUI_ACCESS_TOKEN", ""),
-    ];
+    let env = sign_in_env(&sim, &log, &config);
     let t = Tmux::start_with_env(
         "signin",
         120,
@@ -326,23 +332,11 @@ IFS= read -r word
 echo "$mode $word $1" > "$d/browser-log"
 "#,
     );
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        "keyring = \"memory\"\nsign_in = [\"azure-cli\", \"device-code\"]\n",
-    )
-    .unwrap();
-    let config = config.display().to_string();
+    let config = sign_in_config(dir.path(), r#"["azure-cli", "device-code"]"#);
     let log = log_file();
     let browser = format!("{d}/browser");
-    let env = vec![
-        ("PATUI_SERVICE_URL", sim.base_url.as_str()),
-        ("PATUI_AUTHORITY", sim.base_url.as_str()),
-        ("PATUI_LOG_FILE", log.as_str()),
-        ("PATUI_CONFIG", config.as_str()),
-        ("PATUI_ACCESS_TOKEN", ""),
-        ("BROWSER", browser.as_str()),
-    ];
+    let mut env = sign_in_env(&sim, &log, &config);
+    env.push(("BROWSER", browser.as_str()));
     let t = Tmux::start_with_env(
         "handover",
         100,
@@ -404,23 +398,13 @@ fn ctrl_z_suspends_and_fg_resumes() {
         return;
     }
     let log = log_file();
-    // An interactive shell, as a user has: job control needs it.
-    let t = Tmux::start_with_env(
-        "suspend",
-        100,
-        30,
-        &[("PATUI_LOG_FILE", &log)],
-        "bash --norc --noprofile -i",
-    );
-    t.wait_for("bash-");
-    t.type_text(&format!("{} --demo", patui_bin()));
-    t.keys(&["Enter"]);
+    let t = Tmux::shell("suspend", &[("PATUI_LOG_FILE", &log)]);
+    t.run_line(&format!("{} --demo", patui_bin()));
     t.wait_for_all(&["contoso-ci", "DEMO"]);
     t.keys(&["C-z"]);
     let s = t.wait_for("Stopped");
     assert!(!s.contains("contoso-ci"), "the TUI left the screen:\n{s}");
-    t.type_text("fg");
-    t.keys(&["Enter"]);
+    t.run_line("fg");
     t.wait_for_all(&["contoso-ci", "DEMO"]);
     t.keys(&["?"]);
     t.wait_for("Reload from the service");
@@ -428,10 +412,7 @@ fn ctrl_z_suspends_and_fg_resumes() {
     t.wait_gone("Reload from the service");
     t.keys(&["q"]);
     t.wait_gone("contoso-ci");
-    // The shell reads a line normally again: the terminal is in cooked mode.
-    t.type_text("echo status=$? cooked");
-    t.keys(&["Enter"]);
-    t.wait_for("status=0 cooked");
+    assert_eq!(t.shell_state(), "C0ooked");
 }
 
 /// SIGTERM, SIGHUP and SIGINT sent to patui end it through the normal path: the shell gets its
@@ -443,19 +424,10 @@ fn signals_end_patui_with_the_terminal_restored() {
         return;
     }
     let log = log_file();
-    let t = Tmux::start_with_env(
-        "signals",
-        100,
-        30,
-        &[("PATUI_LOG_FILE", &log)],
-        "bash --norc --noprofile -i",
-    );
-    t.wait_for("bash-");
+    let t = Tmux::shell("signals", &[("PATUI_LOG_FILE", &log)]);
     for signal in ["TERM", "HUP", "INT"] {
-        t.type_text("clear");
-        t.keys(&["Enter"]);
-        t.type_text(&format!("{} --demo", patui_bin()));
-        t.keys(&["Enter"]);
+        t.run_line("clear");
+        t.run_line(&format!("{} --demo", patui_bin()));
         t.wait_for_all(&["contoso-ci", "DEMO"]);
         // The shell's child is patui.
         let shell = t.program_pid();
@@ -471,23 +443,7 @@ fn signals_end_patui_with_the_terminal_restored() {
             .unwrap();
         assert!(sent.success());
         t.wait_gone("contoso-ci");
-        // Cooked mode: the shell reads a line, and stty reports canonical input. The result line
-        // ("C0ooked": cooked, exit status 0) differs from the typed command's own echo.
-        t.type_text(
-            "st=$?; if stty -a | grep -q -- -icanon; then echo \"R${st}aw\"; else echo \"C${st}ooked\"; fi",
-        );
-        t.keys(&["Enter"]);
-        let is_result = |l: &str| {
-            let l = l.trim();
-            !l.contains('$')
-                && ((l.starts_with('C') && l.ends_with("ooked"))
-                    || (l.starts_with('R') && l.ends_with("aw")))
-        };
-        let s = t.wait_until("the shell's answer", Duration::from_secs(10), |s| {
-            s.lines().any(is_result)
-        });
-        let result = s.lines().find(|l| is_result(l)).unwrap_or("").trim();
-        assert_eq!(result, "C0ooked", "after SIG{signal}:\n{s}");
+        assert_eq!(t.shell_state(), "C0ooked", "after SIG{signal}");
     }
 }
 
@@ -503,7 +459,6 @@ fn panic_probe() {
         .terminal
         .draw(|f| f.render_widget(ratatui::widgets::Paragraph::new("probe-screen"), f.area()))
         .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
     panic!("probe panic");
 }
 
@@ -514,24 +469,17 @@ fn a_panic_restores_the_terminal() {
     if !have_tmux() {
         return;
     }
-    let t = Tmux::start_with_env("panic", 100, 30, &[], "bash --norc --noprofile -i");
-    t.wait_for("bash-");
+    let t = Tmux::shell("panic", &[]);
     let exe = std::env::current_exe().unwrap();
-    t.type_text(&format!(
+    t.run_line(&format!(
         "PATUI_PANIC_PROBE=1 {} --exact panic_probe --nocapture --test-threads 1",
         exe.display()
     ));
-    t.keys(&["Enter"]);
     t.wait_until(
         "the panic message on the main screen",
         Duration::from_secs(10),
         |s| s.contains("probe panic") && s.contains("test result: FAILED"),
     );
-    t.wait_for("bash-");
-    t.type_text("if stty -a | grep -q -- -icanon; then echo \"R\"aw; else echo \"C\"ooked; fi");
-    t.keys(&["Enter"]);
-    let s = t.wait_until("the shell's answer", Duration::from_secs(10), |s| {
-        s.lines().any(|l| matches!(l.trim(), "Raw" | "Cooked"))
-    });
-    assert!(s.lines().any(|l| l.trim() == "Cooked"), "{s}");
+    // The probe's test fails (status 101); the terminal is cooked.
+    assert_eq!(t.shell_state(), "C101ooked");
 }

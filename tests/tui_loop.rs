@@ -5,15 +5,15 @@
 //! completes through the Azure CLI afterwards.
 #![cfg(unix)]
 
+mod tui_support;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use patui::auth::{Entra, SignIn, SignInOptions, SourceKind};
-use patui::azure::{AzureClient, ClientOptions, Endpoints};
+use patui::azure::{AccessTokenSource, AzureClient, ClientOptions, Endpoints};
 use patui::external::{External, ExternalError};
 use patui::tui::app::{App, Msg};
 use patui::tui::host::Host;
-use patui::tui::keymap::Keymap;
 use patui::tui::runner::Runner;
-use patui::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -79,18 +79,109 @@ esac
     az.display().to_string()
 }
 
+/// A loop under test: the app, a scripted host, and a runner whose results pass through a tap.
+/// The tap sees each result before the loop does, may type keys, and ends the loop by
+/// returning true (the quit follows the result on the same channel, so the loop applies it
+/// first).
+struct Rig {
+    app: App,
+    host: ScriptedHost,
+    runner: Runner,
+    results: mpsc::UnboundedReceiver<Msg>,
+    hand_overs: Arc<Mutex<Vec<External>>>,
+}
+
+impl Rig {
+    fn new(
+        base_url: &str,
+        auth: Arc<dyn AccessTokenSource>,
+        sign_in: Option<Arc<SignIn>>,
+        mut tap: impl FnMut(&Msg, &mpsc::UnboundedSender<Msg>) -> bool + Send + 'static,
+    ) -> Rig {
+        let client = AzureClient::new(
+            ClientOptions {
+                endpoints: Endpoints::single(base_url).unwrap(),
+                ..ClientOptions::default()
+            },
+            auth,
+        )
+        .unwrap();
+        let (input_tx, input_rx) = mpsc::unbounded_channel();
+        let (runner_tx, mut runner_rx) = mpsc::unbounded_channel::<Msg>();
+        let (loop_tx, results) = mpsc::unbounded_channel::<Msg>();
+        tokio::spawn(async move {
+            while let Some(m) = runner_rx.recv().await {
+                let quit = tap(&m, &input_tx);
+                let _ = loop_tx.send(m);
+                if quit {
+                    let _ = loop_tx.send(Msg::Quit);
+                }
+            }
+        });
+        let runner = tui_support::runner(
+            Arc::new(client),
+            runner_tx,
+            patui::vault::Vault::memory().unwrap(),
+            sign_in,
+        );
+        let mut app = tui_support::app_in("acme");
+        app.size = (100, 30);
+        let hand_overs = Arc::new(Mutex::new(Vec::new()));
+        let host = ScriptedHost {
+            input: input_rx,
+            handed_over: Arc::new(AtomicBool::new(false)),
+            hand_overs: hand_overs.clone(),
+        };
+        Rig {
+            app,
+            host,
+            runner,
+            results,
+            hand_overs,
+        }
+    }
+
+    /// Runs the loop until the tap ends it; returns the screen's text.
+    async fn run(&mut self, what: &str) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        let results = std::mem::replace(&mut self.results, mpsc::unbounded_channel().1);
+        tokio::time::timeout(
+            Duration::from_secs(20),
+            patui::tui::run_loop(
+                &mut terminal,
+                &mut self.app,
+                &mut self.host,
+                results,
+                &self.runner,
+            ),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{what}"))
+        .unwrap();
+        terminal
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .collect()
+    }
+}
+
+async fn sim(options: patui::sim::SimOptions) -> patui::sim::SimHandle {
+    patui::sim::start(([127, 0, 0, 1], 0).into(), options)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn az_login_from_the_sign_in_screen_hands_the_terminal_over_and_signs_in() {
-    let sim = patui::sim::start(
-        ([127, 0, 0, 1], 0).into(),
-        patui::sim::SimOptions {
-            seed_tokens: 3,
-            seed_org: "acme".into(),
-            ..patui::sim::SimOptions::default()
-        },
-    )
-    .await
-    .unwrap();
+    let sim = sim(patui::sim::SimOptions {
+        seed_tokens: 3,
+        seed_org: "acme".into(),
+        ..patui::sim::SimOptions::default()
+    })
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let az = fake_az(dir.path());
     let chain = Arc::new(SignIn::new(SignInOptions {
@@ -100,92 +191,41 @@ async fn az_login_from_the_sign_in_screen_hands_the_terminal_over_and_signs_in()
         store: None,
         az: az.clone(),
     }));
-    let client = AzureClient::new(
-        ClientOptions {
-            endpoints: Endpoints::single(&sim.base_url).unwrap(),
-            ..ClientOptions::default()
-        },
+    // The tap plays the user: once the first load has failed for want of a sign-in, ctrl-s
+    // opens the sign-in screen and `a` runs az login; the loop ends after the next good load.
+    let mut asked = false;
+    let mut rig = Rig::new(
+        &sim.base_url,
         chain.clone(),
-    )
-    .unwrap();
-    // The runner's results pass through a tap that plays the user: once the first load has
-    // failed for want of a sign-in, ctrl-s opens the sign-in screen and `a` runs az login; the
-    // loop ends right after the next successful load (same channel, so the loop applies the
-    // load first).
-    let (input_tx, input_rx) = mpsc::unbounded_channel();
-    let (runner_tx, mut runner_rx) = mpsc::unbounded_channel::<Msg>();
-    let (loop_tx, loop_rx) = mpsc::unbounded_channel::<Msg>();
-    let keys = input_tx.clone();
-    tokio::spawn(async move {
-        let mut asked = false;
-        while let Some(m) = runner_rx.recv().await {
-            let failed = matches!(&m, Msg::Loaded { result: Err(_), .. });
-            let loaded = matches!(&m, Msg::Loaded { result: Ok(_), .. });
-            let _ = loop_tx.send(m);
-            if failed && !asked {
-                asked = true;
-                let _ = keys.send(press('s', KeyModifiers::CONTROL));
-                let _ = keys.send(press('a', KeyModifiers::NONE));
+        Some(chain.clone()),
+        move |m, keys| {
+            match m {
+                Msg::Loaded { result: Err(_), .. } if !asked => {
+                    asked = true;
+                    let _ = keys.send(press('s', KeyModifiers::CONTROL));
+                    let _ = keys.send(press('a', KeyModifiers::NONE));
+                }
+                Msg::Loaded { result: Ok(_), .. } => {
+                    assert!(asked, "no load succeeds before az login");
+                    return true;
+                }
+                _ => {}
             }
-            if loaded {
-                assert!(asked, "no load succeeds before az login");
-                let _ = loop_tx.send(Msg::Quit);
-            }
-        }
-    });
-    let runner = Runner {
-        backend: Arc::new(client),
-        tx: runner_tx,
-        vault: Ok(patui::vault::Vault::memory().unwrap()),
-        clipboard: Arc::new(Mutex::new(patui::clipboard::Clipboard::osc52_only())),
-        sign_in: Some(chain.clone()),
-        sign_in_task: Arc::new(Mutex::new(None)),
-    };
-    let mut app = App::new(
-        Keymap::default(),
-        Theme::new(false),
-        vec!["acme".into()],
-        Some("acme".into()),
-        chrono::Utc::now(),
+            false
+        },
     );
-    app.size = (100, 30);
-    app.az_login = Some(az);
-    app.can_sign_in = true;
-    let handed_over = Arc::new(AtomicBool::new(false));
-    let hand_overs = Arc::new(Mutex::new(Vec::new()));
-    let mut host = ScriptedHost {
-        input: input_rx,
-        handed_over: handed_over.clone(),
-        hand_overs: hand_overs.clone(),
-    };
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    tokio::time::timeout(
-        Duration::from_secs(20),
-        patui::tui::run_loop(&mut terminal, &mut app, &mut host, loop_rx, &runner),
-    )
-    .await
-    .expect("the list loads after az login")
-    .unwrap();
-    drop(input_tx);
+    rig.app.az_login = Some(az.clone());
+    rig.app.can_sign_in = true;
+    let screen = rig.run("the list loads after az login").await;
     assert_eq!(
-        *hand_overs.lock().unwrap(),
-        vec![External::AzLogin {
-            az: app.az_login.clone().unwrap(),
-            tenant: None
-        }]
+        *rig.hand_overs.lock().unwrap(),
+        vec![External::AzLogin { az, tenant: None }]
     );
     let args = std::fs::read_to_string(dir.path().join("login-args")).unwrap();
     assert!(args.starts_with("login --allow-no-subscriptions"), "{args}");
     assert_eq!(chain.current_source().await, Some(SourceKind::AzureCli));
-    assert!(app.modals.is_empty(), "the sign-in screen closed");
-    assert!(!app.rows.is_empty(), "the seeded tokens are listed");
-    let screen: String = terminal
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
+    assert!(rig.app.modals.is_empty(), "the sign-in screen closed");
+    assert!(!rig.app.rows.is_empty(), "the seeded tokens are listed");
     assert!(screen.contains("Signed in"), "{screen}");
 }
 
@@ -198,75 +238,32 @@ async fn the_platform_opener_runs_detached_and_a_hostile_address_is_refused() {
         eprintln!("skipped: BROWSER is set, so the browser would get the terminal");
         return;
     }
+    use patui::tui::app::Modal;
     use patui::tui::sign_in::{SignInPhase, SignInScreen};
-    let sim = patui::sim::start(
-        ([127, 0, 0, 1], 0).into(),
-        patui::sim::SimOptions::default(),
-    )
-    .await
-    .unwrap();
-    let client = AzureClient::new(
-        ClientOptions {
-            endpoints: Endpoints::single(&sim.base_url).unwrap(),
-            ..ClientOptions::default()
-        },
-        Arc::new(patui::azure::StaticToken::new("t".into(), "test")),
-    )
-    .unwrap();
-    let (runner_tx, mut runner_rx) = mpsc::unbounded_channel::<Msg>();
-    let (loop_tx, loop_rx) = mpsc::unbounded_channel::<Msg>();
-    tokio::spawn(async move {
-        while let Some(m) = runner_rx.recv().await {
-            let back = matches!(&m, Msg::HandedBack { .. });
-            let _ = loop_tx.send(m);
-            if back {
-                let _ = loop_tx.send(Msg::Quit);
-            }
+    let sim = sim(patui::sim::SimOptions::default()).await;
+    let auth = Arc::new(patui::azure::StaticToken::new("t".into(), "test"));
+    let mut sent = false;
+    let mut rig = Rig::new(&sim.base_url, auth, None, move |m, keys| {
+        // Once the start-up load is in, `o` on the sign-in screen.
+        if matches!(m, Msg::Loaded { .. }) && !sent {
+            sent = true;
+            let _ = keys.send(press('o', KeyModifiers::NONE));
         }
+        matches!(m, Msg::HandedBack { .. })
     });
-    let runner = Runner {
-        backend: Arc::new(client),
-        tx: runner_tx,
-        vault: Ok(patui::vault::Vault::memory().unwrap()),
-        clipboard: Arc::new(Mutex::new(patui::clipboard::Clipboard::osc52_only())),
-        sign_in: None,
-        sign_in_task: Arc::new(Mutex::new(None)),
-    };
-    let mut app = App::new(
-        Keymap::default(),
-        Theme::new(false),
-        vec!["acme".into()],
-        Some("acme".into()),
-        chrono::Utc::now(),
-    );
-    app.size = (100, 30);
-    app.modals
-        .push(patui::tui::app::Modal::SignIn(Box::new(SignInScreen::new(
+    rig.app
+        .modals
+        .push(Modal::SignIn(Box::new(SignInScreen::new(
             SignInPhase::Code {
                 user_code: "SIMCODE12".into(),
                 verification_uri: "file:///etc/passwd".into(),
                 expires_at: chrono::Utc::now() + chrono::Duration::minutes(15),
             },
         ))));
-    let (input_tx, input_rx) = mpsc::unbounded_channel();
-    input_tx.send(press('o', KeyModifiers::NONE)).unwrap();
-    let hand_overs = Arc::new(Mutex::new(Vec::new()));
-    let mut host = ScriptedHost {
-        input: input_rx,
-        handed_over: Arc::new(AtomicBool::new(false)),
-        hand_overs: hand_overs.clone(),
-    };
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    tokio::time::timeout(
-        Duration::from_secs(20),
-        patui::tui::run_loop(&mut terminal, &mut app, &mut host, loop_rx, &runner),
-    )
-    .await
-    .expect("the outcome comes back")
-    .unwrap();
-    assert!(hand_overs.lock().unwrap().is_empty(), "no hand-over");
-    match app.modals.last() {
-        Some(patui::tui::app::Modal::SignIn(s)) => {
+    rig.run("the outcome comes back").await;
+    assert!(rig.hand_overs.lock().unwrap().is_empty(), "no hand-over");
+    match rig.app.modals.last() {
+        Some(Modal::SignIn(s)) => {
             let p = s.problem.as_deref().unwrap_or("");
             assert!(p.contains("refusing to open"), "{p}");
         }

@@ -7,11 +7,9 @@ mod tui_support;
 use crossterm::event::KeyCode;
 use patui::azure::{AzureClient, ClientOptions, Endpoints, StaticToken};
 use patui::tui::app::{App, Command, Modal, Msg, update};
-use patui::tui::keymap::Keymap;
 use patui::tui::runner::Runner;
-use patui::tui::theme::Theme;
 use patui::vault::Vault;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tui_support::{ch, key, typ};
@@ -56,21 +54,8 @@ async fn create_stores_the_value_and_the_list_marks_it_then_revoke_forgets_it() 
     .unwrap();
     let vault = Vault::memory().unwrap();
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let runner = Runner {
-        backend: Arc::new(client),
-        tx,
-        vault: Ok(vault.clone()),
-        clipboard: Arc::new(Mutex::new(patui::clipboard::Clipboard::osc52_only())),
-        sign_in: None,
-        sign_in_task: Arc::new(Mutex::new(None)),
-    };
-    let mut app = App::new(
-        Keymap::default(),
-        Theme::new(false),
-        vec!["acme".into()],
-        Some("acme".into()),
-        chrono::Utc::now(),
-    );
+    let runner = tui_support::runner(Arc::new(client), tx, vault.clone(), None);
+    let mut app = tui_support::app_in("acme");
     let cmds = app.start();
     pump(&mut app, &runner, &mut rx, cmds, |a| {
         a.loaded_once && a.busy.is_empty() && a.keyring_problem.is_none()

@@ -122,6 +122,43 @@ impl Tmux {
         t
     }
 
+    /// An interactive bash (job control, as a user has) in a 100x30 pane, at its prompt.
+    pub fn shell(name: &str, env: &[(&str, &str)]) -> Tmux {
+        let t = Self::start_with_env(name, 100, 30, env, "bash --norc --noprofile -i");
+        t.wait_for("bash-");
+        t
+    }
+
+    /// Types a command line into the shell and presses Enter.
+    pub fn run_line(&self, line: &str) {
+        self.type_text(line);
+        self.keys(&["Enter"]);
+    }
+
+    /// Asks the shell whether the terminal is back in cooked mode, and the last exit status.
+    /// The answer ("C0ooked": cooked, status 0; "R1aw": raw, status 1) differs from the typed
+    /// line's own echo.
+    pub fn shell_state(&self) -> String {
+        self.run_line(
+            "st=$?; if stty -a | grep -q -- -icanon; then echo \"R${st}aw\"; else echo \"C${st}ooked\"; fi",
+        );
+        let is_answer = |l: &str| {
+            let l = l.trim();
+            !l.contains('$')
+                && ((l.starts_with('C') && l.ends_with("ooked"))
+                    || (l.starts_with('R') && l.ends_with("aw")))
+        };
+        let s = self.wait_until("the shell's answer", Duration::from_secs(10), |s| {
+            s.lines().any(is_answer)
+        });
+        s.lines()
+            .rev()
+            .find(|l| is_answer(l))
+            .unwrap_or("")
+            .trim()
+            .to_owned()
+    }
+
     /// Starts `command` in a `width`x`height` pane.
     pub fn start(name: &str, width: u16, height: u16, command: &str) -> Tmux {
         Self::start_with_env(name, width, height, &[], command)

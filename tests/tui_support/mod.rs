@@ -117,6 +117,35 @@ pub fn entries() -> Vec<TokenEntry> {
     ]
 }
 
+/// A fresh app working in one organization, before its start.
+pub fn app_in(org: &str) -> App {
+    App::new(
+        Keymap::default(),
+        Theme::new(false),
+        vec![org.into()],
+        Some(org.into()),
+        chrono::Utc::now(),
+    )
+}
+
+/// A runner against `backend` with an OSC 52-only clipboard.
+pub fn runner(
+    backend: std::sync::Arc<dyn patui::azure::PatBackend>,
+    tx: tokio::sync::mpsc::UnboundedSender<Msg>,
+    vault: patui::vault::Vault,
+    sign_in: Option<std::sync::Arc<patui::auth::SignIn>>,
+) -> patui::tui::runner::Runner {
+    use std::sync::{Arc, Mutex};
+    patui::tui::runner::Runner {
+        backend,
+        tx,
+        vault: Ok(vault),
+        clipboard: Arc::new(Mutex::new(patui::clipboard::Clipboard::osc52_only())),
+        sign_in,
+        sign_in_task: Arc::new(Mutex::new(None)),
+    }
+}
+
 /// An app with the organizations and the tokens loaded (the "all" status view).
 pub fn loaded_app(width: u16, height: u16) -> App {
     let mut app = App::new(Keymap::default(), Theme::new(false), vec![], None, now());
