@@ -133,6 +133,16 @@ fn exit_codes() {
     let out = bad.cmd().args(["list", "--org", "o"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("config.toml:1:"));
+    // A keymap with one key for two actions: the TUI says which, before touching the terminal.
+    let clash = env(&[], "[keymap]\nrefresh = [\"n\"]\n");
+    let out = clash.cmd().args(["--org", "acme"]).output().unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        msg.contains("n is bound to both refresh and new_token"),
+        "{msg}"
+    );
+    assert!(out.stdout.is_empty(), "nothing written to the terminal");
 }
 
 #[test]

@@ -260,7 +260,38 @@ impl Keymap {
                 return Err(format!("keymap: unknown action {name:?}"));
             }
         }
-        Ok(Keymap { bindings })
+        let keymap = Keymap { bindings };
+        keymap.check_conflicts()?;
+        Ok(keymap)
+    }
+
+    /// Refuses one key bound to two actions that can be active at once: within a context, and
+    /// between the dialog keys and the sign-in and profile screens (which are dialogs).
+    fn check_conflicts(&self) -> Result<(), String> {
+        let together = |a: Context, b: Context| {
+            a == b
+                || matches!(
+                    (a, b),
+                    (Context::Dialog, Context::SignIn | Context::Profile)
+                        | (Context::SignIn | Context::Profile, Context::Dialog)
+                )
+        };
+        for (i, (a, a_keys)) in self.bindings.iter().enumerate() {
+            for (b, b_keys) in &self.bindings[i + 1..] {
+                if !together(a.context(), b.context()) {
+                    continue;
+                }
+                if let Some(k) = a_keys.iter().find(|k| b_keys.contains(k)) {
+                    return Err(format!(
+                        "keymap: {k} is bound to both {} and {} ({})",
+                        a.row().1,
+                        b.row().1,
+                        b.context().title()
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The action a key triggers in a context.
@@ -390,5 +421,29 @@ mod tests {
         );
         assert!(km.hints().iter().any(|(k, l)| k == "h" && *l == "help"));
         assert!(Keymap::new(&BTreeMap::from([("nope".to_owned(), vec![])])).is_err());
+    }
+
+    #[test]
+    fn a_key_bound_twice_where_both_apply_is_refused() {
+        let remap = |pairs: &[(&str, &str)]| {
+            let o: BTreeMap<String, Vec<String>> = pairs
+                .iter()
+                .map(|(a, k)| ((*a).to_owned(), vec![(*k).to_owned()]))
+                .collect();
+            Keymap::new(&o)
+        };
+        // The defaults are free of conflicts.
+        assert!(Keymap::new(&BTreeMap::new()).is_ok());
+        let e = remap(&[("refresh", "n")]).unwrap_err();
+        assert!(
+            e.contains("refresh") && e.contains("new_token") && e.contains(" n "),
+            "{e}"
+        );
+        // Dialog keys are live on the sign-in screen.
+        assert!(remap(&[("copy_code", "esc")]).is_err());
+        assert!(remap(&[("sign_out", "enter")]).is_err());
+        // The list and a dialog never take keys at once: `y` copies in both.
+        assert!(remap(&[("copy_code", "y")]).is_ok());
+        assert!(remap(&[("open_browser", "d")]).is_ok());
     }
 }
