@@ -616,3 +616,24 @@ fn signing_out_says_what_still_signs_in_elsewhere() {
         matches!(&app.notice, Some(Notice::Toast { text, .. }) if text.contains("cached sign-in was removed"))
     );
 }
+
+#[test]
+fn the_token_actions_work_from_its_details() {
+    let mut app = loaded_app(120, 40);
+    ch(&mut app, 'j');
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.modals.last(), Some(Modal::Details { .. })));
+    // `d` from the details asks to revoke this token.
+    ch(&mut app, 'd');
+    assert_eq!(app.modals.len(), 1);
+    assert!(matches!(app.modals.last(), Some(Modal::Confirm(_))));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.modals.is_empty());
+    // `e` opens the editor for it; other list keys do nothing there.
+    key(&mut app, KeyCode::Enter);
+    ch(&mut app, 'n');
+    assert!(matches!(app.modals.last(), Some(Modal::Details { .. })));
+    ch(&mut app, 'e');
+    assert!(matches!(app.modals.last(), Some(Modal::Wizard(_))));
+    assert_eq!(app.modals.len(), 1);
+}

@@ -883,11 +883,20 @@ fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
             *scroll = (*scroll).min(max);
             (keep, vec![])
         }
-        Modal::Details { .. } => (
-            !(matches!(dialog_action, Some(Action::Close | Action::Confirm))
-                || key.code == KeyCode::Char('q')),
-            vec![],
-        ),
+        Modal::Details { id } => {
+            // The token's own actions work from its details, as from the list.
+            let shown_is_selected = app.selected_row().map(Row::id) == Some(*id);
+            match app.keymap.action(Context::List, &key) {
+                Some(a) if shown_is_selected && crate::tui::details::ACTIONS.contains(&a) => {
+                    (false, crate::tui::actions::on_action(app, a))
+                }
+                _ => (
+                    !(matches!(dialog_action, Some(Action::Close | Action::Confirm))
+                        || key.code == KeyCode::Char('q')),
+                    vec![],
+                ),
+            }
+        }
         Modal::OrgPicker { selected } => {
             let n = app.orgs.len() + 1;
             match (dialog_action, key.code) {

@@ -3,11 +3,28 @@
 
 use crate::azure::scopes;
 use crate::tui::app::App;
+use crate::tui::keymap::Action;
 use crate::tui::{format, view};
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use uuid::Uuid;
+
+/// The list's token actions that also work from the details, with their hint labels.
+const ACTION_HINTS: [(Action, &str); 4] = [
+    (Action::Edit, "edit"),
+    (Action::Regenerate, "regenerate"),
+    (Action::Revoke, "revoke"),
+    (Action::Copy, "copy"),
+];
+
+/// The list's token actions that also work from the details.
+pub const ACTIONS: [Action; 4] = [
+    ACTION_HINTS[0].0,
+    ACTION_HINTS[1].0,
+    ACTION_HINTS[2].0,
+    ACTION_HINTS[3].0,
+];
 
 /// Draws the details of token `id`.
 pub fn render(app: &App, frame: &mut Frame, id: Uuid) {
@@ -77,7 +94,18 @@ pub fn render(app: &App, frame: &mut Frame, id: Uuid) {
         lines.push(Line::from(spans));
     }
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled("esc/enter closes", t.dim())));
+    let mut hint = Vec::new();
+    for (a, label) in ACTION_HINTS {
+        if let Some(k) = app.keymap.keys(a).into_iter().next() {
+            hint.push(Span::styled(k, t.key()));
+            hint.push(Span::styled(format!(" {label}   "), t.dim()));
+        }
+    }
+    if let Some(k) = app.keymap.keys(Action::Close).into_iter().next() {
+        hint.push(Span::styled(k, t.key()));
+        hint.push(Span::styled(" close", t.dim()));
+    }
+    lines.push(Line::from(hint));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
