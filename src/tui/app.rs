@@ -887,7 +887,7 @@ fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
             // The token's own actions work from its details, as from the list.
             let shown_is_selected = app.selected_row().map(Row::id) == Some(*id);
             match app.keymap.action(Context::List, &key) {
-                Some(a) if shown_is_selected && crate::tui::details::ACTIONS.contains(&a) => {
+                Some(a) if shown_is_selected && crate::tui::details::acts_here(a) => {
                     (false, crate::tui::actions::on_action(app, a))
                 }
                 _ => (

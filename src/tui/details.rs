@@ -18,13 +18,10 @@ const ACTION_HINTS: [(Action, &str); 4] = [
     (Action::Copy, "copy"),
 ];
 
-/// The list's token actions that also work from the details.
-pub const ACTIONS: [Action; 4] = [
-    ACTION_HINTS[0].0,
-    ACTION_HINTS[1].0,
-    ACTION_HINTS[2].0,
-    ACTION_HINTS[3].0,
-];
+/// True for the list's token actions that also work from the details.
+pub fn acts_here(action: Action) -> bool {
+    ACTION_HINTS.iter().any(|(a, _)| *a == action)
+}
 
 /// Draws the details of token `id`.
 pub fn render(app: &App, frame: &mut Frame, id: Uuid) {
@@ -94,18 +91,13 @@ pub fn render(app: &App, frame: &mut Frame, id: Uuid) {
         lines.push(Line::from(spans));
     }
     lines.push(Line::from(""));
-    let mut hint = Vec::new();
-    for (a, label) in ACTION_HINTS {
-        if let Some(k) = app.keymap.keys(a).into_iter().next() {
-            hint.push(Span::styled(k, t.key()));
-            hint.push(Span::styled(format!(" {label}   "), t.dim()));
-        }
-    }
-    if let Some(k) = app.keymap.keys(Action::Close).into_iter().next() {
-        hint.push(Span::styled(k, t.key()));
-        hint.push(Span::styled(" close", t.dim()));
-    }
-    lines.push(Line::from(hint));
+    let actions = ACTION_HINTS
+        .iter()
+        .filter_map(|(a, label)| {
+            Some((app.keymap.keys(*a).into_iter().next()?, (*label).to_owned()))
+        })
+        .collect();
+    lines.push(view::dialog_hints(app, actions, "close"));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

@@ -141,10 +141,12 @@ pub fn handed_back(
             vec![Command::UseAzureCli]
         }
         (External::AzLogin { .. }, Err(e)) => {
-            s.phase = SignInPhase::Failed(format!("az login did not sign you in: {e}"));
-            if !device_code {
+            let why = format!("az login did not sign you in: {e}");
+            if device_code {
+                s.phase = SignInPhase::Failed(why);
+            } else {
                 s.phase = SignInPhase::AzureCliOnly;
-                s.problem = Some(format!("az login did not sign you in: {e}"));
+                s.problem = Some(why);
             }
             vec![]
         }
@@ -278,23 +280,16 @@ pub fn render(app: &App, frame: &mut Frame, s: &SignInScreen) {
 
 /// "y copy code  o open browser  a az login  enter retry  esc cancel", from the keymap.
 fn hint_line(app: &App, s: &SignInScreen) -> Line<'static> {
-    let t = &app.theme;
-    let mut items: Vec<(String, &str)> = available(app, s)
+    let mut items: Vec<(String, String)> = available(app, s)
         .into_iter()
         .filter_map(|a| app.keymap.hint(a))
+        .map(|(k, label)| (k, label.to_owned()))
         .collect();
     if can_retry(app, s) {
         let enter = app.keymap.keys(Action::Confirm).into_iter().next();
-        items.extend(enter.map(|k| (k, "try again")));
+        items.extend(enter.map(|k| (k, "try again".to_owned())));
     }
-    let esc = app.keymap.keys(Action::Close).into_iter().next();
-    items.extend(esc.map(|k| (k, "cancel")));
-    let mut spans = Vec::new();
-    for (k, label) in items {
-        spans.push(Span::styled(k, t.key()));
-        spans.push(Span::styled(format!(" {label}   "), t.dim()));
-    }
-    Line::from(spans)
+    view::dialog_hints(app, items, "cancel")
 }
 
 /// Draws the profile screen.
@@ -335,19 +330,15 @@ pub fn render_profile(app: &App, frame: &mut Frame, profile: Option<&Profile>) {
         lines.push(Line::from(format!("  {o}")));
     }
     lines.push(Line::from(""));
-    let mut hint = Vec::new();
-    if let Some((k, label)) = app.keymap.hint(Action::SignOut) {
-        hint.push(Span::styled(k, t.key()));
-        hint.push(Span::styled(
-            format!(" {label} (forgets the cached sign-in)   "),
-            t.dim(),
-        ));
-    }
-    if let Some(k) = app.keymap.keys(Action::Close).into_iter().next() {
-        hint.push(Span::styled(k, t.key()));
-        hint.push(Span::styled(" close", t.dim()));
-    }
-    lines.push(Line::from(hint));
+    let sign_out = app
+        .keymap
+        .hint(Action::SignOut)
+        .map(|(k, label)| (k, format!("{label} (forgets the cached sign-in)")));
+    lines.push(view::dialog_hints(
+        app,
+        sign_out.into_iter().collect(),
+        "close",
+    ));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

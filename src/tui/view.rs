@@ -135,6 +135,24 @@ fn hint_bar(app: &App) -> Paragraph<'static> {
     Paragraph::new(Line::from(spans))
 }
 
+/// A dialog's hint line, "k label   k label   esc close": the items, then the dialog's close key
+/// (from the keymap) with `close_label`.
+pub fn dialog_hints(app: &App, items: Vec<(String, String)>, close_label: &str) -> Line<'static> {
+    let t = &app.theme;
+    let close = app
+        .keymap
+        .keys(crate::tui::keymap::Action::Close)
+        .into_iter()
+        .next()
+        .map(|k| (k, close_label.to_owned()));
+    let mut spans = Vec::new();
+    for (k, label) in items.into_iter().chain(close) {
+        spans.push(Span::styled(k, t.key()));
+        spans.push(Span::styled(format!(" {label}   "), t.dim()));
+    }
+    Line::from(spans)
+}
+
 /// A centred rectangle of at most `w`x`h` inside `area`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width.saturating_sub(2)).max(10);
