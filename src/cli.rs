@@ -191,9 +191,13 @@ pub struct DoctorArgs {
 /// `patui sim`.
 #[derive(Debug, Clone, Args)]
 pub struct SimArgs {
-    /// Address to listen on.
+    /// Address to listen on (loopback only, unless --allow-remote).
     #[arg(long, default_value = "127.0.0.1:0")]
     pub listen: SocketAddr,
+    /// Allow a --listen address that is not loopback (e.g. 0.0.0.0). The simulator accepts any
+    /// bearer token, so anyone who can reach it can use it.
+    #[arg(long)]
+    pub allow_remote: bool,
     /// Seed N tokens (deterministic).
     #[arg(long, default_value_t = 0)]
     pub seed_tokens: usize,
@@ -218,9 +222,16 @@ pub struct SimArgs {
     /// Refuse full-access tokens (fullScopePatPolicyViolation).
     #[arg(long)]
     pub full_scope_policy: bool,
-    /// Refuse lifespans over D days (patLifespanPolicyViolation).
+    /// Limit lifespans to D days; see --lifespan-policy for what a longer request gets.
     #[arg(long, value_name = "D")]
     pub max_lifespan_days: Option<u32>,
+    /// What --max-lifespan-days does with a later expiry.
+    #[arg(long, value_enum, value_name = "POLICY", default_value_t = LifespanPolicy::Clamp)]
+    pub lifespan_policy: LifespanPolicy,
+    /// Answer refusals (patTokenError) inside HTTP 200, as the service's definition has it,
+    /// instead of 400/404.
+    #[arg(long = "errors-in-200")]
+    pub errors_in_200: bool,
     /// Answer 404 for organizations that were not seeded.
     #[arg(long)]
     pub strict_orgs: bool,
@@ -241,6 +252,15 @@ pub enum SignInOutcome {
     Approve,
     Decline,
     Expire,
+}
+
+/// What the simulated lifespan policy does with an expiry beyond it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LifespanPolicy {
+    /// Shorten the expiry to the limit and succeed (what the service does today).
+    Clamp,
+    /// Refuse with patLifespanPolicyViolation (the service's older behaviour).
+    Reject,
 }
 
 /// Output formats of commands.
@@ -293,5 +313,35 @@ mod tests {
         assert_eq!(a.fail_rate, 0.1);
         assert!(Cli::try_parse_from(["patui", "sim", "--fail-rate", "2"]).is_err());
         assert!(Cli::try_parse_from(["patui", "sim", "--rate-limit", "x"]).is_err());
+    }
+
+    #[test]
+    fn sim_policy_and_exposure_flags_parse() {
+        let sim = |args: &[&str]| {
+            let mut argv = vec!["patui", "sim"];
+            argv.extend_from_slice(args);
+            let cli = Cli::try_parse_from(argv).unwrap();
+            match cli.command {
+                Some(Command::Sim(a)) => a,
+                _ => panic!("not sim"),
+            }
+        };
+        let a = sim(&[]);
+        assert_eq!(a.lifespan_policy, LifespanPolicy::Clamp, "clamp by default");
+        assert!(!a.errors_in_200 && !a.allow_remote);
+        let a = sim(&[
+            "--max-lifespan-days",
+            "30",
+            "--lifespan-policy",
+            "reject",
+            "--errors-in-200",
+            "--allow-remote",
+            "--listen",
+            "0.0.0.0:0",
+        ]);
+        assert_eq!(a.lifespan_policy, LifespanPolicy::Reject);
+        assert_eq!(a.max_lifespan_days, Some(30));
+        assert!(a.errors_in_200 && a.allow_remote);
+        assert!(Cli::try_parse_from(["patui", "sim", "--lifespan-policy", "ignore"]).is_err());
     }
 }

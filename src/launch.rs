@@ -156,7 +156,16 @@ pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
         sign_in,
     };
     match crate::tui::run(backend, ctx).await {
-        Ok(()) => 0,
+        Ok(outcome) => {
+            // The terminal is restored: now say what was lost, so it can be revoked.
+            if let Some(lost) = &outcome.lost_token {
+                crate::eprintln_safe!("patui: {lost}");
+            }
+            if outcome.panicked {
+                eprintln!("patui: a background task failed (see the message above); patui stopped");
+            }
+            outcome.exit_code()
+        }
         Err(e) => {
             eprintln!("patui: {e}");
             EXIT_ERROR
@@ -166,6 +175,16 @@ pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
 
 /// `patui sim`: serves until killed; the base URL is the first line of stdout.
 pub async fn sim(args: SimArgs) -> u8 {
+    // Before anything binds: the simulator accepts any bearer token, so it stays on loopback
+    // unless the user says otherwise.
+    match sim::check_listen(args.listen, args.allow_remote) {
+        Ok(None) => {}
+        Ok(Some(warning)) => eprintln!("patui sim: {warning}"),
+        Err(refusal) => {
+            eprintln!("patui sim: {refusal}");
+            return EXIT_USAGE;
+        }
+    }
     let mut opts = if args.demo_data {
         sim::demo_options()
     } else {
@@ -181,6 +200,11 @@ pub async fn sim(args: SimArgs) -> u8 {
     opts.rate_limit = args.rate_limit;
     opts.full_scope_policy = args.full_scope_policy;
     opts.max_lifespan_days = args.max_lifespan_days;
+    opts.lifespan_policy = match args.lifespan_policy {
+        crate::cli::LifespanPolicy::Clamp => sim::LifespanPolicy::Clamp,
+        crate::cli::LifespanPolicy::Reject => sim::LifespanPolicy::Reject,
+    };
+    opts.errors_in_200 = args.errors_in_200;
     opts.strict_orgs = args.strict_orgs;
     opts.rng_seed = args.seed;
     opts.entra.approve_after_polls = args.sign_in_after_polls;
@@ -277,6 +301,18 @@ pub async fn command(args: GlobalArgs, cmd: crate::cli::Command) -> u8 {
     if let C::Completions { shell } = cmd {
         return commands::completions(shell);
     }
+    // Before any keyring is opened: the helper reads its own config (and reports a bad one).
+    if let C::Credential { operation } = &cmd {
+        let mut out = std::io::stdout().lock();
+        return commands::credential::run_stdio(
+            args.config.as_deref(),
+            args.demo,
+            operation,
+            &mut std::io::stdin().lock(),
+            &mut out,
+            chrono::Utc::now(),
+        );
+    }
     let vault = if args.demo {
         crate::vault::Vault::memory().map_err(|e| e.to_string())
     } else {
@@ -288,14 +324,6 @@ pub async fn command(args: GlobalArgs, cmd: crate::cli::Command) -> u8 {
             .unwrap_or(crate::vault::StoreKind::Native);
         crate::vault::Vault::open(kind).map_err(|e| e.to_string())
     };
-    if let C::Credential { operation } = &cmd {
-        let mut input = String::new();
-        if std::io::Read::read_to_string(&mut std::io::stdin(), &mut input).is_err() {
-            return EXIT_USAGE;
-        }
-        let mut out = std::io::stdout().lock();
-        return commands::credential::run(&vault, operation, &input, &mut out, chrono::Utc::now());
-    }
     let config = match load_config(&args) {
         Ok(c) => c,
         Err(code) => return code,

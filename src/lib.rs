@@ -17,5 +17,6 @@ pub mod secret;
 pub mod sim;
 #[doc(hidden)]
 pub mod testsupport;
+pub mod text;
 pub mod tui;
 pub mod vault;

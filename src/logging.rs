@@ -13,12 +13,33 @@ pub fn log_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("PATUI_LOG_FILE") {
         return Some(PathBuf::from(p));
     }
+    Some(state_dir()?.join("patui.log"))
+}
+
+/// patui's state directory (logs, the keyring lock): `PATUI_STATE_DIR`, else
+/// `$XDG_STATE_HOME/patui` on Linux (the data-local dir elsewhere).
+pub fn state_dir() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("PATUI_STATE_DIR").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
     let dirs = directories::ProjectDirs::from("", "", "patui")?;
-    let dir = dirs
-        .state_dir()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| dirs.data_local_dir().to_path_buf());
-    Some(dir.join("patui.log"))
+    Some(
+        dirs.state_dir()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| dirs.data_local_dir().to_path_buf()),
+    )
+}
+
+/// Creates `dir` (and its parents) readable by the user only.
+pub fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
 }
 
 /// Starts file logging. Failing to open the log is not fatal: patui runs without logs and says
@@ -26,7 +47,7 @@ pub fn log_path() -> Option<PathBuf> {
 pub fn init() -> Result<PathBuf, String> {
     let path = log_path().ok_or_else(|| "no home directory for the log file".to_owned())?;
     if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        create_private_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let mut opts = OpenOptions::new();
     opts.create(true).append(true);

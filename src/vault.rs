@@ -126,8 +126,49 @@ pub struct Vault {
     kind: StoreKind,
     /// Service of PAT entries; the refresh token's is `{service}-auth`.
     service: Arc<str>,
-    /// Serialises index updates within this process.
+    /// Serialises index updates within this process; [`Vault::index_lock`] adds a file lock
+    /// for other processes.
     lock: Arc<Mutex<()>>,
+}
+
+/// Held while the index is read, changed and written: the in-process lock and, for stores other
+/// processes share, an exclusive lock on a file in the state directory.
+struct IndexGuard<'a> {
+    _process: std::sync::MutexGuard<'a, ()>,
+    /// Unlocked when dropped (closing the file releases the lock).
+    _file: Option<std::fs::File>,
+}
+
+/// Opens and locks `{state dir}/keyring-{service}.lock` (mode 0600). The file holds nothing.
+fn lock_file(service: &str) -> Result<std::fs::File, VaultError> {
+    let dir = crate::logging::state_dir()
+        .ok_or_else(|| VaultError::Platform("no state directory for the keyring lock".into()))?;
+    crate::logging::create_private_dir(&dir)
+        .map_err(|e| VaultError::Platform(format!("{}: {e}", dir.display())))?;
+    let safe: String = service
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let path = dir.join(format!("keyring-{safe}.lock"));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let file = opts
+        .open(&path)
+        .map_err(|e| VaultError::Platform(format!("{}: {e}", path.display())))?;
+    file.lock()
+        .map_err(|e| VaultError::Platform(format!("cannot lock {}: {e}", path.display())))?;
+    Ok(file)
 }
 
 impl std::fmt::Debug for Vault {
@@ -269,12 +310,33 @@ impl Vault {
         self.write(&self.service, INDEX_KEY, &s)
     }
 
-    /// Stores a token (replacing an older entry of the same id).
-    pub fn store(&self, token: &StoredToken) -> Result<(), VaultError> {
-        let _g = self
+    /// Takes the index lock: other threads and, unless the store is in memory, other patui
+    /// processes wait. Without a usable lock file the update goes on under the in-process lock
+    /// (a warning is logged): losing the index entry is better than losing the token.
+    fn index_lock(&self) -> Result<IndexGuard<'_>, VaultError> {
+        let process = self
             .lock
             .lock()
             .map_err(|_| VaultError::Platform("lock".into()))?;
+        let file = match self.kind {
+            StoreKind::Memory => None,
+            _ => match lock_file(&self.service) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    tracing::warn!("keyring index updated without a cross-process lock: {e}");
+                    None
+                }
+            },
+        };
+        Ok(IndexGuard {
+            _process: process,
+            _file: file,
+        })
+    }
+
+    /// Stores a token (replacing an older entry of the same id).
+    pub fn store(&self, token: &StoredToken) -> Result<(), VaultError> {
+        let _g = self.index_lock()?;
         let json = serde_json::to_string(token).map_err(|e| VaultError::Corrupt(e.to_string()))?;
         self.write(&self.service, &token.meta.key(), &json)?;
         let mut index = self.index()?;
@@ -298,10 +360,7 @@ impl Vault {
 
     /// Deletes a token's entry (a missing one is fine).
     pub fn delete(&self, id: Uuid) -> Result<(), VaultError> {
-        let _g = self
-            .lock
-            .lock()
-            .map_err(|_| VaultError::Platform("lock".into()))?;
+        let _g = self.index_lock()?;
         let mut index = self.index()?;
         if let Some(meta) = index.iter().find(|m| m.id == id) {
             self.remove(&self.service, &meta.key())?;

@@ -398,6 +398,20 @@ fn git_credential_round_trip() {
         .output()
         .unwrap();
     assert!(out.stdout.is_empty());
+    // A request that does not say protocol=https gets nothing, not the https token.
+    for request in [
+        "host=dev.azure.com\npath=gitorg/p/_git/r\n\n",
+        "protocol=http\nhost=dev.azure.com\npath=gitorg/p/_git/r\n\n",
+    ] {
+        let out = e
+            .cmd()
+            .args(["credential", "get"])
+            .write_stdin(request)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{request:?}");
+        assert!(out.stdout.is_empty(), "{request:?} got a credential");
+    }
     // erase forgets a rejected token.
     e.cmd()
         .args(["credential", "erase"])
@@ -457,4 +471,380 @@ fn a_token_is_found_in_whichever_organization_holds_it() {
         msg.contains("elsewhere") && msg.contains("fabrikam"),
         "{msg}"
     );
+}
+
+/// `patui sim` refuses a non-loopback address before it binds (exit 2, nothing served), and
+/// names the flag that allows one.
+#[test]
+fn sim_refuses_a_non_loopback_listen_address() {
+    let out = Command::new(patui_bin())
+        .args(["sim", "--listen", "0.0.0.0:0"])
+        .env("PATUI_LOG_FILE", log_file())
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{msg}");
+    assert!(msg.contains("--allow-remote"), "{msg}");
+    assert!(out.stdout.is_empty(), "no base URL: nothing was served");
+}
+
+/// A refusal inside HTTP 200 (as the service's definition has it) fails `patui create` as a
+/// 400 would: the policy's message, exit code 1, no value printed and nothing minted.
+#[test]
+fn create_is_refused_by_a_full_scope_policy_answered_inside_200() {
+    let e = env(
+        &["--errors-in-200", "--full-scope-policy"],
+        "keyring = \"memory\"\n",
+    );
+    let out = e
+        .cmd()
+        .args([
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "everything",
+            "--full-access",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{msg}");
+    assert!(msg.contains("forbids full-access tokens"), "{msg}");
+    assert!(out.stdout.is_empty(), "no value and no JSON on stdout");
+    let all = e.json(&["list", "--org", "acme", "--status", "all", "--json"]);
+    assert_eq!(all.as_array().unwrap().len(), 0, "nothing minted: {all}");
+    // Scoped tokens are still allowed.
+    let ok = e.json(&[
+        "create", "--org", "acme", "--name", "scoped", "--scopes", "vso.code", "--json",
+    ]);
+    assert_eq!(ok["token"]["name"], "scoped");
+}
+
+/// A lifespan policy that clamps (the service's behaviour today): `create --days 90` succeeds
+/// with an expiry ~30 days out, says so on stderr, and marks the JSON `"clamped": true`; a
+/// request within the limit gets neither.
+#[test]
+fn create_reports_an_expiry_shortened_by_the_lifespan_policy() {
+    let e = env(
+        &["--max-lifespan-days", "30", "--lifespan-policy", "clamp"],
+        "keyring = \"memory\"\n",
+    );
+    let out = e
+        .cmd()
+        .args([
+            "create", "--org", "acme", "--name", "long", "--scopes", "vso.code", "--days", "90",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let msg = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{msg}");
+    let created: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(created["clamped"], true, "{created}");
+    let valid_to =
+        chrono::DateTime::parse_from_rfc3339(created["token"]["validTo"].as_str().unwrap())
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+    let hours = (valid_to - chrono::Utc::now()).num_hours();
+    assert!((29 * 24..=30 * 24).contains(&hours), "{valid_to}");
+    let date = valid_to.format("%Y-%m-%d").to_string();
+    assert!(
+        msg.contains(&format!(
+            "note: the service shortened the expiry to {date} (organization policy)"
+        )),
+        "{msg}"
+    );
+    // Plain output is still the value alone; the note goes to stderr.
+    let out = e
+        .cmd()
+        .args([
+            "create", "--org", "acme", "--name", "plain", "--scopes", "vso.code", "--days", "90",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap().trim().len(), 84);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shortened the expiry"));
+    // Within the limit: no note and no "clamped".
+    let out = e
+        .cmd()
+        .args([
+            "create", "--org", "acme", "--name", "short", "--scopes", "vso.code", "--days", "10",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let msg = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{msg}");
+    let created: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(created.get("clamped").is_none(), "{created}");
+    assert!(!msg.contains("shortened"), "{msg}");
+}
+
+/// True when the real keyring can be used here; otherwise the caller skips (CI requires it).
+fn have_session_bus() -> bool {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("PATUI_REQUIRE_KEYRING").is_none(),
+        "the keyring is required"
+    );
+    eprintln!("skipped: no session bus for the real keyring (run through scripts/with-keyring.sh)");
+    false
+}
+
+/// Ten `patui create` processes at once against the real keyring: every value is stored and
+/// the index lists all ten (it is updated under a file lock, not only an in-process one), so
+/// `list`, `show` and `update` report them as stored; `revoke --all` then forgets them.
+#[test]
+fn parallel_creates_all_reach_the_keyring_index() {
+    if !have_session_bus() {
+        return;
+    }
+    let e = env(&[], "");
+    let state = tempfile::tempdir().unwrap();
+    let children: Vec<_> = (0..10)
+        .map(|i| {
+            let mut c = std::process::Command::new(patui_bin());
+            c.args([
+                "create",
+                "--org",
+                "parallel",
+                "--name",
+                &format!("p{i}"),
+                "--scopes",
+                "vso.code",
+                "--json",
+            ])
+            .env("PATUI_SERVICE_URL", &e.sim.base_url)
+            .env("PATUI_ACCESS_TOKEN", "cli-test-token")
+            .env("PATUI_CONFIG", &e.config)
+            .env("PATUI_LOG_FILE", log_file())
+            .env("PATUI_STATE_DIR", state.path())
+            .env("PATUI_KEYRING_SERVICE", format!("{}-par", test_service()))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+            c.spawn().unwrap()
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["stored"], true);
+        assert_eq!(v["token"]["stored"], true);
+        assert_eq!(v["token"]["organizations"], serde_json::json!(["parallel"]));
+        ids.push(v["token"]["id"].as_str().unwrap().to_owned());
+    }
+    let par = |c: &mut Command| {
+        c.env("PATUI_STATE_DIR", state.path())
+            .env("PATUI_KEYRING_SERVICE", format!("{}-par", test_service()));
+    };
+    let mut list = e.cmd();
+    par(&mut list);
+    let out = list
+        .args(["list", "--org", "parallel", "--json"])
+        .output()
+        .unwrap();
+    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stored: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["stored"] == true)
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(stored.len(), 10, "every value is in the index: {listed}");
+    let mut show = e.cmd();
+    par(&mut show);
+    let shown: Value = serde_json::from_slice(
+        &show
+            .args(["show", &ids[0], "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(shown["stored"], true);
+    let mut update = e.cmd();
+    par(&mut update);
+    let updated: Value = serde_json::from_slice(
+        &update
+            .args(["update", &ids[1], "--name", "renamed", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(updated["stored"], true);
+    let mut revoke = e.cmd();
+    par(&mut revoke);
+    revoke
+        .args(["revoke", "--all", "--org", "parallel", "--yes"])
+        .assert()
+        .success();
+    let mut list = e.cmd();
+    par(&mut list);
+    let out = list
+        .args(["list", "--org", "parallel", "--status", "all", "--json"])
+        .output()
+        .unwrap();
+    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["stored"] == false),
+        "revoked values are forgotten: {listed}"
+    );
+}
+
+/// No keyring and a stdout that cannot be written: the value is neither stored nor delivered,
+/// so `create` fails and names the token (and the keyring's real error) on stderr.
+#[test]
+fn a_create_that_can_neither_store_nor_print_fails_and_names_the_token() {
+    let e = env(&[], "");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(patui_bin())
+        .args([
+            "create", "--org", "lost", "--name", "doomed", "--scopes", "vso.code",
+        ])
+        .env("PATUI_SERVICE_URL", &e.sim.base_url)
+        .env("PATUI_ACCESS_TOKEN", "cli-test-token")
+        .env("PATUI_CONFIG", &e.config)
+        .env("PATUI_LOG_FILE", log_file())
+        .env("PATUI_KEYRING_SERVICE", test_service())
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+        .stdout(std::process::Stdio::from(full))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let listed = e.json(&["list", "--org", "lost", "--json"]);
+    let id = listed[0]["id"].as_str().unwrap();
+    assert!(err.contains(id) && err.contains("doomed"), "{err}");
+    assert!(
+        err.contains("value is lost") && err.contains("patui revoke"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Secret Service"),
+        "the keyring's own error: {err}"
+    );
+    assert!(!err.contains("no keyring is configured"), "{err}");
+}
+
+/// Names and messages from the server never reach the terminal raw: a token name carrying an
+/// OSC 52 sequence and a bidi override is neutralised in text output and escaped in JSON.
+#[test]
+fn hostile_token_names_are_neutralised_in_every_output() {
+    let e = env(&[], "keyring = \"memory\"\n");
+    let evil = "ci\u{202e}gnp.exe";
+    let created = e.json(&[
+        "create", "--org", "evil", "--name", evil, "--scopes", "vso.code", "--json",
+    ]);
+    let id = created["token"]["id"].as_str().unwrap().to_owned();
+    // JSON: the value is the same, but the bidi control is written as an escape.
+    let out = e.cmd().args(["show", &id, "--json"]).output().unwrap();
+    let raw = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !raw.contains('\u{202e}') && raw.contains("\\u202e"),
+        "{raw}"
+    );
+    let v: Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(v["name"], evil);
+    // Text: list and show replace it.
+    for args in [vec!["list", "--org", "evil"], vec!["show", &id]] {
+        let out = e.cmd().args(&args).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.contains('\u{202e}'), "{args:?}: {text}");
+        assert!(text.contains("ci\u{fffd}gnp.exe"), "{args:?}: {text}");
+    }
+}
+
+#[test]
+fn revoke_all_refuses_a_concurrency_of_zero() {
+    let e = env(&["--seed-tokens", "3"], "keyring = \"memory\"\n");
+    let out = e
+        .cmd()
+        .args([
+            "revoke",
+            "--all",
+            "--org",
+            "fabrikam",
+            "--yes",
+            "--concurrency",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--concurrency"));
+    let left = e.json(&["list", "--org", "fabrikam", "--json"]);
+    assert!(!left.as_array().unwrap().is_empty(), "nothing was revoked");
+}
+
+/// `patui credential` with its own config file and no simulator (the helper never calls the
+/// service). The directory must outlive the command.
+fn credential_cmd(config: &str) -> (tempfile::TempDir, Command) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, config).unwrap();
+    let mut c = Command::new(patui_bin());
+    c.args(["credential", "get"])
+        .env("PATUI_CONFIG", &path)
+        .env("PATUI_LOG_FILE", log_file())
+        .env("PATUI_KEYRING_SERVICE", test_service())
+        .env_remove("PATUI_ACCESS_TOKEN");
+    (dir, c)
+}
+
+/// git's request that is not UTF-8: exit 2 with the reason on stderr, nothing on stdout.
+#[test]
+fn credential_input_that_is_not_utf8_is_refused_with_a_reason() {
+    let (_dir, mut c) = credential_cmd("keyring = \"memory\"\n");
+    let out = c
+        .write_stdin(b"protocol=https\nhost=dev.azure.com\xff\npath=acme/p/_git/r\n\n".to_vec())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert!(msg.contains("not UTF-8"), "{msg:?}");
+    assert!(out.stdout.is_empty());
+}
+
+/// A config file that does not load: the helper says so and exits 2, instead of silently
+/// falling back to the default keyring.
+#[test]
+fn credential_reports_a_bad_config_file() {
+    for bad in ["keyring = \"bogus\"\n", "keyring = \n"] {
+        let (_dir, mut c) = credential_cmd(bad);
+        let out = c
+            .write_stdin("protocol=https\nhost=dev.azure.com\npath=acme/p/_git/r\n\n")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let msg = String::from_utf8_lossy(&out.stderr);
+        assert!(msg.contains("config.toml:1:"), "{bad:?}: {msg:?}");
+        assert!(out.stdout.is_empty());
+    }
+    // The same request with a good config is answered normally (nothing stored: no output).
+    let (_dir, mut c) = credential_cmd("keyring = \"memory\"\n");
+    c.write_stdin("protocol=https\nhost=dev.azure.com\npath=acme/p/_git/r\n\n")
+        .assert()
+        .success()
+        .stdout("");
 }

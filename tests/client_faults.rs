@@ -282,14 +282,15 @@ async fn malformed_and_truncated_json_are_clear_errors() {
         json(),
         r#"{"continuationToken":"","patTokens":[{"authori"#,
     )]);
-    let e = client(&serve(s).await)
+    let e = client(&serve(s.clone()).await)
         .list_page("org", ListQuery::default(), None)
         .await
         .unwrap_err();
     assert!(
-        matches!(&e, ApiError::Malformed(m) if m.contains("cut short")),
+        matches!(&e, ApiError::Truncated(m) if m.contains("cut short")),
         "{e:?}"
     );
+    assert_eq!(s.count.load(Ordering::SeqCst), 4, "a cut body is retried");
     let s = script(vec![(200, json(), r#"{"patTokens":[{"displayName":3}]}"#)]);
     let e = client(&serve(s).await)
         .list_page("org", ListQuery::default(), None)
@@ -381,4 +382,149 @@ async fn connection_refused_is_a_network_error() {
 async fn plain_http_to_a_remote_host_is_refused() {
     let e = Endpoints::single("http://dev.azure.com").unwrap_err();
     assert!(e.to_string().contains("https"));
+}
+
+#[tokio::test]
+async fn a_truncated_get_is_retried_like_a_5xx() {
+    let s = script(vec![
+        (
+            200,
+            json(),
+            r#"{"continuationToken":"","patTokens":[{"authori"#,
+        ),
+        (200, json(), PAGE),
+    ]);
+    let c = client(&serve(s.clone()).await);
+    c.list_page("org", ListQuery::default(), None)
+        .await
+        .unwrap();
+    assert_eq!(s.count.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_truncated_create_is_not_retried() {
+    let s = script(vec![(200, json(), &CREATED[..60])]);
+    let c = client(&serve(s.clone()).await);
+    let e = c.create("org", &create_req()).await.unwrap_err();
+    assert!(matches!(e, ApiError::Truncated(_)), "{e:?}");
+    assert_eq!(s.count.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_list_answered_with_a_pat_token_error_in_a_200_fails() {
+    let s = script(vec![(
+        200,
+        json(),
+        r#"{"patToken":null,"patTokenError":"accessDenied"}"#,
+    )]);
+    let e = client(&serve(s).await)
+        .list_page("org", ListQuery::default(), None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.pat_error(), Some(&PatTokenError::AccessDenied), "{e:?}");
+}
+
+#[tokio::test]
+async fn a_list_with_null_tokens_and_zone_less_dates_reads() {
+    let s = script(vec![(
+        200,
+        json(),
+        r#"{"continuationToken":null,"patTokens":null}"#,
+    )]);
+    let page = client(&serve(s).await)
+        .list_page("org", ListQuery::default(), None)
+        .await
+        .unwrap();
+    assert!(page.pat_tokens.is_empty());
+    let s = script(vec![(
+        200,
+        json(),
+        r#"{"patTokens":[{"authorizationId":"4ab5764f-4193-4f1d-b995-64144880b7d7","displayName":null,"scope":"vso.code","targetAccounts":null,"validFrom":"2026-11-01T00:00:00","validTo":"2030-01-01T00:00:00"}],"patTokenError":null}"#,
+    )]);
+    let page = client(&serve(s).await)
+        .list_page("org", ListQuery::default(), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.pat_tokens[0].valid_to.to_rfc3339(),
+        "2030-01-01T00:00:00+00:00"
+    );
+}
+
+#[tokio::test]
+async fn a_retried_delete_that_finds_nothing_was_done_by_the_first_attempt() {
+    // The first DELETE acted but its answer was lost (503); the retry finds no token.
+    let s = script(vec![
+        (503, json(), r#"{"message":"gateway lost the answer"}"#),
+        (404, json(), r#"{"message":"not found"}"#),
+    ]);
+    let c = client(&serve(s.clone()).await);
+    c.revoke("org", uuid::Uuid::new_v4()).await.unwrap();
+    assert_eq!(s.count.load(Ordering::SeqCst), 2);
+    // Without a retry, "not found" stays an error.
+    let s = script(vec![(404, json(), r#"{"message":"not found"}"#)]);
+    let e = client(&serve(s).await)
+        .revoke("org", uuid::Uuid::new_v4())
+        .await
+        .unwrap_err();
+    assert!(e.is_token_not_found(), "{e:?}");
+}
+
+#[tokio::test]
+async fn api_versions_follow_the_documented_choice() {
+    let s = script(vec![(200, json(), PAGE)]);
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen2 = Arc::clone(&seen);
+    let app = Router::new().fallback(any(move |req: axum::extract::Request| {
+        let seen = Arc::clone(&seen2);
+        async move {
+            seen.lock().unwrap().push(format!(
+                "{} {}",
+                req.method(),
+                req.uri().query().unwrap_or("")
+            ));
+            let body = if req.method() == axum::http::Method::GET
+                && !req.uri().query().unwrap_or("").contains("authorizationId")
+            {
+                PAGE
+            } else {
+                CREATED
+            };
+            (StatusCode::OK, [("content-type", "application/json")], body).into_response()
+        }
+    }));
+    drop(s);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let c = client(&format!("http://{addr}"));
+    let id = uuid::Uuid::new_v4();
+    c.list_page("org", ListQuery::default(), None)
+        .await
+        .unwrap();
+    c.get("org", id).await.unwrap();
+    c.create("org", &create_req()).await.unwrap();
+    c.revoke("org", id).await.unwrap();
+    let seen = seen.lock().unwrap();
+    assert!(
+        seen[0].starts_with("GET") && seen[0].contains("api-version=7.1-preview.1"),
+        "{seen:?}"
+    );
+    for r in &seen[1..] {
+        assert!(r.contains("api-version=7.2-preview.1"), "{r}");
+    }
+}
+
+#[tokio::test]
+async fn paging_stops_on_alternating_continuation_tokens() {
+    let s = script(vec![
+        (200, json(), r#"{"continuationToken":"a","patTokens":[]}"#),
+        (200, json(), r#"{"continuationToken":"b","patTokens":[]}"#),
+        (200, json(), r#"{"continuationToken":"a","patTokens":[]}"#),
+    ]);
+    let c = client(&serve(s).await);
+    let e = patui::azure::list_all(&c, "org", ListQuery::default(), |_| {})
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("continuation"), "{e}");
 }

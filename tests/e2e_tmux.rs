@@ -415,8 +415,21 @@ fn ctrl_z_suspends_and_fg_resumes() {
     assert_eq!(t.shell_state(), "C0ooked");
 }
 
-/// SIGTERM, SIGHUP and SIGINT sent to patui end it through the normal path: the shell gets its
-/// main screen back in cooked mode, with the cursor shown.
+/// The pid of the shell's child (patui).
+fn child_of_shell(t: &Tmux) -> String {
+    let shell = t.program_pid();
+    let out = std::process::Command::new("pgrep")
+        .args(["-P", &shell.to_string()])
+        .output()
+        .unwrap();
+    let pid = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(!pid.is_empty(), "patui runs under the shell");
+    pid
+}
+
+/// Every catchable fatal signal sent to patui ends it through the normal path: the shell gets
+/// its main screen back in cooked mode, with the cursor shown, and the exit code is 128 + the
+/// signal, as shells expect.
 #[cfg(unix)]
 #[test]
 fn signals_end_patui_with_the_terminal_restored() {
@@ -425,26 +438,98 @@ fn signals_end_patui_with_the_terminal_restored() {
     }
     let log = log_file();
     let t = Tmux::shell("signals", &[("PATUI_LOG_FILE", &log)]);
-    for signal in ["TERM", "HUP", "INT"] {
+    for (signal, number) in [
+        ("TERM", libc::SIGTERM),
+        ("HUP", libc::SIGHUP),
+        ("INT", libc::SIGINT),
+        ("QUIT", libc::SIGQUIT),
+        ("USR1", libc::SIGUSR1),
+        ("USR2", libc::SIGUSR2),
+    ] {
         t.run_line("clear");
-        t.run_line(&format!("{} --demo", patui_bin()));
+        t.run_line(&format!("{} --demo; echo rc=$?", patui_bin()));
         t.wait_for_all(&["contoso-ci", "DEMO"]);
-        // The shell's child is patui.
-        let shell = t.program_pid();
-        let out = std::process::Command::new("pgrep")
-            .args(["-P", &shell.to_string()])
-            .output()
-            .unwrap();
-        let pid = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-        assert!(!pid.is_empty(), "patui runs under the shell");
+        let pid = child_of_shell(&t);
         let sent = std::process::Command::new("kill")
             .args([&format!("-{signal}"), &pid])
             .status()
             .unwrap();
         assert!(sent.success());
-        t.wait_gone("contoso-ci");
+        t.wait_for(&format!("rc={}", 128 + number));
         assert_eq!(t.shell_state(), "C0ooked", "after SIG{signal}");
     }
+}
+
+/// With no keyring, a new token's value is only on screen: ctrl-c asks before quitting, esc
+/// goes back to it, and a SIGTERM still ends patui but names the token on stderr once the
+/// terminal is restored, so it can be revoked.
+#[cfg(unix)]
+#[test]
+fn an_unsaved_token_is_never_dropped_silently() {
+    if !have_tmux() {
+        return;
+    }
+    let sim = SimProcess::start(&[]);
+    let (_dir, config) = empty_config();
+    let log = log_file();
+    let mut env = env_for(&sim, &log, &config);
+    env.push(("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent"));
+    let t = Tmux::shell("unsaved", &env);
+    t.run_line(&format!("{} --org e2e-unsaved; echo rc=$?", patui_bin()));
+    t.wait_for("No active tokens here");
+    t.keys(&["n"]);
+    t.wait_for("Name your token");
+    t.type_text("unsaved-token");
+    t.keys(&["Enter"]);
+    t.wait_for("Expiration:");
+    t.keys(&["Enter"]);
+    t.wait_for("All accessible organizations");
+    t.keys(&["Enter"]);
+    t.wait_for("Custom defined");
+    t.keys(&["2"]);
+    t.wait_for("Read & write");
+    t.keys(&["Enter"]);
+    t.wait_for("This request will be sent");
+    t.keys(&["Enter"]);
+    t.wait_for("NOT STORED");
+    // ctrl-c asks instead of quitting; esc goes back to the token.
+    t.keys(&["C-c"]);
+    t.wait_for("Quit and lose the token?");
+    t.keys(&["Escape"]);
+    t.wait_gone("Quit and lose the token?");
+    t.wait_for("NOT STORED");
+    // A wrong word does not quit either.
+    t.keys(&["C-c"]);
+    t.wait_for("Quit and lose the token?");
+    t.type_text("nope");
+    t.keys(&["Enter"]);
+    t.wait_for("to quit, or esc");
+    t.keys(&["Escape"]);
+    t.wait_gone("Quit and lose the token?");
+    // A signal cannot ask: patui ends, and says what was lost after restoring the terminal.
+    let pid = child_of_shell(&t);
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    let s = t.wait_for("rc=143");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let tokens = rt
+        .block_on(list_all(
+            &client(&sim),
+            "e2e-unsaved",
+            ListQuery::default(),
+            |_| {},
+        ))
+        .unwrap();
+    assert_eq!(tokens.len(), 1);
+    let id = tokens[0].authorization_id.to_string();
+    let flat = s.replace('\n', "");
+    assert!(
+        flat.contains(&id) && flat.contains("unsaved-token") && flat.contains("patui revoke"),
+        "the token is named on stderr:\n{s}"
+    );
+    assert_eq!(t.shell_state(), "C0ooked");
 }
 
 /// Run as a child by `a_panic_restores_the_terminal` (does nothing otherwise): takes the

@@ -6,7 +6,7 @@ use patui::azure::{
     PatTokenCreateRequest, PatTokenError, PatTokenUpdateRequest, RetryPolicy, ServerSort,
     StaticToken, list_all,
 };
-use patui::sim::{self, SimHandle, SimOptions};
+use patui::sim::{self, LifespanPolicy, SimHandle, SimOptions};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -217,6 +217,7 @@ async fn policy_errors() {
     let h = start(SimOptions {
         full_scope_policy: true,
         max_lifespan_days: Some(30),
+        lifespan_policy: LifespanPolicy::Reject,
         ..SimOptions::default()
     })
     .await;
@@ -247,6 +248,161 @@ async fn policy_errors() {
         Some(PatTokenError::InvalidValidTo)
     );
     h.with_store(|s| assert_eq!(s.tokens().len(), 0, "nothing was minted"));
+}
+
+/// POSTs a create request as is; returns the status and the JSON body.
+async fn post_create(h: &SimHandle, body: &PatTokenCreateRequest) -> (u16, serde_json::Value) {
+    let r = reqwest::Client::new()
+        .post(format!(
+            "{}/o/_apis/tokens/pats?api-version=7.1-preview.1",
+            h.base_url
+        ))
+        .bearer_auth("x")
+        .header("X-TFS-FedAuthRedirect", "Suppress")
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap())
+}
+
+/// A date of a response body.
+fn date_of(v: &serde_json::Value) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap())
+        .unwrap()
+        .with_timezone(&chrono::Utc)
+}
+
+#[tokio::test]
+async fn errors_in_200_put_every_pat_token_refusal_inside_http_200() {
+    let mut full = req("n", 10);
+    full.scope = "app_token".into();
+    // By default a refusal has its own status.
+    let h = start(SimOptions {
+        full_scope_policy: true,
+        ..SimOptions::default()
+    })
+    .await;
+    let (status, body) = post_create(&h, &full).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["patTokenError"], "fullScopePatPolicyViolation");
+
+    let h = start(SimOptions {
+        full_scope_policy: true,
+        errors_in_200: true,
+        ..SimOptions::default()
+    })
+    .await;
+    let (status, body) = post_create(&h, &full).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["patToken"].is_null(), "{body}");
+    assert_eq!(body["patTokenError"], "fullScopePatPolicyViolation");
+    assert!(
+        !body["patTokenErrorMessage"].as_str().unwrap().is_empty(),
+        "{body}"
+    );
+    let (status, body) = post_create(&h, &req("n", -1)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["patTokenError"], "invalidValidTo");
+    // Get of an unknown id: authorizationNotFound, inside 200 as well.
+    let r = reqwest::Client::new()
+        .get(format!(
+            "{}/o/_apis/tokens/pats?api-version=7.1-preview.1&authorizationId={}",
+            h.base_url,
+            uuid::Uuid::new_v4()
+        ))
+        .bearer_auth("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["patTokenError"], "authorizationNotFound");
+    assert!(body["patToken"].is_null());
+    // The client reads them as the same policy errors, and finds nothing for an unknown id.
+    let c = client(&h);
+    let e = c.create("o", &full).await.unwrap_err();
+    assert_eq!(
+        e.pat_error(),
+        Some(&PatTokenError::FullScopePatPolicyViolation)
+    );
+    let e = c.get("o", uuid::Uuid::new_v4()).await.unwrap_err();
+    assert!(e.is_token_not_found(), "{e:?}");
+    // Revoke answers with no PatTokenResult: an unknown id is still a 404.
+    let e = c.revoke("o", uuid::Uuid::new_v4()).await.unwrap_err();
+    assert!(matches!(e, ApiError::NotFound(_)), "{e:?}");
+    h.with_store(|s| assert_eq!(s.tokens().len(), 0, "nothing was minted"));
+}
+
+#[tokio::test]
+async fn the_lifespan_policy_clamps_by_default_and_rejects_on_request() {
+    assert_eq!(SimOptions::default().lifespan_policy, LifespanPolicy::Clamp);
+    let h = start(SimOptions {
+        max_lifespan_days: Some(30),
+        ..SimOptions::default()
+    })
+    .await;
+    let now = chrono::Utc::now();
+    let (status, body) = post_create(&h, &req("long", 90)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["patTokenError"], "none");
+    let valid_to = date_of(&body["patToken"]["validTo"]);
+    let hours = (valid_to - now).num_hours();
+    assert!((30 * 24 - 1..=30 * 24 + 1).contains(&hours), "{valid_to}");
+    assert_eq!(
+        valid_to,
+        date_of(&body["patToken"]["validFrom"]) + chrono::Duration::days(30),
+        "now + 30 days"
+    );
+    // A request within the limit is kept as asked.
+    let c = client(&h);
+    let short = req("short", 10);
+    let t = c.create("o", &short).await.unwrap();
+    assert!((t.valid_to - short.valid_to).num_seconds().abs() <= 1);
+    // Update: clamped to the creation date + 30 days.
+    let u = c
+        .update(
+            "o",
+            &PatTokenUpdateRequest {
+                authorization_id: t.authorization_id,
+                display_name: None,
+                scope: None,
+                valid_to: Some(now + chrono::Duration::days(200)),
+                all_orgs: None,
+            },
+        )
+        .await
+        .unwrap();
+    let limit = t.valid_from + chrono::Duration::days(30);
+    assert!(
+        (u.valid_to - limit).num_seconds().abs() <= 1,
+        "{}",
+        u.valid_to
+    );
+
+    // reject: today's refusal, as 400 or inside 200.
+    let h = start(SimOptions {
+        max_lifespan_days: Some(30),
+        lifespan_policy: LifespanPolicy::Reject,
+        ..SimOptions::default()
+    })
+    .await;
+    let (status, body) = post_create(&h, &req("long", 90)).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["patTokenError"], "patLifespanPolicyViolation");
+    h.with_store(|s| assert_eq!(s.tokens().len(), 0, "nothing was minted"));
+    let h = start(SimOptions {
+        max_lifespan_days: Some(30),
+        lifespan_policy: LifespanPolicy::Reject,
+        errors_in_200: true,
+        ..SimOptions::default()
+    })
+    .await;
+    let (status, body) = post_create(&h, &req("long", 90)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["patTokenError"], "patLifespanPolicyViolation");
+    assert!(body["patToken"].is_null());
 }
 
 #[tokio::test]
@@ -388,7 +544,7 @@ async fn injected_5xx_are_retried_for_reads_and_reported_for_create() {
 }
 
 #[tokio::test]
-async fn truncated_bodies_are_malformed() {
+async fn truncated_bodies_are_reported_as_cut_short_after_retries() {
     let h = start(SimOptions {
         truncate_rate: 1.0,
         seed_tokens: 5,
@@ -399,7 +555,7 @@ async fn truncated_bodies_are_malformed() {
         .list_page("fabrikam", ListQuery::default(), None)
         .await
         .unwrap_err();
-    assert!(matches!(e, ApiError::Malformed(_)), "{e:?}");
+    assert!(matches!(e, ApiError::Truncated(_)), "{e:?}");
 }
 
 #[tokio::test]

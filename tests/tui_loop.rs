@@ -114,7 +114,7 @@ impl Rig {
                 let quit = tap(&m, &input_tx);
                 let _ = loop_tx.send(m);
                 if quit {
-                    let _ = loop_tx.send(Msg::Quit);
+                    let _ = loop_tx.send(Msg::Signal(15));
                 }
             }
         });

@@ -3,7 +3,7 @@
 
 mod tui_support;
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use patui::azure::{ApiError, PatTokenError};
 use patui::ops::inventory::StatusView;
 use patui::tui::app::{App, Command, Modal, Msg, Notice, update};
@@ -320,6 +320,60 @@ fn edit_of_an_expired_token_offers_regenerate() {
     assert!(matches!(app.modals.last(), Some(Modal::Expired { .. })));
     ch(&mut app, 'R');
     assert!(matches!(app.modals.last(), Some(Modal::Confirm(_))));
+}
+
+#[test]
+fn quitting_over_an_unsaved_token_asks_for_the_typed_word() {
+    use patui::tui::token_modal::TokenShown;
+    let mut app = loaded_app(120, 40);
+    app.modals.push(Modal::TokenShown(Box::new(TokenShown {
+        id: uuid::Uuid::from_u128(7),
+        name: "n".into(),
+        org: "o".into(),
+        value: "v".into(),
+        stored: Err("locked".into()),
+        clamped: None,
+        old_not_revoked: None,
+        copied: None,
+        confirm_leave: false,
+    })));
+    let ctrl_c = || Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    update(&mut app, ctrl_c());
+    assert!(!app.quit, "ctrl-c asks first");
+    assert!(matches!(app.modals.last(), Some(Modal::QuitConfirm(_))));
+    update(&mut app, ctrl_c());
+    assert!(!app.quit, "a second ctrl-c does not skip the question");
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.modals.last(), Some(Modal::TokenShown(_))));
+    update(&mut app, ctrl_c());
+    for c in "quit".chars() {
+        ch(&mut app, c);
+    }
+    key(&mut app, KeyCode::Enter);
+    assert!(app.quit);
+    assert!(
+        app.unsaved_token().is_some(),
+        "the run reports what was lost"
+    );
+    // With the value copied, ctrl-c quits at once.
+    let mut app = loaded_app(120, 40);
+    app.modals.push(Modal::TokenShown(Box::new(TokenShown {
+        id: uuid::Uuid::from_u128(8),
+        name: "n".into(),
+        org: "o".into(),
+        value: "v".into(),
+        stored: Err("locked".into()),
+        clamped: None,
+        old_not_revoked: None,
+        copied: Some(Ok(patui::clipboard::CopyMethod::Osc52)),
+        confirm_leave: false,
+    })));
+    update(&mut app, ctrl_c());
+    assert!(app.quit);
+    // A signal quits without asking, and is remembered for the exit code.
+    let mut app = loaded_app(120, 40);
+    update(&mut app, Msg::Signal(15));
+    assert!(app.quit && app.exit_signal == Some(15));
 }
 
 #[test]

@@ -83,6 +83,9 @@ pub struct SignIn {
     current: Mutex<Option<Current>>,
     /// Sources that failed or were refused since the last interactive sign-in.
     exhausted: Mutex<Vec<SourceKind>>,
+    /// Of those, the sources whose token the service refused (a 401 or a sign-in page that a
+    /// refresh did not cure), so "sign-in required" says so instead of "set …".
+    refused: Mutex<Vec<SourceKind>>,
 }
 
 /// The marker text of "no non-interactive source worked": the TUI shows its sign-in screen.
@@ -96,6 +99,7 @@ impl SignIn {
             opts,
             current: Mutex::new(None),
             exhausted: Mutex::new(Vec::new()),
+            refused: Mutex::new(Vec::new()),
         }
     }
 
@@ -141,6 +145,7 @@ impl SignIn {
             source: SourceKind::AzureCli,
         });
         self.exhausted.lock().await.clear();
+        self.refused.lock().await.clear();
         Ok(())
     }
 
@@ -160,6 +165,7 @@ impl SignIn {
             source: SourceKind::DeviceCode,
         });
         self.exhausted.lock().await.clear();
+        self.refused.lock().await.clear();
         stored
     }
 
@@ -186,8 +192,12 @@ impl SignIn {
     async fn acquire(&self) -> Result<Current, ApiError> {
         let exhausted = self.exhausted.lock().await.clone();
         let mut reasons = Vec::new();
+        let refused = self.refused.lock().await.clone();
         for kind in &self.opts.order {
             if exhausted.contains(kind) {
+                if refused.contains(kind) {
+                    reasons.push(refused_reason(*kind));
+                }
                 continue;
             }
             let got = match kind {
@@ -237,14 +247,27 @@ impl SignIn {
                 None => {}
             }
         }
-        let hint =
-            "run `patui login`, sign in to the Azure CLI (`az login`), or set PATUI_ACCESS_TOKEN";
+        // PATUI_ACCESS_TOKEN is only worth setting when it is not set already.
+        let env_hint = if self.opts.env_token.is_some() {
+            "or replace PATUI_ACCESS_TOKEN with a valid token"
+        } else {
+            "or set PATUI_ACCESS_TOKEN"
+        };
+        let hint = format!("run `patui login`, sign in to the Azure CLI (`az login`), {env_hint}");
         let detail = if reasons.is_empty() {
             format!("{SIGN_IN_REQUIRED}: {hint}")
         } else {
             format!("{SIGN_IN_REQUIRED} ({}): {hint}", reasons.join("; "))
         };
         Err(ApiError::Auth { status: 0, detail })
+    }
+}
+
+/// Why a source whose token the service refused is not tried again, for "sign-in required".
+fn refused_reason(kind: SourceKind) -> String {
+    match kind {
+        SourceKind::Env => "PATUI_ACCESS_TOKEN was refused by the service".to_owned(),
+        other => format!("{}: its token was refused by the service", other.label()),
     }
 }
 
@@ -291,6 +314,7 @@ impl AccessTokenSource for SignIn {
             return true;
         }
         self.exhausted.lock().await.push(c.source);
+        self.refused.lock().await.push(c.source);
         match self.acquire().await {
             Ok(next) => {
                 *cur = Some(next);

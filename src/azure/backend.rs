@@ -62,7 +62,12 @@ pub trait PatBackend: Send + Sync + 'static {
     }
 }
 
-/// Fetches every page of a list, calling `on_page(pages_done)` after each page.
+/// The most pages one list may take (100,000 tokens at 100 a page, far beyond any real account).
+/// A server that never stops handing out new continuation tokens is cut off here.
+pub const MAX_LIST_PAGES: usize = 1_000;
+
+/// Fetches every page of a list, calling `on_page(pages_done)` after each page. Stops with an
+/// error when the server repeats any continuation token (a loop) or passes [`MAX_LIST_PAGES`].
 pub async fn list_all(
     backend: &dyn PatBackend,
     org: &str,
@@ -71,6 +76,7 @@ pub async fn list_all(
 ) -> Result<Vec<PatToken>, ApiError> {
     let mut all = Vec::new();
     let mut continuation: Option<String> = None;
+    let mut seen = std::collections::HashSet::new();
     let mut pages = 0usize;
     loop {
         let page = backend
@@ -81,14 +87,73 @@ pub async fn list_all(
         let next = page.next().map(str::to_owned);
         all.extend(page.pat_tokens);
         match next {
-            // A server that hands back the same token forever would loop us forever.
-            Some(t) if Some(&t) == continuation.as_ref() => {
+            None => return Ok(all),
+            // A server that hands back a token it gave before would loop us forever.
+            Some(t) if !seen.insert(t.clone()) => {
                 return Err(ApiError::Malformed(
-                    "the service repeated a continuation token".into(),
+                    "the service repeated a continuation token (the list would never end)".into(),
                 ));
             }
+            Some(_) if pages >= MAX_LIST_PAGES => {
+                return Err(ApiError::Malformed(format!(
+                    "the service kept sending pages: stopped after {MAX_LIST_PAGES} pages ({} tokens)",
+                    all.len()
+                )));
+            }
             Some(t) => continuation = Some(t),
-            None => return Ok(all),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A server that hands out a fresh continuation token with every page, forever.
+    struct EndlessPages(AtomicUsize);
+
+    #[async_trait]
+    impl PatBackend for EndlessPages {
+        async fn list_page(
+            &self,
+            _org: &str,
+            _query: ListQuery,
+            _continuation: Option<&str>,
+        ) -> Result<PagedPatTokens, ApiError> {
+            let n = self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(PagedPatTokens {
+                continuation_token: Some(format!("page-{n}")),
+                pat_tokens: Vec::new(),
+            })
+        }
+        async fn get(&self, _: &str, _: Uuid) -> Result<PatToken, ApiError> {
+            Err(ApiError::Config("unused".into()))
+        }
+        async fn create(&self, _: &str, _: &PatTokenCreateRequest) -> Result<PatToken, ApiError> {
+            Err(ApiError::Config("unused".into()))
+        }
+        async fn update(&self, _: &str, _: &PatTokenUpdateRequest) -> Result<PatToken, ApiError> {
+            Err(ApiError::Config("unused".into()))
+        }
+        async fn revoke(&self, _: &str, _: Uuid) -> Result<(), ApiError> {
+            Err(ApiError::Config("unused".into()))
+        }
+        async fn profile(&self) -> Result<Profile, ApiError> {
+            Err(ApiError::Config("unused".into()))
+        }
+        async fn accounts(&self, _: Uuid) -> Result<Vec<Account>, ApiError> {
+            Err(ApiError::Config("unused".into()))
+        }
+    }
+
+    #[tokio::test]
+    async fn ever_new_continuation_tokens_stop_at_the_page_limit() {
+        let b = EndlessPages(AtomicUsize::new(0));
+        let e = list_all(&b, "o", ListQuery::default(), |_| {})
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("stopped after"), "{e}");
+        assert_eq!(b.0.load(Ordering::SeqCst), MAX_LIST_PAGES);
     }
 }

@@ -24,8 +24,15 @@ use std::time::Duration;
 use tokio::time::Instant;
 use uuid::Uuid;
 
-/// api-version sent to the tokens API (7.2 only adds error values, which we parse anyway).
-pub const TOKENS_API_VERSION: &str = "7.1-preview.1";
+/// api-version of create, get, update and revoke. 7.2 is what Microsoft's own Go SDK sends for
+/// these calls, and patui relies on what 7.2 adds: `patTokenErrorMessage` (the policy's own
+/// words) and the newer `patTokenError` values (`globalPATCreationBlocked`,
+/// `expiredPatCannotBeExtended`, …).
+pub const TOKENS_API_VERSION: &str = "7.2-preview.1";
+/// api-version of list. The Go SDK sends 7.1 here; the list's shape is the same in both, and 7.1
+/// is the version whose paging (`continuationToken`, `$top` ≤ 100) is documented and examples
+/// exist for.
+pub const TOKENS_LIST_API_VERSION: &str = "7.1-preview.1";
 /// api-version of profile and accounts.
 pub const PROFILE_API_VERSION: &str = "7.1";
 /// Default org-level host of the tokens API.
@@ -216,6 +223,10 @@ impl AzureClient {
     }
 
     fn pats_url(&self, org: &str) -> Result<Url, ApiError> {
+        self.pats_url_at(org, TOKENS_API_VERSION)
+    }
+
+    fn pats_url_at(&self, org: &str, api_version: &str) -> Result<Url, ApiError> {
         let org = org.trim();
         if org.is_empty() || org.contains(['/', '?', '#']) {
             return Err(ApiError::Config(format!(
@@ -228,7 +239,7 @@ impl AzureClient {
             .pop_if_empty()
             .extend([org, "_apis", "tokens", "pats"]);
         url.query_pairs_mut()
-            .append_pair("api-version", TOKENS_API_VERSION);
+            .append_pair("api-version", api_version);
         Ok(url)
     }
 
@@ -273,7 +284,15 @@ impl AzureClient {
             self.wait_if_paused().await;
             let result = self
                 .send_once(method.clone(), url.clone(), body.clone())
-                .await;
+                .await
+                .and_then(|b| {
+                    // A body cut short is transient for a request that may be repeated; a
+                    // create's is reported as it is (the caller must not mint twice).
+                    if idempotent == Idempotent::Yes {
+                        check_complete(&b)?;
+                    }
+                    Ok(b)
+                });
             match result {
                 Ok(b) => return Ok(b),
                 Err(e) if e.is_auth() && !refreshed && self.auth.refresh().await => {
@@ -281,6 +300,12 @@ impl AzureClient {
                     // a 401 means the request was not executed.
                     refreshed = true;
                     tracing::info!(%method, path = url.path(), "access token refreshed after 401");
+                }
+                // The first attempt may have acted before its answer was lost (a 5xx or a
+                // timeout after the service revoked): "not found" on a retried DELETE is done.
+                Err(e) if method == Method::DELETE && attempt > 1 && e.is_token_not_found() => {
+                    tracing::info!(path = url.path(), attempt, "retried DELETE: already gone");
+                    return Ok(Vec::new());
                 }
                 Err(e) => {
                     if let ApiError::RateLimited {
@@ -342,7 +367,7 @@ fn map_transport_error(e: reqwest::Error) -> ApiError {
     if e.is_timeout() {
         ApiError::Timeout
     } else if e.is_body() || e.is_decode() {
-        ApiError::Malformed(format!("the response body broke off: {}", error_chain(&e)))
+        ApiError::Truncated(format!("the response body broke off: {}", error_chain(&e)))
     } else {
         ApiError::Network(error_chain(&e))
     }
@@ -449,6 +474,10 @@ fn classify(
                     .into(),
             });
         }
+        // A patTokenError other than none is an error in any answer, a list's included.
+        if let Some(e) = pat_error_in(&body) {
+            return Err(e);
+        }
         return Ok(body);
     }
     let message = server_message(&body);
@@ -504,6 +533,13 @@ fn server_message(body: &[u8]) -> Option<String> {
 }
 
 fn pat_error_in(body: &[u8]) -> Option<ApiError> {
+    const FIELD: &[u8] = b"patTokenError";
+    if !body
+        .windows(FIELD.len())
+        .any(|w| w.eq_ignore_ascii_case(FIELD))
+    {
+        return None;
+    }
     let v: serde_json::Value = serde_json::from_slice(body).ok()?;
     v.get("patTokenError")?;
     let r: PatTokenResult = serde_json::from_value(v).ok()?;
@@ -513,13 +549,26 @@ fn pat_error_in(body: &[u8]) -> Option<ApiError> {
     })
 }
 
+/// A non-empty JSON body that ends before its value does is [`ApiError::Truncated`].
+fn check_complete(body: &[u8]) -> Result<(), ApiError> {
+    if body.is_empty() {
+        return Ok(());
+    }
+    match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+        Err(e) if e.is_eof() => Err(ApiError::Truncated(format!(
+            "the response was cut short ({e})"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     if body.is_empty() {
         return Err(ApiError::Malformed("the response body is empty".into()));
     }
     serde_json::from_slice(body).map_err(|e| {
         if e.is_eof() {
-            ApiError::Malformed(format!("the response was cut short ({e})"))
+            ApiError::Truncated(format!("the response was cut short ({e})"))
         } else {
             ApiError::Malformed(e.to_string())
         }
@@ -547,7 +596,7 @@ impl PatBackend for AzureClient {
         query: ListQuery,
         continuation: Option<&str>,
     ) -> Result<PagedPatTokens, ApiError> {
-        let mut url = self.pats_url(org)?;
+        let mut url = self.pats_url_at(org, TOKENS_LIST_API_VERSION)?;
         {
             let mut q = url.query_pairs_mut();
             q.append_pair("displayFilterOption", query.filter.as_query())
@@ -659,6 +708,34 @@ pub async fn check_pat(base: &Url, org: &str, pat: &Secret) -> Result<Connection
     let ra = parse_retry_after(resp.headers());
     let body = read_capped(resp).await?;
     decode(&classify(status, &ct, ra, body)?)
+}
+
+/// The whole body path of a response without the network, for the fuzz targets and property
+/// tests: status, content type and body are classified as [`AzureClient`] does, a 2xx body is
+/// checked for truncation, and then decoded as every answer the client reads (a list page, a
+/// `PatTokenResult`, the profile, the accounts, connectionData). Returns the classified body.
+/// An invalid status code (outside 100..=999) is [`ApiError::Malformed`].
+#[doc(hidden)]
+pub fn parse_body_for_fuzz(
+    status: u16,
+    content_type: &str,
+    body: &[u8],
+) -> Result<Vec<u8>, ApiError> {
+    let status = StatusCode::from_u16(status).map_err(|e| ApiError::Malformed(e.to_string()))?;
+    let body = classify(
+        status,
+        &content_type.to_ascii_lowercase(),
+        None,
+        body.to_vec(),
+    )?;
+    check_complete(&body)?;
+    let _ = decode::<PagedPatTokens>(&body);
+    let _ = decode::<PatTokenResult>(&body).and_then(unpack);
+    let _ = decode::<Profile>(&body);
+    let _ = decode::<ValueList<Account>>(&body);
+    let _ = decode::<ConnectionData>(&body);
+    let _ = pat_error_in(&body);
+    Ok(body)
 }
 
 #[cfg(test)]
@@ -784,6 +861,20 @@ mod tests {
     #[test]
     fn truncated_json_is_malformed() {
         let e = decode::<PagedPatTokens>(br#"{"patTokens":[{"authoriz"#).unwrap_err();
-        assert!(matches!(e, ApiError::Malformed(m) if m.contains("cut short")));
+        assert!(matches!(e, ApiError::Truncated(m) if m.contains("cut short")));
+        assert!(check_complete(br#"{"patTokens":[{"authoriz"#).is_err());
+        assert!(check_complete(br#"{"patTokens":[]}"#).is_ok());
+        assert!(check_complete(b"").is_ok());
+    }
+
+    #[test]
+    fn a_pat_token_error_in_a_200_is_an_error_even_in_a_list() {
+        let body = br#"{"patToken":null,"patTokenError":"accessDenied"}"#.to_vec();
+        let e = classify(StatusCode::OK, "application/json", None, body).unwrap_err();
+        assert_eq!(e.pat_error(), Some(&PatTokenError::AccessDenied));
+        let body = br#"{"patToken":null,"patTokenError":"none"}"#.to_vec();
+        assert!(classify(StatusCode::OK, "application/json", None, body).is_ok());
+        let body = br#"{"patTokens":[],"patTokenError":null}"#.to_vec();
+        assert!(classify(StatusCode::OK, "application/json", None, body).is_ok());
     }
 }

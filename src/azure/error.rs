@@ -41,7 +41,11 @@ pub enum ApiError {
     /// The connect or request timeout elapsed.
     #[error("the request timed out")]
     Timeout,
-    /// A body we could not understand: bad JSON, truncated, too large, missing fields.
+    /// A body that broke off or ended before its JSON value did. Transient: a GET, PUT or
+    /// DELETE is retried; a create is not (its token may exist).
+    #[error("the response was cut short: {0}")]
+    Truncated(String),
+    /// A body we could not understand: bad JSON, too large, missing fields.
     #[error("malformed response from the service: {0}")]
     Malformed(String),
     /// A configuration problem found before any request (e.g. plain http to a remote host).
@@ -72,6 +76,7 @@ impl ApiError {
                 | ApiError::Server { .. }
                 | ApiError::Network(_)
                 | ApiError::Timeout
+                | ApiError::Truncated(_)
         )
     }
 
@@ -113,6 +118,7 @@ impl ApiError {
             ApiError::Server { .. } => "server",
             ApiError::Network(_) => "network",
             ApiError::Timeout => "timeout",
+            ApiError::Truncated(_) => "truncated",
             ApiError::Malformed(_) => "malformed",
             ApiError::Config(_) => "config",
         }

@@ -6,6 +6,7 @@ pub mod error;
 pub mod models;
 pub mod pat_error;
 pub mod scopes;
+pub mod wire;
 
 pub use backend::{Capabilities, PatBackend, list_all};
 pub use error::ApiError;

@@ -3,6 +3,7 @@
 //! enums are open so that a newer server never breaks parsing.
 
 use crate::azure::pat_error::PatTokenError;
+use crate::azure::wire;
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -16,15 +17,17 @@ pub const FULL_ACCESS_SCOPE: &str = "app_token";
 #[serde(rename_all = "camelCase")]
 pub struct PatToken {
     pub authorization_id: Uuid,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "wire::null_as_default")]
     pub display_name: String,
     /// Space-separated scope ids; `app_token` means full access.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "wire::null_as_default")]
     pub scope: String,
     /// Organization (account) ids; `None` means every accessible organization (a global PAT).
     #[serde(default)]
     pub target_accounts: Option<Vec<Uuid>>,
+    #[serde(with = "wire::date")]
     pub valid_from: DateTime<Utc>,
+    #[serde(with = "wire::date")]
     pub valid_to: DateTime<Utc>,
     /// The token value: only present in the create (and regenerate) response.
     #[serde(default)]
@@ -65,7 +68,7 @@ pub struct PagedPatTokens {
     /// Empty, null or missing at the end.
     #[serde(default)]
     pub continuation_token: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "wire::null_as_default")]
     pub pat_tokens: Vec<PatToken>,
 }
 
@@ -82,7 +85,7 @@ impl PagedPatTokens {
 pub struct PatTokenResult {
     #[serde(default)]
     pub pat_token: Option<PatToken>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "wire::null_as_default")]
     pub pat_token_error: PatTokenError,
     /// 7.2 only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -95,6 +98,7 @@ pub struct PatTokenResult {
 pub struct PatTokenCreateRequest {
     pub display_name: String,
     pub scope: String,
+    #[serde(with = "wire::date")]
     pub valid_to: DateTime<Utc>,
     pub all_orgs: bool,
 }
@@ -108,7 +112,11 @@ pub struct PatTokenUpdateRequest {
     pub display_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "wire::opt_date"
+    )]
     pub valid_to: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_orgs: Option<bool>,
@@ -193,7 +201,7 @@ pub struct ListQuery {
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
     pub id: Uuid,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "wire::null_as_default")]
     pub display_name: String,
     #[serde(default)]
     pub public_alias: Option<String>,
@@ -216,7 +224,11 @@ pub struct Account {
 pub struct ValueList<T> {
     #[serde(default)]
     pub count: Option<usize>,
-    #[serde(default = "Vec::new")]
+    #[serde(
+        default = "Vec::new",
+        deserialize_with = "wire::null_as_default",
+        bound(deserialize = "T: Deserialize<'de>")
+    )]
     pub value: Vec<T>,
 }
 
@@ -244,7 +256,7 @@ pub struct ConnectionData {
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionUser {
     pub id: Uuid,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "wire::null_as_default")]
     pub provider_display_name: String,
 }
 
@@ -326,6 +338,59 @@ mod tests {
             PatTokenError::FullScopePatPolicyViolation
         );
         assert!(r.pat_token.is_none());
+    }
+
+    #[test]
+    fn nulls_read_as_empty_and_zone_less_dates_as_utc() {
+        let page: PagedPatTokens =
+            serde_json::from_str(r#"{"patTokens":null,"continuationToken":null}"#).unwrap();
+        assert!(page.pat_tokens.is_empty() && page.next().is_none());
+        let t: PatToken = serde_json::from_str(
+            r#"{"authorizationId":"4a7e1e36-8a55-4b3a-9f4c-3a3b0c1d2e3f","displayName":null,
+                "scope":null,"targetAccounts":null,
+                "validFrom":"2026-01-01T00:00:00","validTo":"2030-01-01T00:00:00.123"}"#,
+        )
+        .unwrap();
+        assert_eq!(t.display_name, "");
+        assert!(t.is_global());
+        assert_eq!(t.valid_to.to_rfc3339(), "2030-01-01T00:00:00.123+00:00");
+        let r: PatTokenResult =
+            serde_json::from_str(r#"{"patToken":null,"patTokenError":null}"#).unwrap();
+        assert!(r.pat_token_error.is_none());
+        let v: ValueList<Account> = serde_json::from_str(r#"{"count":0,"value":null}"#).unwrap();
+        assert!(v.value.is_empty());
+    }
+
+    #[test]
+    fn requests_send_dates_in_milliseconds() {
+        let when = DateTime::parse_from_rfc3339("2026-12-28T07:58:26.957413314Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let create = PatTokenCreateRequest {
+            display_name: "n".into(),
+            scope: "vso.code".into(),
+            valid_to: when,
+            all_orgs: false,
+        };
+        let json = serde_json::to_string(&create).unwrap();
+        assert!(
+            json.contains(r#""validTo":"2026-12-28T07:58:26.957Z""#),
+            "{json}"
+        );
+        let update = PatTokenUpdateRequest {
+            authorization_id: Uuid::nil(),
+            display_name: None,
+            scope: None,
+            valid_to: Some(when),
+            all_orgs: None,
+        };
+        let json = serde_json::to_string(&update).unwrap();
+        assert!(
+            json.contains(r#""validTo":"2026-12-28T07:58:26.957Z""#),
+            "{json}"
+        );
+        let back: PatTokenUpdateRequest = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.valid_to.unwrap().timestamp_subsec_millis(), 957);
     }
 
     #[test]

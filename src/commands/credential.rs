@@ -55,9 +55,10 @@ pub fn parse_request(input: &str) -> Result<GitRequest, String> {
 
 /// The organization a request is for: `dev.azure.com/{org}/…` (needs git's
 /// `credential.useHttpPath`, or a user name that is the organization, as Azure Repos URLs carry),
-/// or `{org}.visualstudio.com`.
+/// or `{org}.visualstudio.com`. Only for a request that says `protocol=https` (or an `https://`
+/// `url=`): one without a protocol is not known to be https, and a token is never offered to it.
 pub fn organization(req: &GitRequest) -> Option<String> {
-    if req.protocol.as_deref().is_some_and(|p| p != "https") {
+    if req.protocol.as_deref() != Some("https") {
         return None;
     }
     let host = req.host.as_deref()?.to_ascii_lowercase();
@@ -99,6 +100,62 @@ pub fn choose(candidates: &[Candidate<'_>], org: &str, now: DateTime<Utc>) -> Op
         .filter(|(_, c)| scopes::allows_code_read(c.scope))
         .max_by_key(|(_, c)| c.valid_from)
         .map(|(i, _)| i)
+}
+
+/// Reads git's whole request from `input`. It must be UTF-8 text: anything else is refused with
+/// a reason (git's requests always are; a credential helper must not guess).
+pub fn read_request(input: &mut impl std::io::Read) -> Result<String, String> {
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read git's request on stdin: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "git's request is not UTF-8 text (invalid byte at offset {}): nothing answered",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Runs `patui credential OP` as the binary does: reads git's request from `input`, opens the
+/// keyring the config file at `config_path` (or the default path) chooses, an in-memory one with
+/// `demo`, and answers on `out`. A request that is not UTF-8 and a config file that does not load
+/// are reported on stderr with exit code 2: a broken config never silently means the default
+/// keyring. Returns the exit code.
+pub fn run_stdio(
+    config_path: Option<&std::path::Path>,
+    demo: bool,
+    op: &str,
+    input: &mut impl std::io::Read,
+    out: &mut impl std::io::Write,
+    now: DateTime<Utc>,
+) -> u8 {
+    let request = match read_request(input) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("patui credential: {e}");
+            return super::EXIT_USAGE;
+        }
+    };
+    let vault = if demo {
+        crate::vault::Vault::memory().map_err(|e| e.to_string())
+    } else {
+        match crate::config::Config::load(config_path) {
+            Ok(config) => {
+                let kind = config
+                    .keyring
+                    .as_deref()
+                    .and_then(crate::vault::StoreKind::parse)
+                    .unwrap_or(crate::vault::StoreKind::Native);
+                crate::vault::Vault::open(kind).map_err(|e| e.to_string())
+            }
+            Err(e) => {
+                eprintln!("patui credential: {e}");
+                return super::EXIT_USAGE;
+            }
+        }
+    };
+    run(&vault, op, &request, out, now)
 }
 
 /// Runs `patui credential OP` with git's request on `input`; the answer goes to `out`.
@@ -232,5 +289,112 @@ mod tests {
         ];
         assert_eq!(choose(&list, "Fabrikam", now), Some(1));
         assert_eq!(choose(&list, "nobody", now), None);
+    }
+
+    /// An in-memory keyring holding one unexpired Code token for `org`.
+    fn vault_with_token(org: &str, value: &str) -> Result<crate::vault::Vault, String> {
+        let vault = crate::vault::Vault::memory().map_err(|e| e.to_string())?;
+        let now = Utc::now();
+        vault
+            .store(&crate::vault::StoredToken {
+                value: crate::secret::Secret::from(value),
+                meta: crate::vault::TokenMeta {
+                    org: org.to_owned(),
+                    id: uuid::Uuid::new_v4(),
+                    name: "git".to_owned(),
+                    scope: "vso.code".to_owned(),
+                    valid_from: now - chrono::Duration::days(1),
+                    valid_to: now + chrono::Duration::days(10),
+                    global: false,
+                },
+            })
+            .map_err(|e| e.to_string())?;
+        Ok(vault)
+    }
+
+    /// A request without `protocol=https` (none at all, or another) gets no token, and exit 0
+    /// (git then asks the next helper); the same request with it does.
+    #[test]
+    fn only_an_https_request_gets_a_token() {
+        let vault = vault_with_token("acme", "s3cret");
+        assert!(vault.is_ok(), "{vault:?}");
+        let answer = |input: &str| {
+            let mut out = Vec::new();
+            let code = run(&vault, "get", input, &mut out, Utc::now());
+            (code, String::from_utf8_lossy(&out).into_owned())
+        };
+        let (code, out) = answer("protocol=https\nhost=dev.azure.com\npath=acme/p/_git/r\n\n");
+        assert_eq!(code, crate::commands::EXIT_OK);
+        assert!(out.contains("password=s3cret"), "{out}");
+        for input in [
+            "host=dev.azure.com\npath=acme/p/_git/r\n\n",
+            "host=dev.azure.com\nusername=acme\n\n",
+            "host=acme.visualstudio.com\n\n",
+            "protocol=http\nhost=dev.azure.com\npath=acme/p/_git/r\n\n",
+            "protocol=ssh\nhost=ssh.dev.azure.com\npath=acme/p/_git/r\n\n",
+        ] {
+            let (code, out) = answer(input);
+            assert_eq!(code, crate::commands::EXIT_OK, "{input:?}");
+            assert!(out.is_empty(), "{input:?} got {out:?}");
+        }
+        let r = parse_request("host=dev.azure.com\npath=acme/p/_git/r\n").unwrap();
+        assert_eq!(organization(&r), None);
+    }
+
+    /// Input that is not UTF-8 is refused with a reason (exit 2), not silently.
+    #[test]
+    fn a_request_that_is_not_utf8_is_refused_with_a_reason() {
+        let e = read_request(&mut &b"protocol=https\nhost=dev.azure.com\xff\n"[..]).unwrap_err();
+        assert!(e.contains("UTF-8") && e.contains("offset 33"), "{e}");
+        assert_eq!(
+            read_request(&mut &b"protocol=https\n"[..]).unwrap(),
+            "protocol=https\n"
+        );
+        let mut out = Vec::new();
+        let code = run_stdio(
+            None,
+            true,
+            "get",
+            &mut &b"protocol=https\n\xc3\n"[..],
+            &mut out,
+            Utc::now(),
+        );
+        assert_eq!(code, crate::commands::EXIT_USAGE);
+        assert!(out.is_empty());
+    }
+
+    /// A config file that does not load is an error (exit 2), not "use the default keyring".
+    #[test]
+    fn a_bad_config_file_is_reported_not_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let request = "protocol=https\nhost=dev.azure.com\npath=acme/p/_git/r\n\n";
+        for bad in ["keyring = \"bogus\"\n", "keyring = \n"] {
+            std::fs::write(&path, bad).unwrap();
+            let mut out = Vec::new();
+            let code = run_stdio(
+                Some(path.as_path()),
+                false,
+                "get",
+                &mut request.as_bytes(),
+                &mut out,
+                Utc::now(),
+            );
+            assert_eq!(code, crate::commands::EXIT_USAGE, "{bad:?}");
+            assert!(out.is_empty());
+        }
+        // A good one with the memory keyring answers (nothing stored: nothing to say).
+        std::fs::write(&path, "keyring = \"memory\"\n").unwrap();
+        let mut out = Vec::new();
+        let code = run_stdio(
+            Some(path.as_path()),
+            false,
+            "get",
+            &mut request.as_bytes(),
+            &mut out,
+            Utc::now(),
+        );
+        assert_eq!(code, crate::commands::EXIT_OK);
+        assert!(out.is_empty());
     }
 }

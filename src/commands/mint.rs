@@ -9,27 +9,45 @@ use crate::commands::output::TokenJson;
 use crate::ops::create::{self, Minted};
 use crate::ops::inventory::{self, TokenStatus};
 use crate::ops::validate;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
+/// True when the service returned an expiry more than a day earlier than the one asked for: an
+/// organization's lifespan policy shortened it (the service clamps instead of refusing).
+fn shortened_by_policy(returned: DateTime<Utc>, requested: DateTime<Utc>) -> bool {
+    requested - returned > chrono::Duration::days(1)
+}
+
+/// Prints a minted token (the value alone on stdout, or the `--json` object) with its warnings
+/// and notes on stderr. `requested` is the expiry that was asked for.
 fn report_minted(
     ctx: &Ctx,
     m: &Minted,
     json: bool,
     extra: Option<serde_json::Value>,
+    requested: DateTime<Utc>,
 ) -> Result<(), Failure> {
     if let Err(e) = &m.stored {
-        eprintln!(
+        crate::eprintln_safe!(
             "patui: warning: the token was NOT stored in the keyring ({e}); this is the only time it is shown"
         );
     }
-    if let Some(c) = m.clamped {
-        eprintln!(
-            "patui: a policy set the expiry to {} (not the date asked for)",
-            c.date_naive()
+    let shortened = shortened_by_policy(m.token.valid_to, requested);
+    if shortened {
+        crate::eprintln_safe!(
+            "patui: note: the service shortened the expiry to {} (organization policy)",
+            m.token.valid_to.format("%Y-%m-%d")
         );
     }
-    if json {
-        let names = std::collections::HashMap::new();
+    let printed = if json {
+        // The token was created in `m.org`: its one target account is that organization.
+        let names: std::collections::HashMap<_, _> = m
+            .token
+            .target_accounts
+            .iter()
+            .flatten()
+            .take(1)
+            .map(|id| (*id, m.org.clone()))
+            .collect();
         let status = TokenStatus::of(&m.token, false, Utc::now());
         let mut v = serde_json::json!({
             "token": TokenJson::new(&m.token, status, &names, m.stored.is_ok()),
@@ -37,13 +55,45 @@ fn report_minted(
             "stored": m.stored.is_ok(),
             "organization": m.org,
         });
-        if let (Some(extra), Some(obj)) = (extra, v.as_object_mut()) {
-            obj.insert("oldRevoked".into(), extra);
+        if let Some(obj) = v.as_object_mut() {
+            if let Some(extra) = extra {
+                obj.insert("oldRevoked".into(), extra);
+            }
+            // Present only when a lifespan policy shortened the expiry.
+            if shortened {
+                obj.insert("clamped".into(), serde_json::Value::Bool(true));
+            }
         }
-        print_json(&v)
+        let r = print_json(&v);
+        if let Some(value) = v.get_mut("value") {
+            // Overwrite the JSON's copy of the value before it is dropped.
+            *value = serde_json::Value::Null;
+        }
+        r
     } else {
         let _ = ctx;
-        print_text(&format!("{}\n", m.value.expose()))
+        print_text(&zeroize::Zeroizing::new(format!("{}\n", m.value.expose())))
+    };
+    printed.map_err(|e| undelivered(m, &e.message))
+}
+
+/// The failure when the value could not be written to stdout: it names the token, and says
+/// whether the value is lost (not in the keyring either) so it can be revoked.
+fn undelivered(m: &Minted, why: &str) -> Failure {
+    let t = &m.token;
+    let message = match &m.stored {
+        Ok(()) => format!(
+            "created {} ({}) in {} and stored it in the keyring, but could not write it to stdout: {why}",
+            t.display_name, t.authorization_id, m.org
+        ),
+        Err(e) => format!(
+            "created {} ({}) in {}, but its value could neither be stored in the keyring ({e}) nor written to stdout ({why}): the value is lost; revoke the token with `patui revoke {}`",
+            t.display_name, t.authorization_id, m.org, t.authorization_id
+        ),
+    };
+    Failure {
+        code: super::EXIT_ERROR,
+        message,
     }
 }
 
@@ -98,9 +148,8 @@ impl Ctx {
             all_orgs: args.scope.all_orgs,
         };
         let minted =
-            create::create_and_store(self.backend.as_ref(), self.vault.as_ref().ok(), &org, &req)
-                .await?;
-        report_minted(self, &minted, args.json, None)?;
+            create::create_and_store(self.backend.as_ref(), self.vault_slot(), &org, &req).await?;
+        report_minted(self, &minted, args.json, None, req.valid_to)?;
         Ok(EXIT_OK)
     }
 
@@ -109,7 +158,7 @@ impl Ctx {
         let (org, old) = self.locate(args.id).await?;
         let r = create::regenerate(
             self.backend.as_ref(),
-            self.vault.as_ref().ok(),
+            self.vault_slot(),
             &org,
             &old,
             Utc::now(),
@@ -119,16 +168,42 @@ impl Ctx {
             |e| serde_json::json!({"ok": false, "error": e.to_string()}),
             |()| serde_json::json!({"ok": true}),
         );
-        report_minted(self, &r.minted, args.json, Some(revoked))?;
+        // What was asked for: the old token's lifespan, from the new one's creation.
+        let requested = create::regenerate_request(&old, r.minted.token.valid_from).valid_to;
+        report_minted(self, &r.minted, args.json, Some(revoked), requested)?;
         match r.old_revoked {
             Ok(()) => Ok(EXIT_OK),
             Err(e) => {
-                eprintln!(
+                crate::eprintln_safe!(
                     "patui: the old token {} could not be revoked ({e}): BOTH tokens now exist; run `patui revoke {}`",
-                    old.authorization_id, old.authorization_id
+                    old.authorization_id,
+                    old.authorization_id
                 );
                 Ok(EXIT_PARTIAL)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_expiry_more_than_a_day_early_counts_as_shortened() {
+        let asked = Utc::now() + chrono::Duration::days(90);
+        assert!(shortened_by_policy(
+            asked - chrono::Duration::days(60),
+            asked
+        ));
+        assert!(!shortened_by_policy(asked, asked));
+        assert!(!shortened_by_policy(
+            asked - chrono::Duration::hours(3),
+            asked
+        ));
+        assert!(!shortened_by_policy(
+            asked + chrono::Duration::days(2),
+            asked
+        ));
     }
 }

@@ -70,35 +70,69 @@ pub fn report(result: Result<u8, Failure>) -> u8 {
     match result {
         Ok(code) => code,
         Err(f) => {
-            eprintln!("patui: {}", f.message);
+            crate::eprintln_safe!("patui: {}", f.message);
             f.code
         }
     }
 }
 
+/// Prints `value` as pretty JSON on stdout, with C1 and bidi controls escaped (serde_json
+/// leaves them raw, and a terminal would act on them). The text is zeroized after writing: it
+/// may hold a token value.
 pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value).map_err(|e| Failure {
+    use zeroize::Zeroize;
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| Failure {
         code: EXIT_ERROR,
         message: e.to_string(),
     })?;
-    writeln!(out).map_err(|e| Failure {
+    let result = {
+        let safe = crate::text::escape_json(&text);
+        let mut out = std::io::stdout().lock();
+        out.write_all(safe.as_bytes())
+            .and_then(|()| out.write_all(b"\n"))
+            .and_then(|()| out.flush())
+    };
+    text.zeroize();
+    result.map_err(|e| Failure {
         code: EXIT_ERROR,
-        message: e.to_string(),
+        message: format!("cannot write to stdout: {e}"),
     })
 }
 
+/// Prints human-readable text on stdout with control characters and bidi overrides
+/// neutralised (newlines kept).
 pub(crate) fn print_text(s: &str) -> Result<(), Failure> {
+    let s = crate::text::sanitize_lines(s);
     let mut out = std::io::stdout().lock();
     out.write_all(s.as_bytes())
         .and_then(|()| out.flush())
         .map_err(|e| Failure {
             code: EXIT_ERROR,
-            message: e.to_string(),
+            message: format!("cannot write to stdout: {e}"),
         })
 }
 
 impl Ctx {
+    /// The keyring, or why there is none.
+    pub(crate) fn vault_slot(&self) -> crate::ops::create::VaultSlot<'_> {
+        self.vault.as_ref().map_err(String::as_str)
+    }
+
+    /// Ids of the tokens whose values the keyring holds (none without a keyring; a keyring
+    /// error is logged, not fatal: `stored` then reads false).
+    pub(crate) async fn stored_ids(&self) -> std::collections::HashSet<Uuid> {
+        let Ok(v) = &self.vault else {
+            return Default::default();
+        };
+        match v.run(|v| v.list()).await {
+            Ok(list) => list.into_iter().map(|m| m.id).collect(),
+            Err(e) => {
+                tracing::warn!("cannot read the keyring index: {e}");
+                Default::default()
+            }
+        }
+    }
+
     pub(crate) fn org(&self) -> Result<String, Failure> {
         self.org
             .clone()
@@ -147,7 +181,9 @@ impl Ctx {
             match r {
                 Ok(t) => {
                     if let Some(asked) = tried.first() {
-                        eprintln!("patui: token {id} is in organization {org}, not {asked}");
+                        crate::eprintln_safe!(
+                            "patui: token {id} is in organization {org}, not {asked}"
+                        );
                     }
                     return Ok((org, t));
                 }
@@ -209,9 +245,13 @@ impl Ctx {
                 .cmp(&b.0.token.display_name.to_lowercase())
         });
         if args.json {
+            let stored = self.stored_ids().await;
             let v: Vec<TokenJson> = shown
                 .iter()
-                .map(|(e, s)| TokenJson::new(&e.token, *s, &names, false))
+                .map(|(e, s)| {
+                    let id = e.token.authorization_id;
+                    TokenJson::new(&e.token, *s, &names, stored.contains(&id))
+                })
                 .collect();
             print_json(&v)?;
         } else {
@@ -234,7 +274,11 @@ impl Ctx {
         inventory::learn_org_names(std::slice::from_ref(&entry), &mut names);
         let status = TokenStatus::of(&entry.token, false, Utc::now());
         if args.json {
-            print_json(&TokenJson::new(&entry.token, status, &names, false))?;
+            let stored = self
+                .stored_ids()
+                .await
+                .contains(&entry.token.authorization_id);
+            print_json(&TokenJson::new(&entry.token, status, &names, stored))?;
         } else {
             let t = &entry.token;
             let mut s = String::new();
@@ -312,12 +356,13 @@ impl Ctx {
             .unwrap_or_default();
         let status = TokenStatus::of(&updated, false, now);
         if args.json {
-            print_json(&TokenJson::new(&updated, status, &names, false))?;
+            let stored = self.stored_ids().await.contains(&updated.authorization_id);
+            print_json(&TokenJson::new(&updated, status, &names, stored))?;
         } else {
             if let Some(asked) = req.valid_to
                 && (updated.valid_to - asked).num_minutes().abs() > 1
             {
-                eprintln!(
+                crate::eprintln_safe!(
                     "patui: the service set the expiry to {} (a policy limits the lifespan)",
                     updated.valid_to.date_naive()
                 );
@@ -338,6 +383,11 @@ impl Ctx {
         args: &RevokeArgs,
         on_revoked: impl Fn(&RevokeTarget) + Send + Sync,
     ) -> Result<u8, Failure> {
+        let concurrency = match args.concurrency {
+            Some(0) => return Err(usage("--concurrency must be at least 1")),
+            Some(n) => n,
+            None => self.revoke_concurrency.max(1),
+        };
         let targets: Vec<RevokeTarget> = if args.all {
             let (orgs, mut names) = self.scope(args.scope.all_orgs).await?;
             let entries =
@@ -368,7 +418,7 @@ impl Ctx {
             if args.json {
                 print_json(&serde_json::json!({"revoked": [], "failed": []}))?;
             } else {
-                eprintln!("patui: no active tokens to revoke");
+                crate::eprintln_safe!("patui: no active tokens to revoke");
             }
             return Ok(EXIT_OK);
         }
@@ -376,7 +426,7 @@ impl Ctx {
             confirm_revoke_all(targets.len())?;
         }
         let progress_on_tty = std::io::stderr().is_terminal();
-        let concurrency = args.concurrency.unwrap_or(self.revoke_concurrency).max(1);
+
         let report = revoke_many(
             Arc::clone(&self.backend),
             targets,

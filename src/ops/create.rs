@@ -22,10 +22,13 @@ pub struct Minted {
     pub clamped: Option<DateTime<Utc>>,
 }
 
+/// The keyring to store in, or why there is none (shown to the user as it is).
+pub type VaultSlot<'a> = Result<&'a Vault, &'a str>;
+
 /// Creates a token and stores its value in `vault` (when there is one) before returning.
 pub async fn create_and_store(
     backend: &dyn PatBackend,
-    vault: Option<&Vault>,
+    vault: VaultSlot<'_>,
     org: &str,
     req: &PatTokenCreateRequest,
 ) -> Result<Minted, ApiError> {
@@ -36,7 +39,7 @@ pub async fn create_and_store(
     let clamped =
         ((token.valid_to - req.valid_to).num_minutes().abs() > 1).then_some(token.valid_to);
     let stored = match vault {
-        Some(v) => {
+        Ok(v) => {
             let entry = StoredToken {
                 value: value.clone(),
                 meta: TokenMeta {
@@ -51,7 +54,7 @@ pub async fn create_and_store(
             };
             v.run(move |v| v.store(&entry)).await
         }
-        None => Err(VaultError::Unavailable("no keyring is configured".into())),
+        Err(why) => Err(VaultError::Unavailable(why.to_owned())),
     };
     if let Err(e) = &stored {
         tracing::warn!(id = %token.authorization_id, "token not stored in the keyring: {e}");
@@ -89,7 +92,7 @@ pub struct Regenerated {
 /// keyring entry.
 pub async fn regenerate(
     backend: &dyn PatBackend,
-    vault: Option<&Vault>,
+    vault: VaultSlot<'_>,
     org: &str,
     old: &PatToken,
     now: DateTime<Utc>,
@@ -98,7 +101,7 @@ pub async fn regenerate(
     let minted = create_and_store(backend, vault, org, &req).await?;
     let old_revoked = backend.revoke(org, old.authorization_id).await;
     if old_revoked.is_ok()
-        && let Some(v) = vault
+        && let Ok(v) = vault
     {
         let id = old.authorization_id;
         if let Err(e) = v.run(move |v| v.delete(id)).await {

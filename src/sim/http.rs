@@ -107,8 +107,14 @@ fn vss_error(status: StatusCode, message: &str, type_key: &str) -> Resp {
     )
 }
 
-fn refusal(r: Refusal) -> Resp {
-    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST);
+/// A refusal as a `PatTokenResult`: with its own status (400/404), or inside HTTP 200 when the
+/// simulator runs with `errors_in_200`.
+fn refusal(shared: &Shared, r: Refusal) -> Resp {
+    let status = if shared.opts.errors_in_200 {
+        StatusCode::OK
+    } else {
+        StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST)
+    };
     with_json(
         status,
         &PatTokenResult {
@@ -542,11 +548,14 @@ fn list(shared: &Shared, org: &Org, q: &HashMap<String, String>) -> Resp {
 
 fn get_one(shared: &Shared, org: &Org, id: &str) -> Resp {
     let Ok(id) = Uuid::parse_str(id) else {
-        return refusal(Refusal {
-            status: 400,
-            code: PatTokenError::InvalidAuthorizationId,
-            message: "The authorizationId is not a GUID.".into(),
-        });
+        return refusal(
+            shared,
+            Refusal {
+                status: 400,
+                code: PatTokenError::InvalidAuthorizationId,
+                message: "The authorizationId is not a GUID.".into(),
+            },
+        );
     };
     let found = shared.store.lock().ok().and_then(|s| {
         s.token(id)
@@ -562,11 +571,14 @@ fn get_one(shared: &Shared, org: &Org, id: &str) -> Resp {
                 pat_token_error_message: None,
             },
         ),
-        None => refusal(Refusal {
-            status: 404,
-            code: PatTokenError::AuthorizationNotFound,
-            message: "No such token.".into(),
-        }),
+        None => refusal(
+            shared,
+            Refusal {
+                status: 404,
+                code: PatTokenError::AuthorizationNotFound,
+                message: "No such token.".into(),
+            },
+        ),
     }
 }
 
@@ -603,7 +615,7 @@ fn with_store(
                 pat_token_error_message: None,
             },
         ),
-        Err(r) => refusal(r),
+        Err(r) => refusal(shared, r),
     }
 }
 

@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 
 pub use entra::{DeviceOutcome, EntraOptions};
 pub use http::Shared;
-pub use store::{Policy, Store};
+pub use store::{LifespanPolicy, Policy, Store};
 
 /// Simulator settings. The default is permissive and fault-free.
 #[derive(Debug, Clone)]
@@ -43,6 +43,12 @@ pub struct SimOptions {
     pub rate_limit: Option<u32>,
     pub full_scope_policy: bool,
     pub max_lifespan_days: Option<u32>,
+    /// What a `validTo` beyond `max_lifespan_days` gets: clamped (the default, as the service
+    /// does today) or refused with `patLifespanPolicyViolation`.
+    pub lifespan_policy: LifespanPolicy,
+    /// Answer every `PatTokenResult` refusal with HTTP 200 (`patToken: null` and the
+    /// `patTokenError`), as the service's definition has it, instead of 400/404.
+    pub errors_in_200: bool,
     pub strict_orgs: bool,
     /// Seed of token values, ids and fault decisions.
     pub rng_seed: u64,
@@ -62,6 +68,8 @@ impl Default for SimOptions {
             rate_limit: None,
             full_scope_policy: false,
             max_lifespan_days: None,
+            lifespan_policy: LifespanPolicy::Clamp,
+            errors_in_200: false,
             strict_orgs: false,
             rng_seed: 1,
             entra: EntraOptions::default(),
@@ -122,6 +130,7 @@ pub fn build_store(opts: &SimOptions) -> Store {
         Policy {
             full_scope_policy: opts.full_scope_policy,
             max_lifespan_days: opts.max_lifespan_days,
+            lifespan_policy: opts.lifespan_policy,
             strict_orgs: opts.strict_orgs,
         },
         opts.rng_seed,
@@ -135,6 +144,25 @@ pub fn build_store(opts: &SimOptions) -> Store {
         store.add_org(&opts.seed_org);
     }
     store
+}
+
+/// Decides whether `patui sim` may listen on `listen`. A loopback address is fine (`Ok(None)`).
+/// Any other address (including `0.0.0.0` and `[::]`) exposes a service that accepts any bearer
+/// token to the network: it is refused (`Err` with the reason) unless `allow_remote`, and then
+/// allowed with a warning to print (`Ok(Some(warning))`).
+pub fn check_listen(listen: SocketAddr, allow_remote: bool) -> Result<Option<String>, String> {
+    if listen.ip().to_canonical().is_loopback() {
+        return Ok(None);
+    }
+    if allow_remote {
+        Ok(Some(format!(
+            "warning: listening on {listen}, which is not a loopback address (--allow-remote): anyone who can reach it can read and mint simulated tokens with any bearer token"
+        )))
+    } else {
+        Err(format!(
+            "refusing to listen on {listen}: it is not a loopback address, and the simulator accepts any bearer token from anyone who can reach it. Listen on 127.0.0.1 or [::1], or pass --allow-remote to expose it anyway"
+        ))
+    }
 }
 
 /// Binds `listen` and serves in a background task.
@@ -163,4 +191,30 @@ pub async fn start(listen: SocketAddr, opts: SimOptions) -> io::Result<SimHandle
         stop: Some(stop_tx),
         task: Some(task),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_listens_without_allow_remote() {
+        let addr = |s: &str| s.parse::<SocketAddr>().unwrap();
+        for ok in [
+            "127.0.0.1:0",
+            "127.1.2.3:8080",
+            "[::1]:0",
+            "[::ffff:127.0.0.1]:0",
+        ] {
+            assert_eq!(check_listen(addr(ok), false), Ok(None), "{ok}");
+            assert_eq!(check_listen(addr(ok), true), Ok(None), "{ok}");
+        }
+        for remote in ["0.0.0.0:0", "[::]:0", "192.168.1.5:8080", "[2001:db8::1]:0"] {
+            let refused = check_listen(addr(remote), false).unwrap_err();
+            assert!(refused.contains("--allow-remote"), "{refused}");
+            assert!(refused.contains(remote), "{refused}");
+            let warning = check_listen(addr(remote), true).unwrap().unwrap();
+            assert!(warning.contains("not a loopback address"), "{warning}");
+        }
+    }
 }

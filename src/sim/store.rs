@@ -86,11 +86,23 @@ fn refuse(status: u16, code: PatTokenError, message: impl Into<String>) -> Refus
     }
 }
 
+/// What the lifespan policy (`max_lifespan_days`) does with a `validTo` beyond it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LifespanPolicy {
+    /// Shorten `validTo` to the limit and succeed: what the service does since 2024.
+    #[default]
+    Clamp,
+    /// Refuse with `patLifespanPolicyViolation` (the service's older behaviour).
+    Reject,
+}
+
 /// Policies and limits.
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
     pub full_scope_policy: bool,
     pub max_lifespan_days: Option<u32>,
+    /// What a `validTo` beyond `max_lifespan_days` gets: clamped or refused.
+    pub lifespan_policy: LifespanPolicy,
     pub strict_orgs: bool,
 }
 
@@ -338,14 +350,22 @@ impl Store {
                 "The expiration must be in the future and at most one year away.",
             ));
         }
-        if let Some(max) = self.policy.max_lifespan_days
-            && valid_to > from + chrono::Duration::days(i64::from(max)) + chrono::Duration::hours(1)
-        {
-            return Err(refuse(
-                400,
-                PatTokenError::PatLifespanPolicyViolation,
-                format!("Your organization's policy limits personal access tokens to {max} days."),
-            ));
+        if let Some(max) = self.policy.max_lifespan_days {
+            let limit = from + chrono::Duration::days(i64::from(max));
+            if valid_to > limit + chrono::Duration::hours(1) {
+                // Clamping needs a limit still in the future: a token older than the policy
+                // allows cannot be renewed until it complies, so it is refused either way.
+                if self.policy.lifespan_policy == LifespanPolicy::Clamp && limit > now {
+                    return Ok(limit);
+                }
+                return Err(refuse(
+                    400,
+                    PatTokenError::PatLifespanPolicyViolation,
+                    format!(
+                        "Your organization's policy limits personal access tokens to {max} days."
+                    ),
+                ));
+            }
         }
         Ok(valid_to)
     }
@@ -522,6 +542,7 @@ mod tests {
             Policy {
                 full_scope_policy: true,
                 max_lifespan_days: Some(30),
+                lifespan_policy: LifespanPolicy::Reject,
                 strict_orgs: false,
             },
             1,
@@ -560,5 +581,79 @@ mod tests {
                 .token
                 .is_none()
         );
+    }
+
+    #[test]
+    fn the_lifespan_policy_clamps_create_and_update_by_default() {
+        let mut s = Store::new(
+            Policy {
+                max_lifespan_days: Some(30),
+                ..Policy::default()
+            },
+            1,
+        );
+        assert_eq!(s.policy.lifespan_policy, LifespanPolicy::Clamp);
+        let org = s.add_org("fabrikam");
+        let now = s.now();
+        let t = s
+            .create(
+                &org,
+                "n",
+                "vso.code",
+                now + chrono::Duration::days(90),
+                false,
+            )
+            .unwrap();
+        let limit = t.valid_from + chrono::Duration::days(30);
+        assert_eq!(t.valid_to, limit, "clamped to now + 30 days");
+        // Within the limit: kept as asked.
+        let asked = now + chrono::Duration::days(10);
+        let short = s.create(&org, "n", "vso.code", asked, false).unwrap();
+        assert_eq!(short.valid_to, asked);
+        // Update: clamped to the creation date + 30 days.
+        let u = s
+            .update(
+                &org,
+                short.authorization_id,
+                None,
+                None,
+                Some(now + chrono::Duration::days(200)),
+                None,
+            )
+            .unwrap();
+        assert_eq!(u.valid_to, short.valid_from + chrono::Duration::days(30));
+        // Past the year, the request is still invalid.
+        let code = s
+            .create(
+                &org,
+                "n",
+                "vso.code",
+                now + chrono::Duration::days(400),
+                false,
+            )
+            .unwrap_err()
+            .code;
+        assert_eq!(code, PatTokenError::InvalidValidTo);
+        // A token older than the policy allows (made before it) cannot be clamped into the past.
+        let old = s.seed_token(
+            "old",
+            "vso.code",
+            Some(vec![org.id]),
+            now - chrono::Duration::days(40),
+            now + chrono::Duration::days(100),
+            false,
+        );
+        let code = s
+            .update(
+                &org,
+                old,
+                None,
+                None,
+                Some(now + chrono::Duration::days(60)),
+                None,
+            )
+            .unwrap_err()
+            .code;
+        assert_eq!(code, PatTokenError::PatLifespanPolicyViolation);
     }
 }

@@ -346,6 +346,7 @@ pub fn render_modal(app: &App, frame: &mut Frame, modal: &Modal) {
         | Modal::Details { .. }
         | Modal::OrgPicker { .. }
         | Modal::SignIn(_)
+        | Modal::QuitConfirm(_)
         | Modal::Profile => {}
     }
 }

@@ -117,6 +117,8 @@ pub enum Modal {
     RevokeAll(Box<RevokeAll>),
     SignIn(Box<crate::tui::sign_in::SignInScreen>),
     Profile,
+    /// A quit was asked for while a token's value is neither stored nor copied.
+    QuitConfirm(Box<crate::tui::quit_confirm::QuitConfirm>),
     /// `e` on an expired token: it cannot be extended; R regenerates.
     Expired {
         token: Box<PatToken>,
@@ -175,8 +177,10 @@ pub enum Msg {
         what: crate::external::External,
         result: Result<(), crate::external::ExternalError>,
     },
-    /// Terminate (a signal).
-    Quit,
+    /// Terminate: a signal (its number) arrived.
+    Signal(i32),
+    /// A background task panicked (the hook has restored the terminal already).
+    Panicked,
 }
 
 /// Work for the runner.
@@ -298,6 +302,10 @@ pub struct App {
     pub loaded_once: bool,
     pub size: (u16, u16),
     pub quit: bool,
+    /// The signal that ended the app.
+    pub exit_signal: Option<i32>,
+    /// True when a background task panicked.
+    pub panicked: bool,
     /// Set when the screen must be drawn again.
     pub dirty: bool,
 }
@@ -306,6 +314,23 @@ const LOAD_JOB: u64 = 1;
 const ORGS_JOB: u64 = 2;
 
 impl App {
+    /// The minted token on screen whose value is neither in the keyring nor copied, if any.
+    pub fn unsaved_token(&self) -> Option<&crate::tui::token_modal::TokenShown> {
+        self.modals.iter().find_map(|m| match m {
+            Modal::TokenShown(t) if !t.safe_to_close() => Some(&**t),
+            _ => None,
+        })
+    }
+
+    /// q or ctrl-c: quits, unless a token's value would be lost; then it asks first.
+    pub fn request_quit(&mut self) {
+        if self.unsaved_token().is_some() {
+            self.modals.push(Modal::QuitConfirm(Box::default()));
+        } else {
+            self.quit = true;
+        }
+    }
+
     /// A fresh app; call [`App::start`] for the first commands.
     pub fn new(
         keymap: Keymap,
@@ -351,6 +376,8 @@ impl App {
             loaded_once: false,
             size: (80, 24),
             quit: false,
+            exit_signal: None,
+            panicked: false,
             dirty: true,
         }
     }
@@ -703,17 +730,26 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         | Msg::SignedOut(_)
         | Msg::SignInSource(_)
         | Msg::HandedBack { .. } => crate::tui::actions::on_result(app, msg),
-        Msg::Quit => {
+        Msg::Signal(sig) => {
             app.quit = true;
+            app.exit_signal = Some(sig);
+            vec![]
+        }
+        Msg::Panicked => {
+            app.quit = true;
+            app.panicked = true;
             vec![]
         }
     }
 }
 
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
-    // ctrl-c always quits, whatever the mode or the keymap.
+    // ctrl-c always quits, whatever the mode or the keymap, unless that would lose a token's
+    // value: then it asks first.
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-        app.quit = true;
+        if !matches!(app.modals.last(), Some(Modal::QuitConfirm(_))) {
+            app.request_quit();
+        }
         return vec![];
     }
     if key.code == KeyCode::Char('z') && key.modifiers.contains(KeyModifiers::CONTROL) {
@@ -792,7 +828,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         Action::Help => app.modals.push(Modal::Help { scroll: 0 }),
         Action::Profile => app.modals.push(Modal::Profile),
         Action::SignIn => return app.begin_sign_in(),
-        Action::Quit => app.quit = true,
+        Action::Quit => app.request_quit(),
         Action::NewToken
         | Action::Edit
         | Action::Regenerate
@@ -925,6 +961,7 @@ fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         }
         Modal::Wizard(w) => crate::tui::wizard::on_key(app, w, key),
         Modal::TokenShown(m) => crate::tui::token_modal::on_key(app, m, key),
+        Modal::QuitConfirm(q) => crate::tui::quit_confirm::on_key(app, q, key),
         Modal::Confirm(c) => crate::tui::dialogs::confirm_key(app, c, key),
         Modal::RevokeAll(r) => crate::tui::dialogs::revoke_all_key(app, r, key),
         Modal::SignIn(screen) => crate::tui::sign_in::on_key(app, screen, key),

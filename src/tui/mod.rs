@@ -12,6 +12,7 @@ pub mod host;
 pub mod keymap;
 pub mod list;
 pub mod org_picker;
+pub mod quit_confirm;
 pub mod runner;
 pub mod sign_in;
 pub mod terminal;
@@ -53,6 +54,29 @@ pub enum TuiError {
     Terminal(#[from] std::io::Error),
     #[error("{0}")]
     Config(String),
+}
+
+/// How the TUI ended, for the exit code and for what is said after the terminal is restored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// The signal that ended it (exit 128 + signal).
+    pub signal: Option<i32>,
+    /// A background task panicked (exit 101).
+    pub panicked: bool,
+    /// A minted token whose value was neither stored nor copied when patui ended: what to say
+    /// about it (its name, id and organization, so it can be revoked).
+    pub lost_token: Option<String>,
+}
+
+impl Outcome {
+    /// The process exit code: 128 + signal, 101 after a panic, else 0.
+    pub fn exit_code(&self) -> u8 {
+        match (self.signal, self.panicked) {
+            (Some(sig), _) => u8::try_from(128 + sig).unwrap_or(1),
+            (None, true) => 101,
+            (None, false) => 0,
+        }
+    }
 }
 
 /// Interval of spinner frames while work is in flight.
@@ -100,16 +124,18 @@ pub fn open_vault(ctx: &AppContext) -> Result<crate::vault::Vault, String> {
     Vault::open(kind).map_err(|e| e.to_string())
 }
 
-/// Runs the TUI in the real terminal until the user quits.
-pub async fn run(backend: Arc<dyn PatBackend>, ctx: AppContext) -> Result<(), TuiError> {
+/// Runs the TUI in the real terminal until the user quits (or a signal or a panic ends it).
+pub async fn run(backend: Arc<dyn PatBackend>, ctx: AppContext) -> Result<Outcome, TuiError> {
     let mut app = build_app(&ctx)?;
     let mouse = ctx.config.mouse;
     let mut guard = terminal::TerminalGuard::enter(mouse)?;
     let size = guard.terminal.size()?;
     app.size = (size.width, size.height);
     let (tx, rx) = mpsc::unbounded_channel();
-    // Signals become a quit message, so the terminal is restored on the normal path.
+    // Signals become a quit message, so the terminal is restored on the normal path; a panic
+    // in a background task ends the loop the same way.
     terminal::forward_signals(tx.clone());
+    terminal::forward_panics(tx.clone());
     let vault = open_vault(&ctx);
     let runner = Runner {
         backend,
@@ -122,7 +148,17 @@ pub async fn run(backend: Arc<dyn PatBackend>, ctx: AppContext) -> Result<(), Tu
     let mut host = host::TerminalHost::new(mouse);
     let result = run_loop(&mut guard.terminal, &mut app, &mut host, rx, &runner).await;
     drop(guard);
-    result
+    result?;
+    Ok(Outcome {
+        signal: app.exit_signal,
+        panicked: app.panicked,
+        lost_token: app.unsaved_token().map(|m| {
+            format!(
+                "the token {:?} (id {}) was created in {} but its value was neither stored in the keyring nor copied: it is lost; revoke it with `patui revoke {}`",
+                m.name, m.id, m.org, m.id
+            )
+        }),
+    })
 }
 
 /// Clears the screen and makes the next draw paint every cell, at the terminal's current size
@@ -176,12 +212,13 @@ where
                 other => runner.spawn(other),
             }
         }
+        // Checked before drawing: after a panic the hook has given the terminal back already.
+        if app.quit {
+            return Ok(());
+        }
         if app.dirty {
             terminal.draw(|f| view::view(app, f)).map_err(term_err)?;
             app.dirty = false;
-        }
-        if app.quit {
-            return Ok(());
         }
         let msg = tokio::select! {
             Some(m) = host.next_input() => m,

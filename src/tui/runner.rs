@@ -126,9 +126,10 @@ impl Runner {
                 }
             }
             Command::Create { org, req } => {
+                let slot = self.vault.clone();
                 tokio::spawn(async move {
-                    let r = create::create_and_store(backend.as_ref(), vault.as_ref(), &org, &req)
-                        .await;
+                    let slot = slot.as_ref().map_err(String::as_str);
+                    let r = create::create_and_store(backend.as_ref(), slot, &org, &req).await;
                     let _ = tx.send(Msg::Created(r));
                 });
             }
@@ -151,10 +152,11 @@ impl Runner {
                 });
             }
             Command::Regenerate { org, token } => {
+                let slot = self.vault.clone();
                 tokio::spawn(async move {
                     let r = create::regenerate(
                         backend.as_ref(),
-                        vault.as_ref(),
+                        slot.as_ref().map_err(String::as_str),
                         &org,
                         &token,
                         chrono::Utc::now(),

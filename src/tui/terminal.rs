@@ -1,7 +1,8 @@
 //! The real terminal: entering and leaving raw mode and the alternate screen, a panic hook that
 //! restores before the message prints (chained with the previous hook), restoring on drop (quit
-//! and errors), SIGTERM/SIGHUP/SIGINT turned into a quit, ctrl-z suspend/resume, and leaving and
-//! re-entering the terminal around another program (see [`crate::tui::host`]).
+//! and errors), every catchable fatal signal turned into a quit, a panic in any task ending the
+//! loop, ctrl-z suspend/resume, and leaving and re-entering the terminal around another program
+//! (see [`crate::tui::host`]).
 //!
 //! Leaving is done once: a second "leave the alternate screen" (the panic hook, then the guard's
 //! drop while unwinding) would move the cursor back to where the TUI started, and the shell
@@ -33,6 +34,7 @@ impl TerminalGuard {
             std::panic::set_hook(Box::new(move |info| {
                 leave(MOUSE.load(Ordering::SeqCst));
                 previous(info);
+                report_panic();
             }));
         });
         reenter(mouse)?;
@@ -54,36 +56,77 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Forwards SIGTERM, SIGHUP and SIGINT as [`Msg::Quit`], so the terminal is restored on the
-/// normal path. SIGINT while another program has the terminal is that program's, and ignored.
+/// The signals whose default action ends the process and that a process may catch: each ends
+/// patui through the normal path (terminal restored, what was lost said), exit 128 + signal.
+#[cfg(unix)]
+pub const FATAL_SIGNALS: &[i32] = &[
+    libc::SIGTERM,
+    libc::SIGHUP,
+    libc::SIGINT,
+    libc::SIGQUIT,
+    libc::SIGUSR1,
+    libc::SIGUSR2,
+    libc::SIGALRM,
+    libc::SIGVTALRM,
+    libc::SIGPROF,
+    libc::SIGXCPU,
+    libc::SIGXFSZ,
+    libc::SIGPIPE,
+    #[cfg(target_os = "linux")]
+    libc::SIGIO,
+    #[cfg(target_os = "linux")]
+    libc::SIGPWR,
+];
+
+/// Forwards every catchable fatal signal ([`FATAL_SIGNALS`]) as [`Msg::Signal`], so the terminal
+/// is restored on the normal path. SIGINT while another program has the terminal is that
+/// program's, and ignored.
 pub fn forward_signals(tx: UnboundedSender<Msg>) {
     #[cfg(unix)]
     tokio::spawn(async move {
         use crate::tui::host::HANDED_OVER;
-        use std::sync::atomic::Ordering;
+        use futures::StreamExt;
         use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-            signal(SignalKind::interrupt()),
-        ) else {
-            return;
-        };
-        loop {
-            tokio::select! {
-                _ = term.recv() => break,
-                _ = hup.recv() => break,
-                _ = int.recv() => {
-                    if !HANDED_OVER.load(Ordering::SeqCst) {
-                        break;
-                    }
-                }
+        let mut streams = futures::stream::SelectAll::new();
+        for &sig in FATAL_SIGNALS {
+            match signal(SignalKind::from_raw(sig)) {
+                Ok(mut s) => streams.push(
+                    futures::stream::poll_fn(move |cx| s.poll_recv(cx).map(|o| o.map(|()| sig)))
+                        .boxed(),
+                ),
+                Err(e) => tracing::warn!(sig, "cannot catch signal: {e}"),
             }
         }
-        let _ = tx.send(Msg::Quit);
+        while let Some(sig) = streams.next().await {
+            if sig == libc::SIGINT && HANDED_OVER.load(Ordering::SeqCst) {
+                continue;
+            }
+            tracing::info!(sig, "signal: quitting");
+            let _ = tx.send(Msg::Signal(sig));
+            break;
+        }
     });
     #[cfg(not(unix))]
     drop(tx);
+}
+
+/// Where the panic hook reports a panic, so the loop ends instead of running on half alive.
+static PANIC_TX: std::sync::Mutex<Option<UnboundedSender<Msg>>> = std::sync::Mutex::new(None);
+
+/// A panic anywhere (a background task included) sends [`Msg::Panicked`] to the loop, after the
+/// hook has restored the terminal and printed the message.
+pub fn forward_panics(tx: UnboundedSender<Msg>) {
+    if let Ok(mut slot) = PANIC_TX.lock() {
+        *slot = Some(tx);
+    }
+}
+
+fn report_panic() {
+    if let Ok(slot) = PANIC_TX.try_lock()
+        && let Some(tx) = slot.as_ref()
+    {
+        let _ = tx.send(Msg::Panicked);
+    }
 }
 
 /// Gives the terminal back: no mouse capture, cooked mode, main screen, cursor shown. Does

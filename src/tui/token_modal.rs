@@ -33,7 +33,8 @@ pub struct TokenShown {
 }
 
 impl TokenShown {
-    fn safe_to_close(&self) -> bool {
+    /// True when the value is in the keyring or was copied: closing loses nothing.
+    pub fn safe_to_close(&self) -> bool {
         matches!(self.copied, Some(Ok(_))) || self.stored.is_ok()
     }
 }

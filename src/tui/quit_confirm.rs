@@ -1,0 +1,76 @@
+//! "Quit anyway?": asked when a quit is requested (q, ctrl-c) while a minted token whose value
+//! is neither in the keyring nor copied is on screen. Quitting then loses the value for good, so
+//! the user types a word, as for revoke-all; esc goes back to the token.
+
+use crate::tui::app::{App, Command};
+use crate::tui::keymap::{Action, Context};
+use crate::tui::view;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+/// The word to type.
+pub const QUIT_WORD: &str = "quit";
+
+/// The dialog's state.
+#[derive(Debug, Clone, Default)]
+pub struct QuitConfirm {
+    pub typed: String,
+    pub error: Option<String>,
+}
+
+/// Keys; returns (keep open, commands). Confirming sets `app.quit`.
+pub fn on_key(app: &mut App, q: &mut QuitConfirm, key: KeyEvent) -> (bool, Vec<Command>) {
+    match (app.keymap.action(Context::Dialog, &key), key.code) {
+        (Some(Action::Close), _) => return (false, vec![]),
+        (Some(Action::Confirm), _) => {
+            if q.typed.trim() == QUIT_WORD {
+                app.quit = true;
+                return (false, vec![]);
+            }
+            q.error = Some(format!("Type {QUIT_WORD:?} to quit, or esc to go back."));
+        }
+        (_, KeyCode::Backspace) => {
+            q.typed.pop();
+        }
+        (_, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            q.typed.push(c);
+        }
+        _ => {}
+    }
+    (true, vec![])
+}
+
+/// Draws the question over the token modal.
+pub fn render(app: &App, frame: &mut Frame, q: &QuitConfirm) {
+    let t = &app.theme;
+    let area = view::centered(frame.area(), 70, 10);
+    let block = view::popup(frame, area, "Quit and lose the token?", t.error());
+    let name = app
+        .unsaved_token()
+        .map(|m| crate::text::sanitize(&m.name).into_owned())
+        .unwrap_or_default();
+    let mut lines = vec![
+        Line::from(vec![
+            Span::raw("The token "),
+            Span::styled(name, t.header()),
+            Span::raw(" is not stored or copied: its value will be lost."),
+        ]),
+        Line::from(""),
+        Line::from(vec![
+            Span::raw(format!("Quit anyway? Type {QUIT_WORD:?} and press enter: ")),
+            Span::styled(format!("{}▏", q.typed), t.key()),
+        ]),
+        Line::styled("esc goes back to the token (y copies it)", t.dim()),
+    ];
+    if let Some(e) = &q.error {
+        lines.push(Line::styled(e.clone(), t.error()));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}
