@@ -97,14 +97,28 @@ impl Clipboard {
             .map_err(|e| ClipboardError(e.to_string()))
     }
 
-    /// Clears the clipboard if it still holds `value` (OSC 52 cannot read, so it always clears).
+    /// Clears the clipboard if it still holds `value`, by overwriting it with [`CLEARED`]: an
+    /// empty OSC 52 is ignored by tmux (the token would stay in its paste buffer), and some
+    /// clipboard managers keep what a "clear" leaves behind. The system clipboard is read first,
+    /// so a newer copy of the user's is left alone; OSC 52 cannot be read, so it is overwritten.
     pub fn clear_if_unchanged(&mut self, value: &Secret, out: &mut impl Write) {
         if let Some(cb) = self.system.as_mut() {
             if cb.get_text().is_ok_and(|t| value.matches(&t)) {
-                let _ = cb.clear();
+                let set = cb.set();
+                #[cfg(target_os = "linux")]
+                let set = {
+                    use arboard::SetExtLinux;
+                    set.exclude_from_history()
+                };
+                if set.text(CLEARED.to_owned()).is_err() {
+                    let _ = cb.clear();
+                }
             }
         } else {
-            let _ = write_osc52("", out);
+            let _ = write_osc52(CLEARED, out);
+            if std::env::var_os("TMUX").is_some() {
+                scrub_tmux_buffers(value);
+            }
         }
     }
 }
@@ -115,12 +129,45 @@ impl Default for Clipboard {
     }
 }
 
+/// What a cleared clipboard holds: one space, harmless wherever it is pasted (a shell runs
+/// nothing), and accepted by every terminal that takes OSC 52, tmux included.
+pub const CLEARED: &str = " ";
+
 /// Writes the OSC 52 "set clipboard" escape for `text`.
 pub fn write_osc52(text: &str, out: &mut impl Write) -> std::io::Result<()> {
     crossterm::execute!(
         out,
         crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
     )
+}
+
+/// Inside tmux, every OSC 52 copy becomes a paste buffer of its own, and overwriting the
+/// clipboard only adds a newer one: the buffers that hold `value` are deleted. The value never
+/// goes into argv: each buffer is read (`show-buffer -b NAME`) and compared here.
+fn scrub_tmux_buffers(value: &Secret) {
+    use std::process::{Command, Stdio};
+    let tmux = || {
+        let mut c = Command::new("tmux");
+        crate::external::without_secrets(&mut c);
+        c.stdin(Stdio::null()).stderr(Stdio::null());
+        c
+    };
+    let Ok(list) = tmux()
+        .args(["list-buffers", "-F", "#{buffer_name}"])
+        .output()
+    else {
+        return;
+    };
+    for name in String::from_utf8_lossy(&list.stdout).lines() {
+        let Ok(shown) = tmux().args(["show-buffer", "-b", name]).output() else {
+            continue;
+        };
+        let mut text = String::from_utf8_lossy(&shown.stdout).into_owned();
+        if value.matches(text.trim_end_matches('\n')) {
+            let _ = tmux().args(["delete-buffer", "-b", name]).status();
+        }
+        zeroize::Zeroize::zeroize(&mut text);
+    }
 }
 
 /// A hint for `patui doctor` when OSC 52 may be swallowed by tmux.

@@ -95,6 +95,18 @@ fn headless() -> bool {
     !set("DISPLAY") && !set("WAYLAND_DISPLAY")
 }
 
+/// patui's secret environment variables: never passed to a program patui starts (a browser, `az`,
+/// tmux), nor to whatever those start.
+pub const SECRET_ENV: &[&str] = &["PATUI_ACCESS_TOKEN", "PATUI_SERVER_PAT"];
+
+/// Removes [`SECRET_ENV`] from a child's environment.
+pub fn without_secrets(cmd: &mut Command) -> &mut Command {
+    for k in SECRET_ENV {
+        cmd.env_remove(k);
+    }
+    cmd
+}
+
 /// `az login` for Azure DevOps: allowed without an Azure subscription (most Azure DevOps users
 /// have none), in the organization's tenant when known, and with a device code when headless.
 pub fn az_login(az: &str, tenant: Option<&str>, headless: bool) -> Command {
@@ -191,7 +203,9 @@ async fn run_launches(
     let mut last = None;
     for launch in launches {
         let program = launch.command.get_program().to_string_lossy().into_owned();
-        let mut cmd = tokio::process::Command::from(launch.command);
+        let mut std_cmd = launch.command;
+        without_secrets(&mut std_cmd);
+        let mut cmd = tokio::process::Command::from(std_cmd);
         if !launch.attached {
             cmd.stdin(Stdio::null())
                 .stdout(Stdio::null())

@@ -70,7 +70,7 @@ fn load_config(args: &GlobalArgs) -> Result<Config, u8> {
         return Ok(Config::default());
     }
     Config::load(args.config.as_deref()).map_err(|e| {
-        eprintln!("patui: {e}");
+        crate::eprintln_safe!("patui: {e}");
         EXIT_USAGE
     })
 }
@@ -92,7 +92,7 @@ pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
         let (c, handle) = match demo_backend().await {
             Ok(x) => x,
             Err(e) => {
-                eprintln!("patui: {e}");
+                crate::eprintln_safe!("patui: {e}");
                 return EXIT_ERROR;
             }
         };
@@ -103,7 +103,7 @@ pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
         let chain = match sign_in_chain(&args, &config, &vault, None) {
             Ok(chain) => Arc::new(chain),
             Err(e) => {
-                eprintln!("patui: {e}");
+                crate::eprintln_safe!("patui: {e}");
                 return EXIT_USAGE;
             }
         };
@@ -130,7 +130,7 @@ pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
         match client(args.service_url.as_deref(), auth) {
             Ok(c) => Arc::new(c),
             Err(e) => {
-                eprintln!("patui: {e}");
+                crate::eprintln_safe!("patui: {e}");
                 return EXIT_USAGE;
             }
         }
@@ -162,12 +162,14 @@ pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
                 crate::eprintln_safe!("patui: {lost}");
             }
             if outcome.panicked {
-                eprintln!("patui: a background task failed (see the message above); patui stopped");
+                crate::eprintln_safe!(
+                    "patui: a background task failed (see the message above); patui stopped"
+                );
             }
             outcome.exit_code()
         }
         Err(e) => {
-            eprintln!("patui: {e}");
+            crate::eprintln_safe!("patui: {e}");
             EXIT_ERROR
         }
     }
@@ -179,9 +181,9 @@ pub async fn sim(args: SimArgs) -> u8 {
     // unless the user says otherwise.
     match sim::check_listen(args.listen, args.allow_remote) {
         Ok(None) => {}
-        Ok(Some(warning)) => eprintln!("patui sim: {warning}"),
+        Ok(Some(warning)) => crate::eprintln_safe!("patui sim: {warning}"),
         Err(refusal) => {
-            eprintln!("patui sim: {refusal}");
+            crate::eprintln_safe!("patui sim: {refusal}");
             return EXIT_USAGE;
         }
     }
@@ -216,7 +218,7 @@ pub async fn sim(args: SimArgs) -> u8 {
     let handle = match sim::start(args.listen, opts).await {
         Ok(h) => h,
         Err(e) => {
-            eprintln!("patui sim: cannot listen on {}: {e}", args.listen);
+            crate::eprintln_safe!("patui sim: cannot listen on {}: {e}", args.listen);
             return EXIT_ERROR;
         }
     };
@@ -229,7 +231,7 @@ pub async fn sim(args: SimArgs) -> u8 {
             return EXIT_ERROR;
         }
     }
-    eprintln!(
+    crate::eprintln_safe!(
         "patui sim: serving on {} (any bearer token is accepted; Ctrl-C stops)",
         handle.base_url
     );
@@ -337,7 +339,7 @@ pub async fn command(args: GlobalArgs, cmd: crate::cli::Command) -> u8 {
     let (backend, _sim) = match command_backend(&args, &config, &vault).await {
         Ok(b) => b,
         Err((code, msg)) => {
-            eprintln!("patui: {msg}");
+            crate::eprintln_safe!("patui: {msg}");
             return code;
         }
     };
@@ -447,13 +449,13 @@ pub async fn login(args: &GlobalArgs) -> u8 {
     let config = match Config::load(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("patui: {e}");
+            crate::eprintln_safe!("patui: {e}");
             return EXIT_USAGE;
         }
     };
     let vault = open_vault_for(&config);
     if let Err(e) = &vault {
-        eprintln!("patui: no keyring to keep the sign-in in: {e}");
+        crate::eprintln_safe!("patui: no keyring to keep the sign-in in: {e}");
         return EXIT_ERROR;
     }
     // The organization's tenant, when it can be discovered.
@@ -470,7 +472,7 @@ pub async fn login(args: &GlobalArgs) -> u8 {
     let chain = match sign_in_chain(args, &config, &vault, tenant) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("patui: {e}");
+            crate::eprintln_safe!("patui: {e}");
             return EXIT_USAGE;
         }
     };
@@ -478,11 +480,11 @@ pub async fn login(args: &GlobalArgs) -> u8 {
     let code = match entra.start_device_code().await {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("patui: {e}");
+            crate::eprintln_safe!("patui: {e}");
             return crate::commands::EXIT_AUTH;
         }
     };
-    eprintln!(
+    crate::eprintln_safe!(
         "To sign in, open {} and enter the code {} (tenant {}).",
         code.verification_uri,
         code.user_code,
@@ -491,16 +493,18 @@ pub async fn login(args: &GlobalArgs) -> u8 {
     match entra.wait_for_device_code(&code).await {
         Ok(tokens) => match chain.complete_device_code(tokens).await {
             Ok(()) => {
-                eprintln!("Signed in; the sign-in is kept in the keyring.");
+                crate::eprintln_safe!("Signed in; the sign-in is kept in the keyring.");
                 0
             }
             Err(e) => {
-                eprintln!("patui: signed in, but the keyring refused the refresh token: {e}");
+                crate::eprintln_safe!(
+                    "patui: signed in, but the keyring refused the refresh token: {e}"
+                );
                 EXIT_ERROR
             }
         },
         Err(e) => {
-            eprintln!("patui: {e}");
+            crate::eprintln_safe!("patui: {e}");
             crate::commands::EXIT_AUTH
         }
     }
@@ -511,20 +515,20 @@ pub fn logout(args: &GlobalArgs) -> u8 {
     let config = match Config::load(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("patui: {e}");
+            crate::eprintln_safe!("patui: {e}");
             return EXIT_USAGE;
         }
     };
     match open_vault_for(&config).and_then(|v| v.delete_refresh_token().map_err(|e| e.to_string()))
     {
         Ok(()) => {
-            eprintln!(
+            crate::eprintln_safe!(
                 "Signed out: the cached sign-in was removed from the keyring. (The Azure CLI and PATUI_ACCESS_TOKEN, if you use them, are not affected: `az logout` signs out there.)"
             );
             0
         }
         Err(e) => {
-            eprintln!("patui: {e}");
+            crate::eprintln_safe!("patui: {e}");
             EXIT_ERROR
         }
     }

@@ -10,10 +10,12 @@ pub mod clipboard;
 pub mod commands;
 pub mod config;
 pub mod external;
+pub mod hardening;
 pub mod launch;
 pub mod logging;
 pub mod ops;
 pub mod secret;
+pub mod signals;
 pub mod sim;
 #[doc(hidden)]
 pub mod testsupport;

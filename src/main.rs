@@ -6,9 +6,14 @@ use patui::cli::{Cli, Command};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Before anything holds a secret: no core dumps, not dumpable.
+    let hardened = patui::hardening::disable_core_dumps();
     let cli = Cli::parse();
     // Logging failures are not fatal; the TUI shows where logs would have gone.
     let log = patui::logging::init();
+    if let Err(e) = hardened {
+        tracing::warn!("core dumps could not be turned off: {e}");
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -848,3 +848,92 @@ fn credential_reports_a_bad_config_file() {
         .success()
         .stdout("");
 }
+
+/// A running patui has core dumps off and is not dumpable (a dump would hold token values):
+/// `doctor` reports it for itself, and the kernel's view of a running `patui sim` agrees.
+#[cfg(target_os = "linux")]
+#[test]
+fn core_dumps_are_off_in_every_patui_process() {
+    let e = env(&[], "keyring = \"memory\"\n");
+    let checks = e.json(&["doctor", "--json"]);
+    let core = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "core dumps")
+        .expect("a core dumps check");
+    assert_eq!(core["ok"], true, "{core}");
+    let pid = e.sim.pid();
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap();
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(&fields[4..6], ["0", "0"], "{line}");
+}
+
+/// SIGTERM during `revoke --all`: the revocations in flight finish, no new one starts, and the
+/// report still lists what was revoked (matching the service) and what was not sent; exit 143.
+#[cfg(unix)]
+#[test]
+fn sigterm_during_revoke_all_still_reports_what_was_done() {
+    let e = env(
+        &["--seed-tokens", "40", "--latency-ms", "100"],
+        "keyring = \"memory\"\n",
+    );
+    let child = std::process::Command::new(patui_bin())
+        .args([
+            "revoke",
+            "--all",
+            "--org",
+            "fabrikam",
+            "--yes",
+            "--concurrency",
+            "2",
+        ])
+        .env("PATUI_SERVICE_URL", &e.sim.base_url)
+        .env("PATUI_ACCESS_TOKEN", "cli-test-token")
+        .env("PATUI_CONFIG", &e.config)
+        .env("PATUI_LOG_FILE", log_file())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the service has seen the first revocation, then interrupt.
+    let revoked_now = || {
+        let out = e
+            .cmd()
+            .args(["list", "--org", "fabrikam", "--status", "revoked", "--json"])
+            .env("PATUI_KEYRING_SERVICE", format!("{}-sig", test_service()))
+            .output()
+            .unwrap();
+        serde_json::from_slice::<Value>(&out.stdout)
+            .map(|v| v.as_array().map_or(0, Vec::len))
+            .unwrap_or(0)
+    };
+    let before = revoked_now();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while revoked_now() == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no revocation started"
+        );
+    }
+    // SAFETY: kill sends a signal to our own child.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(143));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let reported = text.lines().filter(|l| l.starts_with("revoked")).count();
+    let not_sent = text.lines().filter(|l| l.starts_with("NOT SENT")).count();
+    assert!(not_sent > 0, "the run stopped early: {text}");
+    assert_eq!(
+        reported,
+        revoked_now() - before,
+        "the report matches the service:\n{text}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+}

@@ -54,6 +54,25 @@ fn empty_config() -> (tempfile::TempDir, String) {
     (dir, p)
 }
 
+/// Creates a token named `name` through the wizard (30 days, the first organization, the Git
+/// preset) and confirms the review; the caller waits for the modal.
+fn create_through_the_wizard(t: &Tmux, name: &str) {
+    t.keys(&["n"]);
+    t.wait_for("Name your token");
+    t.type_text(name);
+    t.keys(&["Enter"]); // -> lifespan (30 days)
+    t.wait_for("Expiration:");
+    t.keys(&["Enter"]); // -> organization
+    t.wait_for("All accessible organizations");
+    t.keys(&["Enter"]); // -> scopes
+    t.wait_for("Custom defined");
+    t.keys(&["2"]); // preset: Git clone/push
+    t.wait_for("Read & write");
+    t.keys(&["Enter"]); // -> review
+    t.wait_for("This request will be sent");
+    t.keys(&["Enter"]);
+}
+
 fn client(sim: &SimProcess) -> AzureClient {
     AzureClient::new(
         ClientOptions {
@@ -313,6 +332,7 @@ case "$1" in
     echo "fake az login: type the word"
     IFS= read -r word
     echo "$mode $word $*" > "$d/az-log"
+    echo "env=${{PATUI_ACCESS_TOKEN-unset}}" >> "$d/az-log"
     touch "$d/signed-in" ;;
   account)
     [ -f "$d/signed-in" ] || {{ echo "ERROR: Please run 'az login' to setup account." >&2; exit 1; }}
@@ -330,6 +350,7 @@ mode=cooked; stty -a | grep -q -- '-icanon' && mode=raw
 echo "fake browser at $1: type the word"
 IFS= read -r word
 echo "$mode $word $1" > "$d/browser-log"
+echo "env=${PATUI_ACCESS_TOKEN-unset}" >> "$d/browser-log"
 "#,
     );
     let config = sign_in_config(dir.path(), r#"["azure-cli", "device-code"]"#);
@@ -337,6 +358,10 @@ echo "$mode $word $1" > "$d/browser-log"
     let browser = format!("{d}/browser");
     let mut env = sign_in_env(&sim, &log, &config);
     env.push(("BROWSER", browser.as_str()));
+    // A secret in patui's environment (unused: the configured sign-in skips it) never reaches
+    // the programs patui starts.
+    env.retain(|(k, _)| *k != "PATUI_ACCESS_TOKEN");
+    env.push(("PATUI_ACCESS_TOKEN", "must-not-leak"));
     let t = Tmux::start_with_env(
         "handover",
         100,
@@ -368,7 +393,14 @@ echo "$mode $word $1" > "$d/browser-log"
         got.starts_with("cooked seen-by-browser http"),
         "the browser read every key, in cooked mode: {got:?}"
     );
-    assert!(got.trim_end().ends_with("/devicelogin"), "{got:?}");
+    assert!(
+        got.lines().next().unwrap_or("").ends_with("/devicelogin"),
+        "{got:?}"
+    );
+    assert!(
+        got.contains("env=unset"),
+        "the browser got patui's secret: {got:?}"
+    );
 
     // az login gets the terminal; afterwards patui signs in with the Azure CLI.
     t.keys(&["a"]);
@@ -384,6 +416,7 @@ echo "$mode $word $1" > "$d/browser-log"
         got.starts_with("cooked seen-by-az login --allow-no-subscriptions"),
         "az login read every key, in cooked mode: {got:?}"
     );
+    assert!(got.contains("env=unset"), "az got patui's secret: {got:?}");
     // Keys work again after the hand-over, and the terminal is restored on quit.
     t.keys(&["q"]);
     assert_eq!(t.wait_exit(), 0);
@@ -413,6 +446,60 @@ fn ctrl_z_suspends_and_fg_resumes() {
     t.keys(&["q"]);
     t.wait_gone("contoso-ci");
     assert_eq!(t.shell_state(), "C0ooked");
+}
+
+/// A copied token does not stay in tmux's paste buffer: the clear overwrites it after
+/// `clipboard_clear_seconds` (an empty OSC 52, which tmux ignores, would not), and quitting
+/// before then clears it too.
+#[test]
+fn the_clipboard_is_cleared_after_the_delay_and_at_quit() {
+    if !have_tmux() {
+        return;
+    }
+    let sim = SimProcess::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let log = log_file();
+    for (seconds, quit_first) in [(1, false), (600, true)] {
+        let config = dir.path().join(format!("clear-{seconds}.toml"));
+        std::fs::write(
+            &config,
+            format!("keyring = \"memory\"\nclipboard_clear_seconds = {seconds}\n"),
+        )
+        .unwrap();
+        let config = config.display().to_string();
+        let org = format!("e2e-clear-{seconds}");
+        let t = Tmux::start_with_env(
+            "clear",
+            120,
+            40,
+            &env_for(&sim, &log, &config),
+            &format!("{} --org {org}", patui_bin()),
+        );
+        t.wait_for("No active tokens here");
+        create_through_the_wizard(&t, "clip-token");
+        t.wait_for("it will not be shown again");
+        t.keys(&["y"]);
+        t.wait_for("OSC 52");
+        let copied = t.buffer().expect("tmux received the OSC 52 copy");
+        assert_eq!(copied.len(), 84);
+        if quit_first {
+            t.keys(&["Enter"]);
+            t.wait_for("clip-token");
+            t.keys(&["q"]);
+            assert_eq!(t.wait_exit(), 0);
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if !t.all_buffers().iter().any(|b| b.contains(&copied)) {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the token is still in one of tmux's buffers (quit first: {quit_first})"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
 }
 
 /// The pid of the shell's child (patui).
@@ -477,20 +564,7 @@ fn an_unsaved_token_is_never_dropped_silently() {
     let t = Tmux::shell("unsaved", &env);
     t.run_line(&format!("{} --org e2e-unsaved; echo rc=$?", patui_bin()));
     t.wait_for("No active tokens here");
-    t.keys(&["n"]);
-    t.wait_for("Name your token");
-    t.type_text("unsaved-token");
-    t.keys(&["Enter"]);
-    t.wait_for("Expiration:");
-    t.keys(&["Enter"]);
-    t.wait_for("All accessible organizations");
-    t.keys(&["Enter"]);
-    t.wait_for("Custom defined");
-    t.keys(&["2"]);
-    t.wait_for("Read & write");
-    t.keys(&["Enter"]);
-    t.wait_for("This request will be sent");
-    t.keys(&["Enter"]);
+    create_through_the_wizard(&t, "unsaved-token");
     t.wait_for("NOT STORED");
     // ctrl-c asks instead of quitting; esc goes back to the token.
     t.keys(&["C-c"]);

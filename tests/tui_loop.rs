@@ -270,3 +270,33 @@ async fn the_platform_opener_runs_detached_and_a_hostile_address_is_refused() {
         other => panic!("the sign-in screen stays: {other:?}"),
     }
 }
+
+/// A sign-in source that panics, as a bug in a background task would.
+struct PanickingAuth;
+
+#[async_trait::async_trait]
+impl AccessTokenSource for PanickingAuth {
+    async fn access_token(&self) -> Result<patui::secret::Secret, patui::azure::ApiError> {
+        panic!("injected panic in a background task");
+    }
+    fn describe(&self) -> String {
+        "panics".into()
+    }
+}
+
+/// A panic inside a runner task ends the loop (the app does not run on half alive with the
+/// terminal already given back), and the outcome says so for the exit code.
+#[tokio::test]
+async fn a_panic_in_a_background_task_ends_the_loop() {
+    let sim = sim(patui::sim::SimOptions::default()).await;
+    let mut rig = Rig::new(&sim.base_url, Arc::new(PanickingAuth), None, |_, _| false);
+    patui::tui::terminal::install_panic_hook();
+    patui::tui::terminal::forward_panics(rig.runner.tx.clone());
+    rig.run("the loop ends after the panic").await;
+    assert!(rig.app.quit && rig.app.panicked);
+    let outcome = patui::tui::Outcome {
+        panicked: true,
+        ..Default::default()
+    };
+    assert_eq!(outcome.exit_code(), 101);
+}

@@ -32,6 +32,9 @@ pub async fn get_token(az: &str, tenant: Option<&str>) -> Result<TokenSet, SignI
         cmd.args(["--tenant", t]);
     }
     cmd.stdin(std::process::Stdio::null()).kill_on_drop(true);
+    for k in crate::external::SECRET_ENV {
+        cmd.env_remove(k);
+    }
     let out = tokio::time::timeout(Duration::from_secs(60), cmd.output())
         .await
         .map_err(|_| SignInError::Network("the Azure CLI did not answer within 60 s".into()))?

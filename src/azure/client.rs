@@ -624,10 +624,14 @@ impl PatBackend for AzureClient {
     async fn create(&self, org: &str, req: &PatTokenCreateRequest) -> Result<PatToken, ApiError> {
         let url = self.pats_url(org)?;
         let body = serde_json::to_vec(req).map_err(|e| ApiError::Config(e.to_string()))?;
-        let resp = self
+        let mut resp = self
             .send(Method::POST, url, Some(body), Idempotent::No)
             .await?;
-        let token = unpack(decode(&resp)?)?;
+        let parsed = decode(&resp);
+        // The body holds the token's value: overwrite it now rather than leave it in freed
+        // memory (the value lives on in a zeroizing Secret).
+        zeroize::Zeroize::zeroize(&mut resp);
+        let token = unpack(parsed?)?;
         if token.token.as_ref().is_none_or(Secret::is_empty) {
             return Err(ApiError::Malformed(
                 "the service created a token but did not return its value".into(),

@@ -48,6 +48,9 @@ pub enum ApiError {
     /// A body we could not understand: bad JSON, too large, missing fields.
     #[error("malformed response from the service: {0}")]
     Malformed(String),
+    /// Not sent: the work was interrupted (a signal) before this request started.
+    #[error("not sent: interrupted before this request started")]
+    Interrupted,
     /// A configuration problem found before any request (e.g. plain http to a remote host).
     #[error("{0}")]
     Config(String),
@@ -120,6 +123,7 @@ impl ApiError {
             ApiError::Timeout => "timeout",
             ApiError::Truncated(_) => "truncated",
             ApiError::Malformed(_) => "malformed",
+            ApiError::Interrupted => "interrupted",
             ApiError::Config(_) => "config",
         }
     }

@@ -133,7 +133,7 @@ pub fn run_stdio(
     let request = match read_request(input) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("patui credential: {e}");
+            crate::eprintln_safe!("patui credential: {e}");
             return super::EXIT_USAGE;
         }
     };
@@ -150,7 +150,7 @@ pub fn run_stdio(
                 crate::vault::Vault::open(kind).map_err(|e| e.to_string())
             }
             Err(e) => {
-                eprintln!("patui credential: {e}");
+                crate::eprintln_safe!("patui credential: {e}");
                 return super::EXIT_USAGE;
             }
         }
@@ -170,14 +170,14 @@ pub fn run(
     let req = match parse_request(input) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("patui credential: {e}");
+            crate::eprintln_safe!("patui credential: {e}");
             return super::EXIT_USAGE;
         }
     };
     let vault = match vault {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("patui credential: no keyring: {e}");
+            crate::eprintln_safe!("patui credential: no keyring: {e}");
             return super::EXIT_ERROR;
         }
     };
@@ -189,7 +189,7 @@ pub fn run(
             let metas = match vault.list() {
                 Ok(m) => m,
                 Err(e) => {
-                    eprintln!("patui credential: {e}");
+                    crate::eprintln_safe!("patui credential: {e}");
                     return super::EXIT_ERROR;
                 }
             };
@@ -216,7 +216,7 @@ pub fn run(
                 }
                 Ok(None) => super::EXIT_OK,
                 Err(e) => {
-                    eprintln!("patui credential: {e}");
+                    crate::eprintln_safe!("patui credential: {e}");
                     super::EXIT_ERROR
                 }
             }
@@ -242,7 +242,9 @@ pub fn run(
             super::EXIT_OK
         }
         other => {
-            eprintln!("patui credential: unknown operation {other:?} (get, store or erase)");
+            crate::eprintln_safe!(
+                "patui credential: unknown operation {other:?} (get, store or erase)"
+            );
             super::EXIT_USAGE
         }
     }

@@ -47,6 +47,12 @@ pub async fn run(
             detail: e,
         },
     });
+    let (hardened, detail) = crate::hardening::describe();
+    checks.push(Check {
+        name: "core dumps",
+        ok: hardened,
+        detail,
+    });
     checks.push(Check {
         name: "log file",
         ok: true,

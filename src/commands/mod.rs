@@ -10,7 +10,7 @@ pub mod output;
 use crate::azure::{ApiError, PatBackend, PatToken, PatTokenUpdateRequest};
 use crate::cli::{ListArgs, RevokeArgs, ShowArgs, UpdateArgs};
 use crate::ops::inventory::{self, StatusView, TokenStatus};
-use crate::ops::revoke::{RevokeProgress, RevokeTarget, revoke_many};
+use crate::ops::revoke::{RevokeProgress, RevokeTarget, revoke_many_until};
 use crate::ops::validate;
 use chrono::Utc;
 use output::TokenJson;
@@ -426,11 +426,32 @@ impl Ctx {
             confirm_revoke_all(targets.len())?;
         }
         let progress_on_tty = std::io::stderr().is_terminal();
+        // A signal stops new revocations; the ones in flight finish, and the report still says
+        // what was done. A second signal ends patui at once.
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let caught = Arc::new(std::sync::atomic::AtomicI32::new(0));
+        let watcher = {
+            let (stop, caught) = (Arc::clone(&stop), Arc::clone(&caught));
+            let mut signals = crate::signals::listen();
+            tokio::spawn(async move {
+                if let Some(sig) = signals.recv().await {
+                    caught.store(sig, std::sync::atomic::Ordering::SeqCst);
+                    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+                    crate::eprintln_safe!(
+                        "\npatui: interrupted: finishing the revocations in flight, then reporting (again to stop at once)"
+                    );
+                }
+                if let Some(sig) = signals.recv().await {
+                    std::process::exit(i32::from(crate::signals::exit_code(sig)));
+                }
+            })
+        };
 
-        let report = revoke_many(
+        let report = revoke_many_until(
             Arc::clone(&self.backend),
             targets,
             concurrency,
+            &stop,
             |p: RevokeProgress| {
                 if progress_on_tty {
                     eprint!("\rrevoking {}/{} ({} failed)   ", p.done, p.total, p.failed);
@@ -462,11 +483,20 @@ impl Ctx {
                 s.push_str(&format!("revoked  {}  {}\n", t.id, t.name));
             }
             for (t, e) in &failed {
-                s.push_str(&format!("FAILED   {}  {}: {e}\n", t.id, t.name));
+                let word = if matches!(e, ApiError::Interrupted) {
+                    "NOT SENT"
+                } else {
+                    "FAILED  "
+                };
+                s.push_str(&format!("{word} {}  {}: {e}\n", t.id, t.name));
             }
             print_text(&s)?;
         }
-        if failed.is_empty() {
+        watcher.abort();
+        let sig = caught.load(std::sync::atomic::Ordering::SeqCst);
+        if sig != 0 {
+            Ok(crate::signals::exit_code(sig))
+        } else if failed.is_empty() {
             Ok(EXIT_OK)
         } else if failed.iter().all(|(_, e)| e.is_auth()) && report.revoked().next().is_none() {
             Ok(EXIT_AUTH)

@@ -9,6 +9,7 @@ use crate::azure::{ApiError, PatBackend};
 use futures::StreamExt;
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use uuid::Uuid;
 
 /// Default number of revocations in flight.
@@ -82,6 +83,21 @@ pub async fn revoke_many(
     progress: impl Fn(RevokeProgress) + Send + Sync,
     on_revoked: impl Fn(&RevokeTarget) + Send + Sync,
 ) -> RevokeReport {
+    let never = AtomicBool::new(false);
+    revoke_many_until(backend, targets, concurrency, &never, progress, on_revoked).await
+}
+
+/// [`revoke_many`] that stops starting new revocations once `stop` is set (a signal): the ones
+/// in flight finish and are reported as they ended, the rest as [`ApiError::Interrupted`]. So an
+/// interrupted run still says exactly what was done.
+pub async fn revoke_many_until(
+    backend: Arc<dyn PatBackend>,
+    targets: Vec<RevokeTarget>,
+    concurrency: usize,
+    stop: &AtomicBool,
+    progress: impl Fn(RevokeProgress) + Send + Sync,
+    on_revoked: impl Fn(&RevokeTarget) + Send + Sync,
+) -> RevokeReport {
     let mut seen = HashSet::new();
     let targets: Vec<RevokeTarget> = targets.into_iter().filter(|t| seen.insert(t.id)).collect();
     let total = targets.len();
@@ -97,6 +113,7 @@ pub async fn revoke_many(
         .map(|(i, t)| (i, t.org.clone(), t.id))
         .collect();
     let mut stream = futures::stream::iter(jobs)
+        .take_while(|_| std::future::ready(!stop.load(Ordering::SeqCst)))
         .map(|(i, org, id)| {
             let backend = Arc::clone(&backend);
             async move {
@@ -126,11 +143,9 @@ pub async fn revoke_many(
         .into_iter()
         .zip(outcomes)
         .map(|(t, o)| {
-            // Every future of the stream ran to completion above, so each slot is filled; a
-            // missing one would be a bug, reported as a failure rather than lost.
-            let o = o.unwrap_or_else(|| {
-                RevokeOutcome::Failed(ApiError::Network("the revocation did not run".into()))
-            });
+            // Every started revocation ran to completion above; an empty slot was never sent
+            // (the run was interrupted first).
+            let o = o.unwrap_or(RevokeOutcome::Failed(ApiError::Interrupted));
             (t, o)
         })
         .collect();

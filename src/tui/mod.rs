@@ -72,7 +72,7 @@ impl Outcome {
     /// The process exit code: 128 + signal, 101 after a panic, else 0.
     pub fn exit_code(&self) -> u8 {
         match (self.signal, self.panicked) {
-            (Some(sig), _) => u8::try_from(128 + sig).unwrap_or(1),
+            (Some(sig), _) => crate::signals::exit_code(sig),
             (None, true) => 101,
             (None, false) => 0,
         }
@@ -144,9 +144,12 @@ pub async fn run(backend: Arc<dyn PatBackend>, ctx: AppContext) -> Result<Outcom
         clipboard: Arc::new(std::sync::Mutex::new(crate::clipboard::Clipboard::new())),
         sign_in: ctx.sign_in.clone(),
         sign_in_task: Arc::new(std::sync::Mutex::new(None)),
+        pending_clear: Arc::new(std::sync::Mutex::new(None)),
     };
     let mut host = host::TerminalHost::new(mouse);
     let result = run_loop(&mut guard.terminal, &mut app, &mut host, rx, &runner).await;
+    // A copied token is not left in the clipboard because patui quit before its clear.
+    runner.clear_pending_now();
     drop(guard);
     result?;
     Ok(Outcome {

@@ -22,6 +22,8 @@ pub struct Runner {
     pub sign_in: Option<Arc<crate::auth::SignIn>>,
     /// The running sign-in, so Esc can cancel it.
     pub sign_in_task: Arc<Mutex<Option<tokio::task::AbortHandle>>>,
+    /// The last value copied whose clear is still to come (cleared at quit too).
+    pub pending_clear: Arc<Mutex<Option<crate::secret::Secret>>>,
 }
 
 fn write_stdout_osc(
@@ -39,6 +41,21 @@ fn write_stdout_osc(
 }
 
 impl Runner {
+    /// Clears the clipboard now if a copied value is still waiting for its clear (at quit: the
+    /// timer would die with the process).
+    pub fn clear_pending_now(&self) {
+        let pending = self.pending_clear.lock().ok().and_then(|mut p| p.take());
+        if let Some(value) = pending {
+            let _ = write_stdout_osc(
+                |c, out| {
+                    c.clear_if_unchanged(&value, out);
+                    Ok(crate::clipboard::CopyMethod::Osc52)
+                },
+                &self.clipboard,
+            );
+        }
+    }
+
     fn vault(&self) -> Option<&Vault> {
         self.vault.as_ref().ok()
     }
@@ -210,6 +227,7 @@ impl Runner {
             }
             Command::Copy { value, clear_after } => {
                 let cb = Arc::clone(&self.clipboard);
+                let pending = Arc::clone(&self.pending_clear);
                 tokio::task::spawn_blocking(move || {
                     let r = write_stdout_osc(
                         |c, out| c.copy(&value, out).map_err(|e| e.to_string()),
@@ -217,16 +235,34 @@ impl Runner {
                     );
                     let ok = r.is_ok();
                     let _ = tx.send(Msg::Copied(r));
-                    if ok && clear_after > 0 {
-                        std::thread::sleep(std::time::Duration::from_secs(clear_after));
-                        let _ = write_stdout_osc(
-                            |c, out| {
-                                c.clear_if_unchanged(&value, out);
-                                Ok(crate::clipboard::CopyMethod::Osc52)
-                            },
-                            &cb,
-                        );
+                    if !ok || clear_after == 0 {
+                        return;
                     }
+                    if let Ok(mut p) = pending.lock() {
+                        *p = Some(value.clone());
+                    }
+                    // The timer is a plain task: at quit it is dropped, and the loop's exit clears
+                    // what is still pending instead.
+                    tokio::runtime::Handle::current().spawn(async move {
+                        tokio::time::sleep(std::time::Duration::from_secs(clear_after)).await;
+                        let _ = tokio::task::spawn_blocking(move || {
+                            // Only this copy's own clear: a newer copy has its own timer.
+                            let due = pending
+                                .lock()
+                                .ok()
+                                .and_then(|mut p| p.take_if(|v| v.matches(value.expose())));
+                            if due.is_some() {
+                                let _ = write_stdout_osc(
+                                    |c, out| {
+                                        c.clear_if_unchanged(&value, out);
+                                        Ok(crate::clipboard::CopyMethod::Osc52)
+                                    },
+                                    &cb,
+                                );
+                            }
+                        })
+                        .await;
+                    });
                 });
             }
             Command::StartSignIn => {

@@ -29,14 +29,7 @@ pub struct TerminalGuard {
 impl TerminalGuard {
     /// Raw mode, alternate screen, panic hook; mouse capture when asked.
     pub fn enter(mouse: bool) -> std::io::Result<Self> {
-        PANIC_HOOK.call_once(|| {
-            let previous = std::panic::take_hook();
-            std::panic::set_hook(Box::new(move |info| {
-                leave(MOUSE.load(Ordering::SeqCst));
-                previous(info);
-                report_panic();
-            }));
-        });
+        install_panic_hook();
         reenter(mouse)?;
         let terminal =
             ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()));
@@ -56,49 +49,29 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// The signals whose default action ends the process and that a process may catch: each ends
-/// patui through the normal path (terminal restored, what was lost said), exit 128 + signal.
-#[cfg(unix)]
-pub const FATAL_SIGNALS: &[i32] = &[
-    libc::SIGTERM,
-    libc::SIGHUP,
-    libc::SIGINT,
-    libc::SIGQUIT,
-    libc::SIGUSR1,
-    libc::SIGUSR2,
-    libc::SIGALRM,
-    libc::SIGVTALRM,
-    libc::SIGPROF,
-    libc::SIGXCPU,
-    libc::SIGXFSZ,
-    libc::SIGPIPE,
-    #[cfg(target_os = "linux")]
-    libc::SIGIO,
-    #[cfg(target_os = "linux")]
-    libc::SIGPWR,
-];
+/// Installs (once) the panic hook: give the terminal back, print the message with the previous
+/// hook, then tell the loop (see [`forward_panics`]) so the app ends instead of running on half
+/// alive after a background task died.
+pub fn install_panic_hook() {
+    PANIC_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            leave(MOUSE.load(Ordering::SeqCst));
+            previous(info);
+            report_panic();
+        }));
+    });
+}
 
-/// Forwards every catchable fatal signal ([`FATAL_SIGNALS`]) as [`Msg::Signal`], so the terminal
-/// is restored on the normal path. SIGINT while another program has the terminal is that
+/// Forwards every catchable fatal signal ([`crate::signals::FATAL`]) as [`Msg::Signal`], so the
+/// terminal is restored on the normal path. SIGINT while another program has the terminal is that
 /// program's, and ignored.
 pub fn forward_signals(tx: UnboundedSender<Msg>) {
-    #[cfg(unix)]
+    let mut signals = crate::signals::listen();
     tokio::spawn(async move {
-        use crate::tui::host::HANDED_OVER;
-        use futures::StreamExt;
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut streams = futures::stream::SelectAll::new();
-        for &sig in FATAL_SIGNALS {
-            match signal(SignalKind::from_raw(sig)) {
-                Ok(mut s) => streams.push(
-                    futures::stream::poll_fn(move |cx| s.poll_recv(cx).map(|o| o.map(|()| sig)))
-                        .boxed(),
-                ),
-                Err(e) => tracing::warn!(sig, "cannot catch signal: {e}"),
-            }
-        }
-        while let Some(sig) = streams.next().await {
-            if sig == libc::SIGINT && HANDED_OVER.load(Ordering::SeqCst) {
+        while let Some(sig) = signals.recv().await {
+            #[cfg(unix)]
+            if sig == libc::SIGINT && crate::tui::host::HANDED_OVER.load(Ordering::SeqCst) {
                 continue;
             }
             tracing::info!(sig, "signal: quitting");
@@ -106,8 +79,6 @@ pub fn forward_signals(tx: UnboundedSender<Msg>) {
             break;
         }
     });
-    #[cfg(not(unix))]
-    drop(tx);
 }
 
 /// Where the panic hook reports a panic, so the loop ends instead of running on half alive.

@@ -35,6 +35,11 @@ pub struct SimProcess {
 }
 
 impl SimProcess {
+    /// The simulator's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Starts `patui sim ARGS…` on a free loopback port and reads its base URL.
     pub fn start(args: &[&str]) -> SimProcess {
         let mut child = Command::new(patui_bin())
@@ -269,6 +274,30 @@ impl Tmux {
         out.status
             .success()
             .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Every paste buffer tmux holds, newest first.
+    pub fn all_buffers(&self) -> Vec<String> {
+        let Ok(out) = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(["list-buffers", "-F", "#{buffer_name}"])
+            .output()
+        else {
+            return Vec::new();
+        };
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|name| {
+                let out = Command::new("tmux")
+                    .arg("-L")
+                    .arg(&self.socket)
+                    .args(["show-buffer", "-b", name])
+                    .output()
+                    .ok()?;
+                Some(String::from_utf8_lossy(&out.stdout).into_owned())
+            })
+            .collect()
     }
 
     /// Waits until the program exits; returns its exit status (printed by the wrapper shell,

@@ -143,6 +143,7 @@ pub fn runner(
         clipboard: Arc::new(Mutex::new(patui::clipboard::Clipboard::osc52_only())),
         sign_in,
         sign_in_task: Arc::new(Mutex::new(None)),
+        pending_clear: Arc::new(Mutex::new(None)),
     }
 }
 
