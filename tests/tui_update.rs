@@ -691,3 +691,51 @@ fn the_token_actions_work_from_its_details() {
     assert!(matches!(app.modals.last(), Some(Modal::Wizard(_))));
     assert_eq!(app.modals.len(), 1);
 }
+
+/// A token name from the server carrying terminal escapes and a bidi override is shown
+/// neutralised in the list and in its details (the data itself is not changed).
+#[test]
+fn hostile_token_names_are_neutralised_on_screen() {
+    use patui::ops::inventory::TokenEntry;
+    let mut app = App::new(
+        Keymap::default(),
+        patui::tui::theme::Theme::new(false),
+        vec![],
+        None,
+        now(),
+    );
+    app.size = (120, 40);
+    app.view = StatusView::All;
+    let _ = app.start();
+    let mut evil = entries().remove(0);
+    evil.token.display_name = "ci\u{1b}]52;c;ZXZpbA==\u{7}\u{202e}gnp.exe".into();
+    let name = evil.token.display_name.clone();
+    let cmds = update(&mut app, Msg::OrgsLoaded(Ok(vec![])));
+    let generation = cmds
+        .iter()
+        .find_map(|c| match c {
+            Command::LoadTokens { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .unwrap_or(app.generation);
+    update(
+        &mut app,
+        Msg::Loaded {
+            generation,
+            result: Ok(vec![TokenEntry { ..evil }]),
+        },
+    );
+    assert_eq!(app.rows.len(), 1, "the token is listed");
+    for open_details in [false, true] {
+        if open_details {
+            key(&mut app, KeyCode::Enter);
+        }
+        let text = screen_text(&render(&app));
+        assert!(
+            !text.contains('\u{202e}') && !text.contains('\u{1b}'),
+            "{text}"
+        );
+        assert!(text.contains("ci\u{fffd}]52;c;ZXZpbA=="), "{text}");
+    }
+    assert_eq!(app.rows[0].entry.token.display_name, name, "data unchanged");
+}

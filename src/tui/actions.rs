@@ -341,7 +341,9 @@ pub fn render_modal(app: &App, frame: &mut Frame, modal: &Modal) {
         Modal::TokenShown(m) => token_modal::render(app, frame, m),
         Modal::Confirm(c) => dialogs::render_confirm(app, frame, c),
         Modal::RevokeAll(r) => dialogs::render_revoke_all(app, frame, r),
-        Modal::Expired { token, .. } => dialogs::render_expired(app, frame, &token.display_name),
+        Modal::Expired { token, .. } => {
+            dialogs::render_expired(app, frame, &crate::text::sanitize(&token.display_name))
+        }
         Modal::Help { .. }
         | Modal::Details { .. }
         | Modal::OrgPicker { .. }

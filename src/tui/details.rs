@@ -39,7 +39,10 @@ pub fn render(app: &App, frame: &mut Frame, id: Uuid) {
         ])
     };
     let mut lines = vec![
-        field("Name", tok.display_name.clone()),
+        field(
+            "Name",
+            crate::text::sanitize(&tok.display_name).into_owned(),
+        ),
         field("Status", format::status(r.status, tok.valid_to, app.now)),
         field("Id", tok.authorization_id.to_string()),
         field("Organizations", r.org_label.clone()),

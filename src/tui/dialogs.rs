@@ -116,7 +116,10 @@ pub fn render_confirm(app: &App, frame: &mut Frame, c: &Confirm) {
     let mut lines = vec![
         Line::from(vec![
             Span::raw(format!("{verb} ")),
-            Span::styled(c.token.display_name.clone(), t.header()),
+            Span::styled(
+                crate::text::sanitize(&c.token.display_name).into_owned(),
+                t.header(),
+            ),
             Span::raw("?"),
         ]),
         Line::from(format!("Organization: {}", c.org_label)),
@@ -303,13 +306,18 @@ pub fn render_revoke_all(app: &App, frame: &mut Frame, r: &RevokeAll) {
                     t.error(),
                 ));
                 for (tg, e) in &failed {
-                    lines.push(Line::from(format!("  ✗ {} ({}): {e}", tg.name, tg.org)));
+                    lines.push(Line::from(format!(
+                        "  ✗ {} ({}): {}",
+                        crate::text::sanitize(&tg.name),
+                        tg.org,
+                        crate::text::sanitize(&e.to_string())
+                    )));
                 }
             }
             lines.push(Line::from(""));
             for tg in report.revoked() {
                 lines.push(Line::styled(
-                    format!("  ✓ {} ({})", tg.name, tg.org),
+                    format!("  ✓ {} ({})", crate::text::sanitize(&tg.name), tg.org),
                     t.dim(),
                 ));
             }

@@ -134,7 +134,7 @@ fn row<'a>(app: &App, r: &'a Row, selected: bool, cols: &Columns) -> TableRow<'a
     );
     let mut cells = vec![
         Cell::from(marker).style(t.key()),
-        Cell::from(tok.display_name.as_str()),
+        Cell::from(crate::text::sanitize(&tok.display_name)),
         Cell::from(if short_global && tok.is_global() {
             crate::ops::inventory::GLOBAL_LABEL_SHORT
         } else {

@@ -306,7 +306,10 @@ pub fn render_profile(app: &App, frame: &mut Frame, profile: Option<&Profile>) {
     let mut lines = Vec::new();
     match profile {
         Some(p) => {
-            lines.push(field("Name", p.display_name.clone()));
+            lines.push(field(
+                "Name",
+                crate::text::sanitize(&p.display_name).into_owned(),
+            ));
             lines.push(field("E-mail", p.email_address.clone().unwrap_or_default()));
             lines.push(field("Id", p.id.to_string()));
         }

@@ -75,7 +75,7 @@ pub fn render(app: &App, frame: &mut Frame, m: &TokenShown) {
     let mut lines = vec![
         Line::from(vec![
             Span::raw("Token "),
-            Span::styled(m.name.clone(), t.header()),
+            Span::styled(crate::text::sanitize(&m.name).into_owned(), t.header()),
             Span::raw(format!(" in {} was created.", m.org)),
         ]),
         Line::from(""),
