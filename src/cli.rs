@@ -53,6 +53,13 @@ pub enum Command {
     Rotate(RotateArgs),
     /// Revoke tokens by id, or every active token with --all.
     Revoke(RevokeArgs),
+    /// Replace global tokens (all organizations) with one token per organization, then revoke them.
+    MigrateGlobal(MigrateArgs),
+    /// Exit 5 when something needs attention (global tokens, tokens expiring soon, stored tokens
+    /// that are dead); for cron, CI and shell prompts. Never signs in interactively.
+    Check(CheckArgs),
+    /// Regenerate the stored tokens that expire soon (same settings; the old ones revoked).
+    Renew(RenewArgs),
     /// Sign in with the device code flow and keep the refresh token in the keyring.
     Login,
     /// Forget the cached sign-in (the refresh token in the keyring).
@@ -177,6 +184,50 @@ pub struct RevokeArgs {
     /// Revocations in flight at once.
     #[arg(long)]
     pub concurrency: Option<usize>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `patui migrate-global`.
+#[derive(Debug, Clone, Args)]
+pub struct MigrateArgs {
+    /// Global token ids (default: every global token).
+    pub ids: Vec<uuid::Uuid>,
+    /// The organizations to create replacements in, comma-separated (default: every organization
+    /// of the account).
+    #[arg(long, value_delimiter = ',', value_name = "ORGS")]
+    pub orgs: Vec<String>,
+    /// Keep the global tokens (do not revoke them after their replacements exist).
+    #[arg(long)]
+    pub keep_old: bool,
+    /// Do not ask (required without a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `patui check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Tokens expiring within this many days need attention (default: `warn_days`, 7).
+    #[arg(long, value_name = "DAYS")]
+    pub within: Option<u32>,
+    #[command(flatten)]
+    pub scope: OrgScope,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `patui renew`.
+#[derive(Debug, Clone, Args)]
+pub struct RenewArgs {
+    /// Renew stored tokens expiring within this many days (default: `renew_before_days`, 3).
+    #[arg(long, value_name = "DAYS")]
+    pub within: Option<u32>,
+    /// Do not ask (required without a terminal).
+    #[arg(long)]
+    pub yes: bool,
     #[arg(long)]
     pub json: bool,
 }

@@ -46,6 +46,11 @@ pub struct Config {
     pub tenant: Option<String>,
     /// OAuth public client id (default: the Azure CLI's).
     pub client_id: Option<String>,
+    /// Tokens expiring within this many days need attention (start-up line, `patui check`).
+    pub warn_days: u32,
+    /// The credential helper regenerates a stored token this many days before it expires
+    /// (0 = never).
+    pub renew_before_days: u32,
 }
 
 impl Default for Config {
@@ -64,6 +69,8 @@ impl Default for Config {
             authority: None,
             tenant: None,
             client_id: None,
+            warn_days: 7,
+            renew_before_days: 3,
         }
     }
 }

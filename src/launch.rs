@@ -366,6 +366,9 @@ pub async fn command(args: GlobalArgs, cmd: crate::cli::Command) -> u8 {
             .await
         }
         C::Create(a) => ctx.create(a, &config.all_presets()).await,
+        C::MigrateGlobal(a) => ctx.migrate_global(a).await,
+        C::Check(a) => ctx.check(a, &config).await,
+        C::Renew(a) => ctx.renew(a, &config).await,
         C::Rotate(a) => ctx.rotate(a).await,
         C::Doctor(a) => {
             let path = args

@@ -937,3 +937,411 @@ fn sigterm_during_revoke_all_still_reports_what_was_done() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
 }
+
+/// `patui check ARGS…`: its exit code, stdout and stderr.
+fn check(e: &Env, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = e.cmd().arg("check").args(args).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `patui check ARGS… --json`: its exit code and the parsed JSON.
+fn check_json(e: &Env, args: &[&str]) -> (Option<i32>, Value) {
+    let mut args = args.to_vec();
+    args.push("--json");
+    let (code, stdout, stderr) = check(e, &args);
+    let v = serde_json::from_str(&stdout).unwrap_or_else(|err| panic!("{err}: {stdout} {stderr}"));
+    (code, v)
+}
+
+fn ids_of(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Nothing needs attention (no token at all, then one that lives long): exit 0, nothing on
+/// stdout, and `{"attention": false}` with empty lists, for one organization and for all.
+#[test]
+fn check_with_nothing_to_attend_to_exits_0() {
+    let e = env(&[], "keyring = \"memory\"\n");
+    let (code, out, err) = check(&e, &["--org", "calm"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.is_empty(), "nothing on stdout: {out}");
+    e.json(&[
+        "create", "--org", "calm", "--name", "long", "--scopes", "vso.code", "--days", "60",
+        "--json",
+    ]);
+    for args in [&["--org", "calm"][..], &["--all-orgs"][..]] {
+        let (code, v) = check_json(&e, args);
+        assert_eq!(code, Some(0), "{args:?}: {v}");
+        assert_eq!(
+            v,
+            serde_json::json!({"attention": false, "global": [], "expiring": [],
+                "deadStored": []}),
+            "{args:?}"
+        );
+    }
+    let (code, out, err) = check(&e, &["--org", "calm"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.is_empty(), "{out}");
+    // No organization at all is a usage error, not "nothing to do".
+    assert_eq!(check(&e, &[]).0, Some(2));
+    // An authentication failure exits 3, not 0 or 5.
+    let out = e
+        .cmd()
+        .args(["check", "--org", "calm"])
+        .env("PATUI_ACCESS_TOKEN", "expired-token")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+}
+
+/// A token expiring in 2 days in a fresh organization: check exits 5 and lists it (text and
+/// JSON, for that organization and for all of them), not for another organization nor with a
+/// window of 1 day (`--within`, or `warn_days` in the config); once revoked, exit 0.
+#[test]
+fn check_exits_5_for_a_token_expiring_soon_and_0_once_it_is_revoked() {
+    let e = env(&[], "keyring = \"memory\"\n");
+    let created = e.json(&[
+        "create",
+        "--org",
+        "soon",
+        "--name",
+        "short-lived",
+        "--scopes",
+        "vso.code",
+        "--days",
+        "2",
+        "--json",
+    ]);
+    let id = created["token"]["id"].as_str().unwrap().to_owned();
+
+    let (code, out, err) = check(&e, &["--org", "soon"]);
+    assert_eq!(code, Some(5), "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1, "{out}");
+    let line = lines[0];
+    assert!(line.starts_with("expiring"), "{line}");
+    for part in ["short-lived", id.as_str(), "soon", "expires on"] {
+        assert!(line.contains(part), "{part} in {line}");
+    }
+
+    for args in [&["--org", "soon"][..], &["--all-orgs"][..]] {
+        let (code, v) = check_json(&e, args);
+        assert_eq!(code, Some(5), "{args:?}: {v}");
+        assert_eq!(v["attention"], true);
+        assert_eq!(ids_of(&v["expiring"]), std::slice::from_ref(&id), "{args:?}: {v}");
+        assert_eq!(v["expiring"][0]["status"], "expiring");
+        assert_eq!(
+            v["expiring"][0]["organizations"],
+            serde_json::json!(["soon"])
+        );
+        assert_eq!(v["global"], serde_json::json!([]));
+        assert_eq!(v["deadStored"], serde_json::json!([]));
+    }
+
+    // Another organization does not see it.
+    assert_eq!(check(&e, &["--org", "elsewhere"]).0, Some(0));
+    // A window of one day does not reach it: --within, and warn_days from the config.
+    let (code, out, _) = check(&e, &["--org", "soon", "--within", "1"]);
+    assert_eq!(code, Some(0), "{out}");
+    let narrow = e._dir.path().join("narrow.toml");
+    std::fs::write(&narrow, "keyring = \"memory\"\nwarn_days = 1\n").unwrap();
+    let out = e
+        .cmd()
+        .args(["check", "--org", "soon"])
+        .env("PATUI_CONFIG", &narrow)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // --within overrides warn_days.
+    let out = e
+        .cmd()
+        .args(["check", "--org", "soon", "--within", "3"])
+        .env("PATUI_CONFIG", &narrow)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+
+    let r = e.json(&["revoke", "--org", "soon", &id, "--json"]);
+    assert_eq!(r["revoked"].as_array().unwrap().len(), 1);
+    let (code, out, err) = check(&e, &["--org", "soon"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.is_empty(), "{out}");
+    let (code, v) = check_json(&e, &["--org", "soon"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(v["attention"], false, "{v}");
+}
+
+/// Against the seeded organization (whatever the seed holds, global tokens or not): check's
+/// lists are exactly what `list --status all` says needs attention, and exit 5.
+#[test]
+fn check_agrees_with_list_on_the_seeded_tokens() {
+    let e = env(&["--seed-tokens", "30"], "keyring = \"memory\"\n");
+    let all = e.json(&["list", "--org", "fabrikam", "--status", "all", "--json"]);
+    let pick = |global: bool, statuses: &[&str]| -> std::collections::BTreeSet<String> {
+        all.as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["allOrganizations"] == global)
+            .filter(|t| statuses.iter().any(|s| t["status"] == *s))
+            .map(|t| t["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let want_expiring = pick(false, &["expiring"]);
+    let want_global = pick(true, &["active", "expiring", "retired"]);
+    assert!(
+        !want_expiring.is_empty(),
+        "the seed has expiring tokens: {all}"
+    );
+    let (code, v) = check_json(&e, &["--org", "fabrikam"]);
+    assert_eq!(code, Some(5), "{v}");
+    let set = |k: &str| {
+        ids_of(&v[k])
+            .into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(set("expiring"), want_expiring, "{v}");
+    assert_eq!(set("global"), want_global, "{v}");
+    assert_eq!(v["deadStored"], serde_json::json!([]));
+    for t in v["expiring"].as_array().unwrap() {
+        let valid_to = chrono::DateTime::parse_from_rfc3339(t["validTo"].as_str().unwrap())
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert!(
+            valid_to - chrono::Utc::now() <= chrono::Duration::days(7),
+            "{t}"
+        );
+    }
+    // The text listing has one line per item.
+    let (code, out, _) = check(&e, &["--org", "fabrikam"]);
+    assert_eq!(code, Some(5));
+    assert_eq!(
+        out.lines().count(),
+        want_expiring.len() + want_global.len(),
+        "{out}"
+    );
+}
+
+/// Sends `DELETE path` to the simulator as another client would (the web UI revoking a token
+/// behind patui's back), over a plain HTTP/1.1 connection; returns the status code.
+fn raw_delete(base_url: &str, path: &str) -> u16 {
+    use std::io::{Read, Write};
+    let host = base_url.strip_prefix("http://").unwrap();
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        s,
+        "DELETE {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP answer: {answer:?}"))
+}
+
+/// A token in the real keyring that was revoked behind patui's back: check lists it under
+/// dead stored tokens ("revoked") and exits 5; forgetting the entry makes it 0 again.
+#[test]
+fn check_finds_a_stored_token_revoked_behind_patuis_back() {
+    if !have_session_bus() {
+        return;
+    }
+    let e = env(&[], "");
+    let service = format!("{}-check", test_service());
+    let cmd = || {
+        let mut c = e.cmd();
+        c.env("PATUI_KEYRING_SERVICE", &service);
+        c
+    };
+    let out = cmd()
+        .args([
+            "create", "--org", "deadorg", "--name", "doomed", "--scopes", "vso.code", "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let created: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(created["stored"], true);
+    let id = created["token"]["id"].as_str().unwrap().to_owned();
+    let value = created["value"].as_str().unwrap().to_owned();
+    let run = |json: bool| {
+        let mut c = cmd();
+        c.args(["check", "--org", "deadorg"]);
+        if json {
+            c.arg("--json");
+        }
+        c.output().unwrap()
+    };
+    // Forgets the entry (git's `erase`), also when an assertion below fails.
+    struct Forget<'a>(&'a dyn Fn());
+    impl Drop for Forget<'_> {
+        fn drop(&mut self) {
+            (self.0)();
+        }
+    }
+    let forget = || {
+        let _ = cmd()
+            .args(["credential", "erase"])
+            .write_stdin(format!(
+                "protocol=https\nhost=dev.azure.com\npath=deadorg/p/_git/r\npassword={value}\n\n"
+            ))
+            .output();
+    };
+    let _forget = Forget(&forget);
+
+    let out = run(true);
+    assert_eq!(out.status.code(), Some(0), "a live stored token is fine");
+
+    let status = raw_delete(
+        &e.sim.base_url,
+        &format!("/deadorg/_apis/tokens/pats?authorizationId={id}&api-version=7.1-preview.1"),
+    );
+    assert!((200..300).contains(&status), "the sim revoked it: {status}");
+
+    let out = run(true);
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["deadStored"],
+        serde_json::json!([{"id": &id, "name": "doomed", "organization": "deadorg",
+            "why": "revoked"}]),
+        "{v}"
+    );
+    assert_eq!(
+        v["expiring"],
+        serde_json::json!([]),
+        "a revoked token is not expiring"
+    );
+    let out = run(false);
+    assert_eq!(out.status.code(), Some(5));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("stored") && l.contains(&id) && l.contains("revoked")),
+        "{text}"
+    );
+
+    forget();
+    assert_eq!(run(false).status.code(), Some(0), "the entry is forgotten");
+}
+
+/// `migrate-global` replaces a global token with one per organization and revokes it; without a
+/// terminal it refuses unless --yes; `rotate` of a global token does the same, never minting a
+/// new global token.
+#[test]
+fn migrate_global_and_rotate_of_a_global_token() {
+    let e = env(&[], "keyring = \"memory\"\n");
+    let mk = |name: &str| {
+        let v = e.json(&[
+            "create",
+            "--name",
+            name,
+            "--scopes",
+            "vso.code",
+            "--all-orgs",
+            "--json",
+        ]);
+        assert_eq!(v["token"]["allOrganizations"], true);
+        v["token"]["id"].as_str().unwrap().to_owned()
+    };
+    let first = mk("global-one");
+    // No terminal, no --yes: refused, nothing changed.
+    let out = e
+        .cmd()
+        .args([
+            "migrate-global",
+            "--org",
+            "fabrikam",
+            "--orgs",
+            "fabrikam,contoso",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = e.json(&[
+        "migrate-global",
+        "--org",
+        "fabrikam",
+        "--orgs",
+        "fabrikam,contoso",
+        "--yes",
+        "--json",
+    ]);
+    let m = &v["migrations"][0];
+    assert_eq!(m["id"], first.as_str());
+    assert_eq!(m["done"], true, "{v}");
+    assert_eq!(m["oldRevoked"]["ok"], true);
+    let reps = m["replacements"].as_array().unwrap();
+    assert_eq!(reps.len(), 2);
+    for (r, org) in reps.iter().zip(["fabrikam", "contoso"]) {
+        assert_eq!(r["organization"], org);
+        assert_eq!(r["ok"], true);
+        let shown = e.json(&["show", r["id"].as_str().unwrap(), "--org", org, "--json"]);
+        assert_eq!(shown["name"], "global-one");
+        assert_eq!(shown["allOrganizations"], false);
+        assert_eq!(shown["organizations"], serde_json::json!([org]));
+    }
+    let revoked = e.json(&["list", "--org", "fabrikam", "--status", "revoked", "--json"]);
+    assert!(
+        revoked
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["id"] == first.as_str()),
+        "the global token is revoked"
+    );
+    // rotate of a global token: replaced per organization, not regenerated as global.
+    let second = mk("global-two");
+    let out = e
+        .cmd()
+        .args(["rotate", &second, "--org", "fabrikam", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["migrations"][0]["done"], true, "{v}");
+    let active = e.json(&["list", "--org", "fabrikam", "--json"]);
+    assert!(
+        active
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["allOrganizations"] == false),
+        "no global token is left or minted: {active}"
+    );
+}

@@ -469,7 +469,7 @@ fn the_clipboard_is_cleared_after_the_delay_and_at_quit() {
         let config = config.display().to_string();
         let org = format!("e2e-clear-{seconds}");
         let t = Tmux::start_with_env(
-            "clear",
+            &format!("clear{seconds}"),
             120,
             40,
             &env_for(&sim, &log, &config),

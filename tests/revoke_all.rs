@@ -131,3 +131,154 @@ async fn with_429_bursts() {
     )
     .await;
 }
+
+// Replacing global tokens (ops::migrate) against the simulator.
+
+use patui::azure::{ApiError, PatBackend, PatToken, PatTokenCreateRequest};
+use patui::ops::migrate::{self, Migration, OldState, ReplacementState};
+
+/// The real client, but the first create in `fail_org` fails (as a 5xx would).
+struct FirstCreateFailsIn {
+    inner: AzureClient,
+    fail_org: Mutex<Option<String>>,
+}
+
+#[async_trait::async_trait]
+impl PatBackend for FirstCreateFailsIn {
+    async fn list_page(
+        &self,
+        org: &str,
+        q: ListQuery,
+        c: Option<&str>,
+    ) -> Result<patui::azure::PagedPatTokens, ApiError> {
+        self.inner.list_page(org, q, c).await
+    }
+    async fn get(&self, org: &str, id: uuid::Uuid) -> Result<PatToken, ApiError> {
+        self.inner.get(org, id).await
+    }
+    async fn create(&self, org: &str, r: &PatTokenCreateRequest) -> Result<PatToken, ApiError> {
+        let fail = {
+            let mut f = self.fail_org.lock().unwrap();
+            if f.as_deref() == Some(org) {
+                f.take();
+                true
+            } else {
+                false
+            }
+        };
+        if fail {
+            return Err(ApiError::Server {
+                status: 503,
+                message: "injected".into(),
+            });
+        }
+        self.inner.create(org, r).await
+    }
+    async fn update(
+        &self,
+        org: &str,
+        r: &patui::azure::PatTokenUpdateRequest,
+    ) -> Result<PatToken, ApiError> {
+        self.inner.update(org, r).await
+    }
+    async fn revoke(&self, org: &str, id: uuid::Uuid) -> Result<(), ApiError> {
+        self.inner.revoke(org, id).await
+    }
+    async fn profile(&self) -> Result<patui::azure::Profile, ApiError> {
+        self.inner.profile().await
+    }
+    async fn accounts(&self, m: uuid::Uuid) -> Result<Vec<patui::azure::Account>, ApiError> {
+        self.inner.accounts(m).await
+    }
+}
+
+/// A global token replaced across three organizations: one create per organization, each value
+/// stored and working there, and the global token revoked exactly once, only after all exist.
+/// A failure in one organization leaves the global token untouched; the retry creates only the
+/// missing replacement.
+#[tokio::test]
+async fn a_global_token_is_replaced_per_organization_and_revoked_last() {
+    let h = sim::start(([127, 0, 0, 1], 0).into(), SimOptions::default())
+        .await
+        .unwrap();
+    let client = || {
+        AzureClient::new(
+            ClientOptions {
+                endpoints: Endpoints::single(&h.base_url).unwrap(),
+                ..ClientOptions::default()
+            },
+            Arc::new(StaticToken::new("t".into(), "test")),
+        )
+        .unwrap()
+    };
+    let orgs: Vec<String> = ["fabrikam", "contoso", "tailspin"]
+        .map(String::from)
+        .to_vec();
+    let backend = FirstCreateFailsIn {
+        inner: client(),
+        fail_org: Mutex::new(Some("contoso".into())),
+    };
+    for o in &orgs {
+        // Each organization exists in the simulator.
+        backend
+            .list_page(o, ListQuery::default(), None)
+            .await
+            .unwrap();
+    }
+    let mut global = backend
+        .inner
+        .create(
+            "fabrikam",
+            &PatTokenCreateRequest {
+                display_name: "everywhere".into(),
+                scope: "vso.code".into(),
+                valid_to: chrono::Utc::now() + chrono::Duration::days(60),
+                all_orgs: true,
+            },
+        )
+        .await
+        .unwrap();
+    global.token = None;
+    let vault = patui::vault::Vault::memory().unwrap();
+    let mut m = Migration::new(global.clone(), "fabrikam", &orgs, false);
+    let now = chrono::Utc::now();
+    migrate::run(&backend, &vault, &mut m, now, |_| {}).await;
+    assert!(matches!(
+        m.replacements[1].state,
+        ReplacementState::Failed(_)
+    ));
+    assert_eq!(m.old, OldState::Untouched, "a failure leaves it untouched");
+    assert_eq!(h.with_store(|s| s.revocations(global.authorization_id)), 0);
+    // The retry creates the missing one only, then revokes the global token.
+    migrate::run(&backend, &vault, &mut m, now, |_| {}).await;
+    assert!(m.is_done(), "{m:?}");
+    assert_eq!(m.old, OldState::Revoked);
+    assert_eq!(h.with_store(|s| s.revocations(global.authorization_id)), 1);
+    // A third run does nothing: nothing is created or revoked twice.
+    migrate::run(&backend, &vault, &mut m, now, |_| {}).await;
+    assert_eq!(h.with_store(|s| s.revocations(global.authorization_id)), 1);
+    let base = patui::azure::client::parse_base(&h.base_url).unwrap();
+    for (o, r) in orgs.iter().zip(&m.replacements) {
+        let ReplacementState::Created { id, valid_to, .. } = &r.state else {
+            panic!("{o}: {:?}", r.state)
+        };
+        assert_eq!(*valid_to, global.valid_to, "same expiry");
+        let named: Vec<_> = h.with_store(|s| {
+            s.tokens()
+                .iter()
+                .filter(|t| t.name == "everywhere" && t.targets.is_some())
+                .filter(|t| {
+                    let org_id = patui::sim::store::org_id(o);
+                    t.targets_org(org_id)
+                })
+                .map(|t| t.id)
+                .collect()
+        });
+        assert_eq!(named, vec![*id], "{o}: exactly one replacement");
+        let stored = vault.load(*id).unwrap().expect("stored in the keyring");
+        assert_eq!(stored.meta.org, *o);
+        patui::azure::client::check_pat(&base, o, &stored.value)
+            .await
+            .unwrap_or_else(|e| panic!("{o}: the replacement authenticates: {e}"));
+    }
+}

@@ -77,7 +77,16 @@ fn status_views_filter_and_reload_when_the_service_filter_changes() {
     app.view = StatusView::Revoked;
     app.refilter();
     assert_eq!(names(&app), ["leaked"]);
-    // f from revoked goes to all: a new load.
+    // f from revoked goes to retired (listed as active by the service: a new load), then all.
+    let cmds = ch(&mut app, 'f');
+    assert_eq!(app.view, StatusView::Retired);
+    assert!(matches!(
+        &cmds[..],
+        [Command::LoadTokens {
+            view: StatusView::Retired,
+            ..
+        }]
+    ));
     let cmds = ch(&mut app, 'f');
     assert_eq!(app.view, StatusView::All);
     assert!(matches!(

@@ -105,6 +105,18 @@ impl Ctx {
         presets: &[crate::azure::scopes::Preset],
     ) -> Result<u8, Failure> {
         let now = Utc::now();
+        if args.scope.all_orgs {
+            if crate::ops::retirement::global_creation_blocked(now) {
+                return Err(usage(format!(
+                    "--all-orgs: {}",
+                    crate::ops::retirement::global_choice_note(now)
+                )));
+            }
+            crate::eprintln_safe!(
+                "patui: warning: {}",
+                crate::ops::retirement::global_choice_note(now)
+            );
+        }
         let name = validate::name(&args.name).map_err(usage)?;
         let scope = if args.full_access {
             FULL_ACCESS_SCOPE.to_owned()
@@ -156,6 +168,20 @@ impl Ctx {
     /// `patui rotate`.
     pub async fn rotate(&self, args: &RotateArgs) -> Result<u8, Failure> {
         let (org, old) = self.locate(args.id).await?;
+        if old.is_global() {
+            // Never a new global token: one per organization, as `migrate-global` does.
+            crate::eprintln_safe!(
+                "patui: {} is a token for all organizations (retired on {}): replacing it with one token per organization",
+                old.display_name,
+                crate::ops::retirement::cutoff_label()
+            );
+            let names = crate::ops::inventory::org_names(self.backend.as_ref()).await?;
+            let mut orgs: Vec<String> = names.into_values().collect();
+            orgs.sort_by_key(|o| o.to_lowercase());
+            return self
+                .replace_globals(vec![(old, org)], &orgs, false, true, args.json)
+                .await;
+        }
         let r = create::regenerate(
             self.backend.as_ref(),
             self.vault_slot(),

@@ -2,10 +2,13 @@
 //! `doctor`, `completions`, `credential`). They share the TUI's core (`ops`, the backend, the
 //! vault), print data on stdout only and use stable exit codes.
 
+pub mod check;
 pub mod credential;
 pub mod doctor;
+pub mod migrate;
 pub mod mint;
 pub mod output;
+pub mod renew;
 
 use crate::azure::{ApiError, PatBackend, PatToken, PatTokenUpdateRequest};
 use crate::cli::{ListArgs, RevokeArgs, ShowArgs, UpdateArgs};
@@ -29,6 +32,8 @@ pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_AUTH: u8 = 3;
 /// Some of the work failed (e.g. some revocations).
 pub const EXIT_PARTIAL: u8 = 4;
+/// `patui check`: something needs attention.
+pub const EXIT_ATTENTION: u8 = 5;
 
 /// What every command needs.
 pub struct Ctx {

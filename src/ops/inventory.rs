@@ -8,6 +8,7 @@
 use crate::azure::{
     ApiError, DisplayFilter, ListQuery, PatBackend, PatToken, ServerSort, list_all,
 };
+use crate::ops::retirement;
 use chrono::{DateTime, Utc};
 use futures::future::join_all;
 use serde::{Deserialize, Serialize};
@@ -26,23 +27,29 @@ pub enum StatusView {
     Expiring,
     Expired,
     Revoked,
+    /// Global tokens past their retirement (see [`crate::ops::retirement`]).
+    Retired,
     All,
 }
 
 impl StatusView {
     /// Every view, in the order `f` cycles through them.
-    pub const ALL: [StatusView; 5] = [
+    pub const ALL: [StatusView; 6] = [
         StatusView::Active,
         StatusView::Expiring,
         StatusView::Expired,
         StatusView::Revoked,
+        StatusView::Retired,
         StatusView::All,
     ];
 
     /// The service filters this view needs.
     pub fn filters(self) -> &'static [DisplayFilter] {
         match self {
-            StatusView::Active | StatusView::Expiring => &[DisplayFilter::Active],
+            // The service lists a retired token as active (its validTo is still ahead).
+            StatusView::Active | StatusView::Expiring | StatusView::Retired => {
+                &[DisplayFilter::Active]
+            }
             StatusView::Expired => &[DisplayFilter::Expired],
             StatusView::Revoked => &[DisplayFilter::Revoked],
             StatusView::All => &[
@@ -60,6 +67,7 @@ impl StatusView {
             StatusView::Expiring => "expiring",
             StatusView::Expired => "expired",
             StatusView::Revoked => "revoked",
+            StatusView::Retired => "retired",
             StatusView::All => "all",
         }
     }
@@ -75,12 +83,16 @@ impl StatusView {
     pub fn admits(self, status: TokenStatus) -> bool {
         match self {
             StatusView::All => true,
-            StatusView::Active => {
-                matches!(status, TokenStatus::Active | TokenStatus::Expiring { .. })
-            }
+            // Retired tokens stay in the active view: the service still lists them there, and
+            // they are what needs attention.
+            StatusView::Active => matches!(
+                status,
+                TokenStatus::Active | TokenStatus::Expiring { .. } | TokenStatus::Retired
+            ),
             StatusView::Expiring => matches!(status, TokenStatus::Expiring { .. }),
             StatusView::Expired => status == TokenStatus::Expired,
             StatusView::Revoked => status == TokenStatus::Revoked,
+            StatusView::Retired => status == TokenStatus::Retired,
         }
     }
 }
@@ -96,18 +108,24 @@ pub enum TokenStatus {
     },
     Expired,
     Revoked,
+    /// A global token past the retirement of global tokens: it no longer works.
+    Retired,
 }
 
 impl TokenStatus {
-    /// The status of `token` at `now`, given whether the service listed it as revoked.
+    /// The status of `token` at `now`, given whether the service listed it as revoked. A global
+    /// token counts down to the earlier of its `validTo` and the retirement cut-off.
     pub fn of(token: &PatToken, revoked: bool, now: DateTime<Utc>) -> Self {
         if revoked {
             return TokenStatus::Revoked;
         }
+        if retirement::is_retired(token, now) {
+            return TokenStatus::Retired;
+        }
         if token.valid_to <= now {
             return TokenStatus::Expired;
         }
-        let left = token.valid_to - now;
+        let left = retirement::effective_expiry(token) - now;
         if left <= chrono::Duration::days(EXPIRING_DAYS) {
             TokenStatus::Expiring {
                 days: left.num_days(),
@@ -124,6 +142,7 @@ impl TokenStatus {
             TokenStatus::Expiring { .. } => "expiring",
             TokenStatus::Expired => "expired",
             TokenStatus::Revoked => "revoked",
+            TokenStatus::Retired => "retired",
         }
     }
 }
@@ -264,6 +283,27 @@ mod tests {
         assert!(StatusView::Active.admits(TokenStatus::Expiring { days: 1 }));
         assert!(!StatusView::Expiring.admits(TokenStatus::Active));
         assert_eq!(StatusView::parse("Revoked"), Some(StatusView::Revoked));
+    }
+
+    #[test]
+    fn global_tokens_count_down_to_the_cut_off_then_retire() {
+        let cut = retirement::global_cutoff();
+        let d = chrono::Duration::days;
+        let mut g = token(cut + d(90));
+        g.target_accounts = None;
+        assert_eq!(
+            TokenStatus::of(&g, false, cut - d(2)),
+            TokenStatus::Expiring { days: 2 },
+            "expiring at the cut-off, not at its validTo"
+        );
+        assert_eq!(TokenStatus::of(&g, false, cut - d(30)), TokenStatus::Active);
+        assert_eq!(TokenStatus::of(&g, false, cut), TokenStatus::Retired);
+        assert_eq!(TokenStatus::of(&g, true, cut), TokenStatus::Revoked);
+        assert!(StatusView::Active.admits(TokenStatus::Retired));
+        assert!(StatusView::Retired.admits(TokenStatus::Retired));
+        assert!(!StatusView::Retired.admits(TokenStatus::Active));
+        assert_eq!(TokenStatus::Retired.word(), "retired");
+        assert_eq!(StatusView::parse("retired"), Some(StatusView::Retired));
     }
 
     #[test]

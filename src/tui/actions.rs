@@ -32,6 +32,11 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
             let Some(r) = selected else { return vec![] };
             match r.status {
                 TokenStatus::Revoked => app.error("A revoked token cannot be edited."),
+                TokenStatus::Retired => app.error(format!(
+                    "Tokens for all organizations were retired on {}: {} replaces it with one token per organization.",
+                    crate::ops::retirement::cutoff_label(),
+                    app.keymap.keys_label(Action::Migrate)
+                )),
                 TokenStatus::Expired => app.modals.push(Modal::Expired {
                     token: Box::new(r.entry.token.clone()),
                     org: r.entry.listed_in.clone(),
@@ -46,6 +51,15 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
             let Some(r) = selected else { return vec![] };
             if r.status == TokenStatus::Revoked {
                 app.error("This token is already revoked.");
+                return vec![];
+            }
+            // Regenerating a global token would mint another global token: replace it with
+            // one token per organization instead.
+            if action == Action::Regenerate && r.entry.token.is_global() {
+                open_migration(
+                    app,
+                    vec![(r.entry.token.clone(), r.entry.listed_in.clone())],
+                );
                 return vec![];
             }
             let kind = if action == Action::Revoke {
@@ -80,6 +94,14 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
             })));
             return vec![Command::PrepareRevokeAll { orgs }];
         }
+        Action::Migrate => {
+            let globals = app.global_tokens();
+            if globals.is_empty() {
+                app.toast("No tokens for all organizations here: nothing to replace.");
+                return vec![];
+            }
+            open_migration(app, globals);
+        }
         Action::Copy => {
             let Some(r) = selected else { return vec![] };
             if app.stored.contains(&r.id()) {
@@ -93,6 +115,16 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
         _ => {}
     }
     vec![]
+}
+
+/// Opens "Replace global tokens" for `globals`, every organization of the account chosen.
+fn open_migration(app: &mut App, globals: Vec<(crate::azure::PatToken, String)>) {
+    if app.orgs.is_empty() {
+        app.error("No organization is known yet: the replacements need organizations.");
+        return;
+    }
+    let d = crate::tui::migrate_dialog::MigrateDialog::new(globals, app.orgs.clone());
+    app.modals.push(Modal::Migrate(Box::new(d)));
 }
 
 /// After a change of tokens: reload the list and which of them the keyring holds.
@@ -121,6 +153,11 @@ modal_finder!(confirm_modal, Confirm, Confirm);
 modal_finder!(wizard_modal, Wizard, Wizard);
 modal_finder!(revoke_all_modal, RevokeAll, RevokeAll);
 modal_finder!(token_modal, TokenShown, TokenShown);
+modal_finder!(
+    migrate_modal,
+    Migrate,
+    crate::tui::migrate_dialog::MigrateDialog
+);
 
 /// Shows a failure in the open confirmation dialog; false when there is none.
 fn confirm_failed(app: &mut App, message: String) -> bool {
@@ -230,6 +267,23 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
             if let Some(ra) = revoke_all_modal(app) {
                 ra.phase = RevokeAllPhase::Running(p);
             }
+        }
+        Msg::MigrateStep { index, migration } => {
+            if let Some(d) = migrate_modal(app)
+                && let crate::tui::migrate_dialog::Phase::Running(ms) = &mut d.phase
+                && let Some(slot) = ms.get_mut(index)
+            {
+                *slot = migration;
+            }
+        }
+        Msg::MigrateDone(done) => {
+            let replaced = done.iter().filter(|m| m.is_done()).count();
+            let total = done.len();
+            if let Some(d) = migrate_modal(app) {
+                d.phase = crate::tui::migrate_dialog::Phase::Done(done);
+            }
+            app.toast(format!("Replaced {replaced} of {total} global tokens"));
+            return reload_with_stored(app);
         }
         Msg::RevokeAllDone(report) => {
             let ok = report.revoked().count();
@@ -349,6 +403,7 @@ pub fn render_modal(app: &App, frame: &mut Frame, modal: &Modal) {
         | Modal::OrgPicker { .. }
         | Modal::SignIn(_)
         | Modal::QuitConfirm(_)
+        | Modal::Migrate(_)
         | Modal::Profile => {}
     }
 }

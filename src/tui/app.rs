@@ -117,6 +117,8 @@ pub enum Modal {
     RevokeAll(Box<RevokeAll>),
     SignIn(Box<crate::tui::sign_in::SignInScreen>),
     Profile,
+    /// Replace global tokens with one token per organization.
+    Migrate(Box<crate::tui::migrate_dialog::MigrateDialog>),
     /// A quit was asked for while a token's value is neither stored nor copied.
     QuitConfirm(Box<crate::tui::quit_confirm::QuitConfirm>),
     /// `e` on an expired token: it cannot be extended; R regenerates.
@@ -177,6 +179,13 @@ pub enum Msg {
         what: crate::external::External,
         result: Result<(), crate::external::ExternalError>,
     },
+    /// One step of a migration: the state of migration `index`.
+    MigrateStep {
+        index: usize,
+        migration: crate::ops::migrate::Migration,
+    },
+    /// Every migration ran (each is done, or reports what failed).
+    MigrateDone(Vec<crate::ops::migrate::Migration>),
     /// Terminate: a signal (its number) arrived.
     Signal(i32),
     /// A background task panicked (the hook has restored the terminal already).
@@ -218,6 +227,10 @@ pub enum Command {
     /// List the active tokens of these organizations for revoke-all.
     PrepareRevokeAll {
         orgs: Vec<String>,
+    },
+    /// Run (or resume) these migrations of global tokens.
+    Migrate {
+        migrations: Vec<crate::ops::migrate::Migration>,
     },
     RevokeAll {
         targets: Vec<RevokeTarget>,
@@ -320,6 +333,17 @@ impl App {
             Modal::TokenShown(t) if !t.safe_to_close() => Some(&**t),
             _ => None,
         })
+    }
+
+    /// The global tokens among the loaded rows (not revoked), each once, with where it is listed.
+    pub fn global_tokens(&self) -> Vec<(PatToken, String)> {
+        let mut seen = HashSet::new();
+        self.rows
+            .iter()
+            .filter(|r| r.entry.token.is_global() && !r.entry.revoked)
+            .filter(|r| seen.insert(r.entry.token.authorization_id))
+            .map(|r| (r.entry.token.clone(), r.entry.listed_in.clone()))
+            .collect()
     }
 
     /// q or ctrl-c: quits, unless a token's value would be lost; then it asks first.
@@ -587,10 +611,11 @@ impl App {
 
 fn status_rank(s: TokenStatus) -> u8 {
     match s {
-        TokenStatus::Expiring { .. } => 0,
-        TokenStatus::Active => 1,
-        TokenStatus::Expired => 2,
-        TokenStatus::Revoked => 3,
+        TokenStatus::Retired => 0,
+        TokenStatus::Expiring { .. } => 1,
+        TokenStatus::Active => 2,
+        TokenStatus::Expired => 3,
+        TokenStatus::Revoked => 4,
     }
 }
 
@@ -729,6 +754,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         | Msg::SignedIn(_)
         | Msg::SignedOut(_)
         | Msg::SignInSource(_)
+        | Msg::MigrateStep { .. }
+        | Msg::MigrateDone(_)
         | Msg::HandedBack { .. } => crate::tui::actions::on_result(app, msg),
         Msg::Signal(sig) => {
             app.quit = true;
@@ -834,6 +861,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         | Action::Regenerate
         | Action::Revoke
         | Action::RevokeAll
+        | Action::Migrate
+        | Action::Attention
         | Action::Copy => return crate::tui::actions::on_action(app, action),
         Action::FilterKeep
         | Action::FilterClear
@@ -962,6 +991,7 @@ fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         Modal::Wizard(w) => crate::tui::wizard::on_key(app, w, key),
         Modal::TokenShown(m) => crate::tui::token_modal::on_key(app, m, key),
         Modal::QuitConfirm(q) => crate::tui::quit_confirm::on_key(app, q, key),
+        Modal::Migrate(d) => crate::tui::migrate_dialog::on_key(app, d, key),
         Modal::Confirm(c) => crate::tui::dialogs::confirm_key(app, c, key),
         Modal::RevokeAll(r) => crate::tui::dialogs::revoke_all_key(app, r, key),
         Modal::SignIn(screen) => crate::tui::sign_in::on_key(app, screen, key),

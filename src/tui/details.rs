@@ -43,7 +43,7 @@ pub fn render(app: &App, frame: &mut Frame, id: Uuid) {
             "Name",
             crate::text::sanitize(&tok.display_name).into_owned(),
         ),
-        field("Status", format::status(r.status, tok.valid_to, app.now)),
+        field("Status", format::status(r.status, tok, app.now)),
         field("Id", tok.authorization_id.to_string()),
         field("Organizations", r.org_label.clone()),
         field(
@@ -71,6 +71,28 @@ pub fn render(app: &App, frame: &mut Frame, id: Uuid) {
             },
         ),
     ];
+    if tok.is_global() {
+        let cut = crate::ops::retirement::global_cutoff();
+        let (when, what) = if app.now >= cut {
+            ("Retired", "global tokens no longer work".to_owned())
+        } else {
+            (
+                "Retires",
+                format!(
+                    "{} (global tokens stop working then)",
+                    format::relative(cut, app.now)
+                ),
+            )
+        };
+        lines.push(field(
+            when,
+            format!(
+                "{}: {what}; {} replaces it with one token per organization",
+                crate::ops::retirement::cutoff_label(),
+                app.keymap.keys_label(crate::tui::keymap::Action::Migrate)
+            ),
+        ));
+    }
     if let Some(ids) = &tok.target_accounts {
         for a in ids {
             let name = app

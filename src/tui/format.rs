@@ -1,7 +1,9 @@
 //! Text shown for dates and statuses: relative times ("in 3 days", "2 months ago") and the
 //! status words with their symbols.
 
+use crate::azure::PatToken;
 use crate::ops::inventory::TokenStatus;
+use crate::ops::retirement;
 use chrono::{DateTime, Utc};
 
 /// "in 3 days", "5 hours ago", "today".
@@ -28,22 +30,28 @@ pub fn relative(when: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-/// The status cell: symbol and words.
-pub fn status(status: TokenStatus, valid_to: DateTime<Utc>, now: DateTime<Utc>) -> String {
+/// The status cell: symbol and words. A global token counts down to its retirement, and says so.
+pub fn status(status: TokenStatus, token: &PatToken, now: DateTime<Utc>) -> String {
+    let retires = token.is_global() && token.valid_to > retirement::global_cutoff();
+    let verb = if retires { "retires" } else { "expires" };
     match status {
+        TokenStatus::Active if retires => {
+            format!("✓ active (retires {})", retirement::cutoff_label())
+        }
         TokenStatus::Active => {
-            let days = (valid_to - now).num_days();
+            let days = (token.valid_to - now).num_days();
             if days <= 14 {
                 format!("✓ active ({days}d)")
             } else {
                 "✓ active".to_owned()
             }
         }
-        TokenStatus::Expiring { days: 0 } => "! expires today".to_owned(),
-        TokenStatus::Expiring { days: 1 } => "! expires in 1 day".to_owned(),
-        TokenStatus::Expiring { days } => format!("! expires in {days} days"),
+        TokenStatus::Expiring { days: 0 } => format!("! {verb} today"),
+        TokenStatus::Expiring { days: 1 } => format!("! {verb} in 1 day"),
+        TokenStatus::Expiring { days } => format!("! {verb} in {days} days"),
         TokenStatus::Expired => "✗ expired".to_owned(),
         TokenStatus::Revoked => "⊘ revoked".to_owned(),
+        TokenStatus::Retired => "⊗ retired".to_owned(),
     }
 }
 

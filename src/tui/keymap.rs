@@ -51,7 +51,7 @@ actions! {
     PageDown = "page_down", List, ["pgdn", "ctrl-d"], "Page down", None;
     Details = "details", List, ["enter"], "Details of the token", Some("details");
     Filter = "filter", List, ["/"], "Filter by name, organization or scope", Some("filter");
-    CycleStatus = "cycle_status", List, ["f"], "Status: active, expiring, expired, revoked, all", Some("status");
+    CycleStatus = "cycle_status", List, ["f"], "Status: active, expiring, expired, revoked, retired, all", Some("status");
     CycleSort = "cycle_sort", List, ["s"], "Sort: name, created, expires, status, organization", Some("sort");
     ReverseSort = "reverse_sort", List, ["S"], "Reverse the sort", None;
     OrgPicker = "org_picker", List, ["o"], "Pick the organization (or all)", Some("org");
@@ -61,6 +61,8 @@ actions! {
     Regenerate = "regenerate", List, ["R"], "Regenerate (new value, old one revoked)", None;
     Revoke = "revoke", List, ["d", "delete"], "Revoke the token", Some("revoke");
     RevokeAll = "revoke_all", List, ["D"], "Revoke all active tokens in view", None;
+    Migrate = "migrate", List, ["M"], "Replace global tokens (one per organization)", None;
+    Attention = "attention", List, ["!"], "Show what needs attention", None;
     Copy = "copy", List, ["y"], "Copy the stored token value", Some("copy");
     Profile = "profile", List, ["p"], "Profile, organizations, sign out", None;
     SignIn = "sign_in", List, ["ctrl-s"], "Sign in (device code or az login)", None;
@@ -311,6 +313,11 @@ impl Keymap {
 
     /// The keys of an action, as shown to people (each once: "shift-tab" and "backtab" are
     /// the same key).
+    /// The keys of `action` for people, joined by "/" (e.g. "d/Delete").
+    pub fn keys_label(&self, action: Action) -> String {
+        self.keys(action).join("/")
+    }
+
     pub fn keys(&self, action: Action) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         if let Some((_, keys)) = self.bindings.iter().find(|(a, _)| *a == action) {

@@ -96,6 +96,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 fn status_style(app: &App, r: &Row) -> Style {
     let t = &app.theme;
     match r.status {
+        TokenStatus::Retired => t.critical(),
         TokenStatus::Expired | TokenStatus::Revoked => t.dim(),
         TokenStatus::Expiring { days } if days < 1 => t.critical(),
         TokenStatus::Expiring { .. } => t.warning(),
@@ -141,7 +142,7 @@ fn row<'a>(app: &App, r: &'a Row, selected: bool, cols: &Columns) -> TableRow<'a
             r.org_label.as_str()
         }),
         Cell::from(Span::styled(
-            format::status(r.status, tok.valid_to, app.now),
+            format::status(r.status, tok, app.now),
             status_style(app, r),
         )),
     ];

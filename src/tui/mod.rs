@@ -11,6 +11,7 @@ pub mod help;
 pub mod host;
 pub mod keymap;
 pub mod list;
+pub mod migrate_dialog;
 pub mod org_picker;
 pub mod quit_confirm;
 pub mod runner;

@@ -225,6 +225,28 @@ impl Runner {
                     let _ = tx.send(Msg::RevokeAllDone(report));
                 });
             }
+            Command::Migrate { mut migrations } => {
+                let slot = self.vault.clone();
+                tokio::spawn(async move {
+                    let Ok(vault) = slot else {
+                        // The dialog checks the keyring first; this is a last guard.
+                        let _ = tx.send(Msg::MigrateDone(migrations));
+                        return;
+                    };
+                    let now = chrono::Utc::now();
+                    for (index, m) in migrations.iter_mut().enumerate() {
+                        let progress = tx.clone();
+                        crate::ops::migrate::run(backend.as_ref(), &vault, m, now, |m| {
+                            let _ = progress.send(Msg::MigrateStep {
+                                index,
+                                migration: m.clone(),
+                            });
+                        })
+                        .await;
+                    }
+                    let _ = tx.send(Msg::MigrateDone(migrations));
+                });
+            }
             Command::Copy { value, clear_after } => {
                 let cb = Arc::clone(&self.clipboard);
                 let pending = Arc::clone(&self.pending_clear);

@@ -55,6 +55,7 @@ pub fn view(app: &App, frame: &mut Frame) {
             Modal::SignIn(screen) => crate::tui::sign_in::render(app, frame, screen),
             Modal::Profile => crate::tui::sign_in::render_profile(app, frame, app.profile.as_ref()),
             Modal::QuitConfirm(q) => crate::tui::quit_confirm::render(app, frame, q),
+            Modal::Migrate(d) => crate::tui::migrate_dialog::render(app, frame, d),
             other => crate::tui::actions::render_modal(app, frame, other),
         }
     }

@@ -224,7 +224,9 @@ impl Wizard {
             Step::Name => validate::name(&self.name).map(|_| ()),
             Step::Lifespan => self.valid_to(now).map(|_| ()),
             Step::Organization => {
-                if self.orgs.is_empty() && !self.all_orgs() {
+                if self.all_orgs() && crate::ops::retirement::global_creation_blocked(now) {
+                    Err(crate::ops::retirement::global_choice_note(now))
+                } else if self.orgs.is_empty() && !self.all_orgs() {
                     Err("No organization is known.".into())
                 } else {
                     Ok(())
@@ -414,11 +416,19 @@ pub fn on_key(app: &mut App, w: &mut Wizard, key: KeyEvent) -> (bool, Vec<Comman
             }
             w.error = None;
         }
-        Step::Organization => match key.code {
-            KeyCode::Up | KeyCode::Char('k') => w.org = w.org.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => w.org = (w.org + 1).min(w.orgs.len()),
-            _ => {}
-        },
+        Step::Organization => {
+            // After the retirement of global tokens, "all organizations" is not offered.
+            let last = if crate::ops::retirement::global_creation_blocked(app.now) {
+                w.orgs.len().saturating_sub(1)
+            } else {
+                w.orgs.len()
+            };
+            match key.code {
+                KeyCode::Up | KeyCode::Char('k') => w.org = w.org.saturating_sub(1),
+                KeyCode::Down | KeyCode::Char('j') => w.org = (w.org + 1).min(last),
+                _ => {}
+            }
+        }
         Step::Scopes => {
             let groups = w.matching_groups();
             match key.code {
@@ -517,13 +527,16 @@ pub fn render(app: &App, frame: &mut Frame, w: &Wizard) {
             for (i, o) in w.orgs.iter().enumerate() {
                 v.push(choice(app, i == w.org, o));
             }
-            v.push(choice(app, w.all_orgs(), "All accessible organizations"));
-            if w.all_orgs() {
+            let note = crate::ops::retirement::global_choice_note(app.now);
+            if crate::ops::retirement::global_creation_blocked(app.now) {
                 v.push(Line::from(""));
-                v.push(Line::from(Span::styled(
-                    "⚠ Tokens for all organizations stop working on 2026-12-01 and may be blocked by policy.",
-                    t.warning(),
-                )));
+                v.push(Line::from(Span::styled(note, t.dim())));
+            } else {
+                v.push(choice(app, w.all_orgs(), "All accessible organizations"));
+                if w.all_orgs() {
+                    v.push(Line::from(""));
+                    v.push(Line::from(Span::styled(format!("⚠ {note}"), t.warning())));
+                }
             }
             v
         }
