@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian/Ubuntu machine or a developer's box:
-#   installs what the tests need (tmux and procps for the end-to-end tests; gnome-keyring, dbus
+#   installs what the tests need (tmux and procps for the end-to-end tests, faketime for the
+#   tests past the retirement of global PATs; gnome-keyring, dbus
 #   and keyutils for the real-keyring tests) when missing and we are root, then runs every test inside a
 #   throwaway, unlocked gnome-keyring session (scripts/with-keyring.sh).
-# In CI (CI=true) a missing tmux or keyring fails the tests instead of skipping them.
+# In CI (CI=true) a missing tmux, faketime or keyring fails the tests instead of skipping them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v tmux >/dev/null || need+=(tmux)
+command -v faketime >/dev/null || need+=(faketime)
 command -v gnome-keyring-daemon >/dev/null || need+=(gnome-keyring)
 command -v dbus-run-session >/dev/null || need+=(dbus-bin dbus-daemon)
 command -v keyctl >/dev/null || need+=(keyutils)

@@ -1036,7 +1036,11 @@ fn check_exits_5_for_a_token_expiring_soon_and_0_once_it_is_revoked() {
         let (code, v) = check_json(&e, args);
         assert_eq!(code, Some(5), "{args:?}: {v}");
         assert_eq!(v["attention"], true);
-        assert_eq!(ids_of(&v["expiring"]), std::slice::from_ref(&id), "{args:?}: {v}");
+        assert_eq!(
+            ids_of(&v["expiring"]),
+            std::slice::from_ref(&id),
+            "{args:?}: {v}"
+        );
         assert_eq!(v["expiring"][0]["status"], "expiring");
         assert_eq!(
             v["expiring"][0]["organizations"],

@@ -686,3 +686,272 @@ async fn a_service_principal_gets_an_explanation() {
         .unwrap_err();
     assert!(e.to_string().contains("sign in as a user"), "{e}");
 }
+
+/// Moves the simulator's clock to `at`.
+fn set_clock(h: &SimHandle, at: chrono::DateTime<chrono::Utc>) {
+    h.with_store(|s| {
+        let by = at - s.now();
+        s.advance(by);
+    });
+}
+
+/// A create request expiring `days` after the simulator's (moved) clock.
+fn req_on_sim_clock(h: &SimHandle, name: &str, days: i64, all_orgs: bool) -> PatTokenCreateRequest {
+    let now = h.with_store(|s| s.now());
+    PatTokenCreateRequest {
+        display_name: name.into(),
+        scope: "vso.code".into(),
+        valid_to: now + chrono::Duration::days(days),
+        all_orgs,
+    }
+}
+
+/// The status of `GET /{org}/_apis/connectionData` with `pat` as the Basic password.
+async fn connection_data_status(h: &SimHandle, org: &str, pat: &str) -> u16 {
+    reqwest::Client::new()
+        .get(format!("{}/{org}/_apis/connectionData", h.base_url))
+        .basic_auth("", Some(pat))
+        .header("X-TFS-FedAuthRedirect", "Suppress")
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// The simulator follows the retirement of global PATs on its own clock: before the cut-off a
+/// global token is minted and works everywhere; from the cut-off creating one is refused with
+/// `globalPATCreationBlocked` (HTTP 400), the one minted before stops authenticating (401),
+/// and tokens for one organization are still created and work.
+#[tokio::test]
+async fn global_tokens_are_retired_at_the_cut_off_on_the_simulated_clock() {
+    let cut = patui::ops::retirement::global_cutoff();
+    let h = start(SimOptions::default()).await;
+    set_clock(&h, cut - chrono::Duration::days(2));
+    // Global creates go over raw HTTP: they test the simulator, not what the client allows.
+    let (status, body) = post_create(&h, &req_on_sim_clock(&h, "global", 30, true)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["patTokenError"], "none");
+    assert!(body["patToken"]["targetAccounts"].is_null(), "{body}");
+    let global = body["patToken"]["token"].as_str().unwrap().to_owned();
+    assert_eq!(connection_data_status(&h, "o", &global).await, 200);
+    assert_eq!(connection_data_status(&h, "elsewhere", &global).await, 200);
+
+    set_clock(&h, cut + chrono::Duration::days(1));
+    let (status, body) = post_create(&h, &req_on_sim_clock(&h, "global-2", 30, true)).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["patTokenError"], "globalPATCreationBlocked");
+    assert!(body["patToken"].is_null(), "{body}");
+    let message = body["patTokenErrorMessage"].as_str().unwrap();
+    assert!(message.contains("can no longer be created"), "{message}");
+    assert!(message.contains("all organizations"), "{message}");
+    // The client reads it as that policy error.
+    let c = client(&h);
+    let e = c
+        .create("o", &req_on_sim_clock(&h, "global-3", 30, true))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.pat_error(),
+        Some(&PatTokenError::GlobalPatCreationBlocked),
+        "{e:?}"
+    );
+    // A token for one organization is still created and works.
+    let t = c
+        .create("o", &req_on_sim_clock(&h, "scoped", 30, false))
+        .await
+        .unwrap();
+    let scoped = t.token.clone().unwrap();
+    assert_eq!(connection_data_status(&h, "o", scoped.expose()).await, 200);
+    // The global token minted before the cut-off no longer authenticates, anywhere.
+    assert_eq!(connection_data_status(&h, "o", &global).await, 401);
+    assert_eq!(connection_data_status(&h, "elsewhere", &global).await, 401);
+    let base = patui::azure::client::parse_base(&h.base_url).unwrap();
+    let e = patui::azure::client::check_pat(&base, "o", &patui::secret::Secret::new(global))
+        .await
+        .unwrap_err();
+    assert!(e.is_auth(), "{e:?}");
+    h.with_store(|s| {
+        assert_eq!(
+            s.tokens().len(),
+            2,
+            "only the first global and the scoped one"
+        );
+        assert_eq!(s.creates(), 2);
+    });
+}
+
+/// With `errors_in_200` the refusal of a global create comes inside HTTP 200, as every
+/// `PatTokenResult` refusal does, and the client still reads `globalPATCreationBlocked`.
+#[tokio::test]
+async fn global_creation_blocked_comes_inside_200_with_errors_in_200() {
+    let h = start(SimOptions {
+        errors_in_200: true,
+        ..SimOptions::default()
+    })
+    .await;
+    set_clock(
+        &h,
+        patui::ops::retirement::global_cutoff() + chrono::Duration::hours(1),
+    );
+    let (status, body) = post_create(&h, &req_on_sim_clock(&h, "global", 30, true)).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["patToken"].is_null(), "{body}");
+    assert_eq!(body["patTokenError"], "globalPATCreationBlocked");
+    let c = client(&h);
+    let e = c
+        .create("o", &req_on_sim_clock(&h, "global", 30, true))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.pat_error(),
+        Some(&PatTokenError::GlobalPatCreationBlocked)
+    );
+    let t = c
+        .create("o", &req_on_sim_clock(&h, "scoped", 30, false))
+        .await
+        .unwrap();
+    assert_eq!(t.target_accounts.as_ref().map(Vec::len), Some(1));
+    h.with_store(|s| assert_eq!(s.tokens().len(), 1, "no global token was minted"));
+}
+
+/// Making a token global is creating a global token: allowed before the cut-off, refused with
+/// `globalPATCreationBlocked` after it (the token is left as it was).
+#[tokio::test]
+async fn an_update_cannot_make_a_token_global_after_the_cut_off() {
+    let cut = patui::ops::retirement::global_cutoff();
+    let h = start(SimOptions::default()).await;
+    let c = client(&h);
+    let make_global = |id| PatTokenUpdateRequest {
+        authorization_id: id,
+        display_name: None,
+        scope: None,
+        valid_to: None,
+        all_orgs: Some(true),
+    };
+    set_clock(&h, cut - chrono::Duration::days(3));
+    let before = c
+        .create("o", &req_on_sim_clock(&h, "before", 30, false))
+        .await
+        .unwrap();
+    let u = c
+        .update("o", &make_global(before.authorization_id))
+        .await
+        .unwrap();
+    assert!(u.target_accounts.is_none(), "global before the cut-off");
+
+    set_clock(&h, cut + chrono::Duration::days(1));
+    let after = c
+        .create("o", &req_on_sim_clock(&h, "after", 30, false))
+        .await
+        .unwrap();
+    let e = c
+        .update("o", &make_global(after.authorization_id))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.pat_error(),
+        Some(&PatTokenError::GlobalPatCreationBlocked),
+        "{e:?}"
+    );
+    let kept = c.get("o", after.authorization_id).await.unwrap();
+    assert_eq!(
+        kept.target_accounts, after.target_accounts,
+        "left as it was"
+    );
+    // Other updates still work.
+    let renamed = c
+        .update(
+            "o",
+            &PatTokenUpdateRequest {
+                authorization_id: after.authorization_id,
+                display_name: Some("renamed".into()),
+                scope: None,
+                valid_to: None,
+                all_orgs: Some(false),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(renamed.display_name, "renamed");
+}
+
+/// The simulator counts successful creates and revocations only (not refusals, not seeded
+/// tokens, not a second DELETE), in-process and at `GET /_sim/stats` (JSON, no auth).
+#[tokio::test]
+async fn creates_and_revocations_are_counted_and_served_at_sim_stats() {
+    let h = start(SimOptions {
+        seed_tokens: 3,
+        ..SimOptions::default()
+    })
+    .await;
+    let stats = || async {
+        let r = reqwest::get(format!("{}/_sim/stats", h.base_url))
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        r.json::<serde_json::Value>().await.unwrap()
+    };
+    assert_eq!(
+        stats().await,
+        serde_json::json!({"creates": 0, "revocations": 0}),
+        "seeded tokens are not creates"
+    );
+    let c = client(&h);
+    let a = c.create("fabrikam", &req("a", 10)).await.unwrap();
+    c.create("fabrikam", &req("b", 10)).await.unwrap();
+    let mut bad = req("c", 10);
+    bad.scope = "vso.bogus".into();
+    assert!(c.create("fabrikam", &bad).await.is_err());
+    c.revoke("fabrikam", a.authorization_id).await.unwrap();
+    assert!(c.revoke("fabrikam", a.authorization_id).await.is_err());
+    assert_eq!(h.shared.requests("POST"), 3, "three create requests");
+    assert_eq!(h.shared.creates(), 2, "two of them succeeded");
+    assert_eq!(h.shared.revocations(), 1, "the second DELETE found nothing");
+    assert_eq!(
+        stats().await,
+        serde_json::json!({"creates": 2, "revocations": 1})
+    );
+}
+
+/// `seed_tokens` makes one token in 50 global (active, listed in every organization), the same
+/// ones every time; fewer than 50 seeded tokens have none.
+#[tokio::test]
+async fn seeded_tokens_include_one_global_in_fifty_deterministically() {
+    let opts = |n| SimOptions {
+        seed_tokens: n,
+        ..SimOptions::default()
+    };
+    let globals = |s: &patui::sim::Store| {
+        s.tokens()
+            .iter()
+            .filter(|t| t.targets.is_none())
+            .map(|t| (t.id, t.name.clone()))
+            .collect::<Vec<_>>()
+    };
+    let first = globals(&sim::build_store(&opts(100)));
+    assert_eq!(first.len(), 2, "{first:?}");
+    assert_eq!(
+        first,
+        globals(&sim::build_store(&opts(100))),
+        "deterministic"
+    );
+    assert!(globals(&sim::build_store(&opts(49))).is_empty());
+
+    let h = start(opts(100)).await;
+    let c = client(&h);
+    let all = list_all(&c, "fabrikam", q(DisplayFilter::All), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 100, "the seeded organization lists every token");
+    let elsewhere = list_all(&c, "contoso", q(DisplayFilter::Active), |_| {})
+        .await
+        .unwrap();
+    let ids: Vec<_> = elsewhere.iter().map(|t| t.authorization_id).collect();
+    let global_ids: Vec<_> = first.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        ids.iter().collect::<HashSet<_>>(),
+        global_ids.iter().collect::<HashSet<_>>(),
+        "the global tokens, active, in any other organization"
+    );
+}

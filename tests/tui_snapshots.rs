@@ -27,6 +27,68 @@ fn list() {
     snap("list", |_| {});
 }
 
+/// After the retirement of global tokens: the global token is retired (list, details), the
+/// status line says what needs attention, and the wizard offers no "all organizations".
+#[test]
+fn after_the_global_token_cut_off() {
+    for (w, h) in SIZES {
+        let mut app = loaded_app_at(w, h, after_cutoff());
+        let t = render(&app);
+        insta::assert_snapshot!(format!("after_cutoff_list_{w}x{h}"), t.backend());
+        let row = app
+            .visible
+            .iter()
+            .position(|&i| app.rows[i].entry.token.is_global())
+            .expect("a global token");
+        app.selected = row;
+        key(&mut app, KeyCode::Enter);
+        let t = render(&app);
+        insta::assert_snapshot!(format!("after_cutoff_details_{w}x{h}"), t.backend());
+        key(&mut app, KeyCode::Esc);
+        ch(&mut app, 'n');
+        typ(&mut app, "after");
+        key(&mut app, KeyCode::Enter);
+        key(&mut app, KeyCode::Enter);
+        for _ in 0..5 {
+            key(&mut app, KeyCode::Down);
+        }
+        let t = render(&app);
+        insta::assert_snapshot!(format!("after_cutoff_wizard_org_{w}x{h}"), t.backend());
+    }
+}
+
+/// M opens "Replace global tokens" with every organization chosen; space and typing change the
+/// choice; the review leads to one Migrate command for the chosen organizations.
+#[test]
+fn replace_global_tokens_dialog() {
+    use patui::tui::app::Command;
+    for (w, h) in SIZES {
+        let mut app = loaded_app(w, h);
+        ch(&mut app, 'M');
+        let t = render(&app);
+        insta::assert_snapshot!(format!("migrate_choose_{w}x{h}"), t.backend());
+        typ(&mut app, "con");
+        ch(&mut app, ' ');
+        key(&mut app, KeyCode::Backspace);
+        key(&mut app, KeyCode::Backspace);
+        key(&mut app, KeyCode::Backspace);
+        key(&mut app, KeyCode::Enter);
+        let t = render(&app);
+        insta::assert_snapshot!(format!("migrate_review_{w}x{h}"), t.backend());
+        let cmds = key(&mut app, KeyCode::Enter);
+        let [Command::Migrate { migrations }] = &cmds[..] else {
+            panic!("{cmds:?}")
+        };
+        assert_eq!(migrations.len(), 1);
+        let orgs: Vec<&str> = migrations[0]
+            .replacements
+            .iter()
+            .map(|r| r.org.as_str())
+            .collect();
+        assert_eq!(orgs, ["fabrikam"], "contoso was unticked");
+    }
+}
+
 #[test]
 fn list_sorted_by_expiry_descending() {
     snap("list_expiry_desc", |app| {

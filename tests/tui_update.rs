@@ -748,3 +748,38 @@ fn hostile_token_names_are_neutralised_on_screen() {
     }
     assert_eq!(app.rows[0].entry.token.display_name, name, "data unchanged");
 }
+
+/// `!` narrows the list to what needs attention (the global token, tokens expiring within
+/// `warn_days`) and back; with nothing to attend to it says so instead.
+#[test]
+fn attention_key_filters_to_what_needs_attention() {
+    let mut app = loaded_app(120, 40);
+    assert!(!app.attention.is_empty());
+    let all = names(&app).len();
+    ch(&mut app, '!');
+    assert!(app.attention_only);
+    let shown = names(&app);
+    assert!(shown.contains(&"everywhere".to_owned()), "{shown:?}");
+    assert!(shown.len() < all);
+    for r in app.visible.iter().map(|&i| &app.rows[i]) {
+        let s = r.status;
+        assert!(
+            r.entry.token.is_global()
+                || matches!(s, patui::ops::inventory::TokenStatus::Expiring { .. }),
+            "{} {s:?}",
+            r.entry.token.display_name
+        );
+    }
+    ch(&mut app, '!');
+    assert!(!app.attention_only);
+    assert_eq!(names(&app).len(), all);
+    // Only long-lived organization tokens: nothing to show, and `!` says so.
+    let mut calm = loaded_app(120, 40);
+    calm.rows.retain(|r| {
+        !r.entry.token.is_global() && r.status == patui::ops::inventory::TokenStatus::Active
+    });
+    calm.recompute_attention();
+    assert!(calm.attention.is_empty(), "{:?}", calm.attention.summary());
+    ch(&mut calm, '!');
+    assert!(!calm.attention_only);
+}

@@ -62,6 +62,19 @@ impl Shared {
             .map(|f| f.counts.get(method).copied().unwrap_or(0))
             .unwrap_or(0)
     }
+
+    /// Successful creates (tokens minted through the API; refusals and seeding do not count).
+    pub fn creates(&self) -> u32 {
+        self.store.lock().map(|s| s.creates()).unwrap_or(0)
+    }
+
+    /// Successful revocations, of every token.
+    pub fn revocations(&self) -> u32 {
+        self.store
+            .lock()
+            .map(|s| s.revocations_total())
+            .unwrap_or(0)
+    }
 }
 
 type Resp = Response<Body>;
@@ -216,6 +229,14 @@ pub async fn handle(
         [_tenant, "oauth2", "v2.0", op] if method == Method::POST => {
             entra::handle(&shared, op, &body)
         }
+        // The simulator's own counters, for tests against a `patui sim` process (no auth).
+        ["_sim", "stats"] if method == Method::GET => with_json(
+            StatusCode::OK,
+            &serde_json::json!({
+                "creates": shared.creates(),
+                "revocations": shared.revocations(),
+            }),
+        ),
         ["_apis", "profile", "profiles", "me"] if method == Method::GET => {
             if let Some(r) = check_bearer(&shared, &headers) {
                 return r;

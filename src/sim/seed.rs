@@ -35,7 +35,8 @@ const SCOPES: &[&str] = &[
     "vso.release_execute vso.build",
 ];
 
-/// Seeds `n` tokens into `org`: mostly active, some expiring, expired and revoked.
+/// Seeds `n` tokens into `org`: mostly active, some expiring, expired and revoked. One in 50
+/// (the 50th, 100th, …, all active) is global: valid in every organization.
 pub fn seed_tokens(store: &mut Store, org: &str, n: usize) {
     let org = store.add_org(org);
     let now = store.now();
@@ -54,7 +55,8 @@ pub fn seed_tokens(store: &mut Store, org: &str, n: usize) {
             2 => (now + Duration::days(40), true),                     // revoked
             _ => (now + Duration::days(8 + (i % 300) as i64), false),  // active
         };
-        store.seed_token(&name, scope, Some(vec![org.id]), created, valid_to, revoked);
+        let targets = (i % 50 != 49).then(|| vec![org.id]);
+        store.seed_token(&name, scope, targets, created, valid_to, revoked);
     }
 }
 

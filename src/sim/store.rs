@@ -121,6 +121,8 @@ pub struct Store {
     revocations: HashMap<Uuid, u32>,
     /// Create requests that reached the handler.
     pub create_calls: u32,
+    /// Successful creates (tokens minted through the API; seeding does not count).
+    creates: u32,
     /// Access tokens issued by the simulated Entra, with their expiry.
     issued: HashMap<String, DateTime<Utc>>,
 }
@@ -138,6 +140,7 @@ impl Store {
             delete_calls: HashMap::new(),
             revocations: HashMap::new(),
             create_calls: 0,
+            creates: 0,
             issued: HashMap::new(),
         }
     }
@@ -246,6 +249,33 @@ impl Store {
     /// Successful revocations of `id` (0 or 1 when the rule holds).
     pub fn revocations(&self, id: Uuid) -> u32 {
         self.revocations.get(&id).copied().unwrap_or(0)
+    }
+
+    /// Successful creates so far (refused ones and seeded tokens do not count).
+    pub fn creates(&self) -> u32 {
+        self.creates
+    }
+
+    /// Successful revocations so far, of every token.
+    pub fn revocations_total(&self) -> u32 {
+        self.revocations.values().sum()
+    }
+
+    /// True once global tokens are retired on the simulator's clock: they can no longer be
+    /// created and no longer authenticate.
+    pub fn globals_retired(&self) -> bool {
+        crate::ops::retirement::global_creation_blocked(self.now())
+    }
+
+    fn refuse_global_creation() -> Refusal {
+        refuse(
+            400,
+            PatTokenError::GlobalPatCreationBlocked,
+            format!(
+                "Tokens for all organizations can no longer be created: global personal access tokens were retired on {}.",
+                crate::ops::retirement::cutoff_label()
+            ),
+        )
     }
 
     /// Tokens of `org` matching a filter, sorted, as the list operation sees them.
@@ -380,6 +410,9 @@ impl Store {
         all_orgs: bool,
     ) -> Result<PatToken, Refusal> {
         self.create_calls += 1;
+        if all_orgs && self.globals_retired() {
+            return Err(Self::refuse_global_creation());
+        }
         let name = Self::check_name(name)?;
         let scope = self.check_scope(scope)?;
         let now = self.now();
@@ -399,6 +432,7 @@ impl Store {
         let mut wire = t.to_wire();
         wire.token = Some(value);
         self.insert(t);
+        self.creates += 1;
         Ok(wire)
     }
 
@@ -427,6 +461,10 @@ impl Store {
                 PatTokenError::AuthorizationNotFound,
                 "No such token.",
             ));
+        }
+        // Making a token global is a creation of a global token, blocked after the cut-off.
+        if all_orgs == Some(true) && current.targets.is_some() && self.globals_retired() {
+            return Err(Self::refuse_global_creation());
         }
         let expired = current.valid_to <= now;
         if expired && valid_to.is_some_and(|v| v != current.valid_to) {
@@ -483,13 +521,16 @@ impl Store {
         Ok(())
     }
 
-    /// The active token whose value is `pat`, valid in `org` (connectionData).
+    /// The active token whose value is `pat`, valid in `org` (connectionData). A global token
+    /// no longer authenticates once global tokens are retired.
     pub fn authenticate_pat(&self, org: &Org, pat: &str) -> Option<&SimToken> {
         let now = self.now();
+        let retired = self.globals_retired();
         self.tokens
             .iter()
             .find(|t| t.value.matches(pat))
             .filter(|t| !t.revoked && t.valid_to > now && t.targets_org(org.id))
+            .filter(|t| !(retired && t.targets.is_none()))
     }
 
     /// Records an access token issued by the simulated Entra.

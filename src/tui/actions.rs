@@ -94,6 +94,14 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
             })));
             return vec![Command::PrepareRevokeAll { orgs }];
         }
+        Action::Attention => {
+            if app.attention.is_empty() && !app.attention_only {
+                app.toast("Nothing needs attention.");
+                return vec![];
+            }
+            app.attention_only = !app.attention_only;
+            app.refilter();
+        }
         Action::Migrate => {
             let globals = app.global_tokens();
             if globals.is_empty() {

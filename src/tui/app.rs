@@ -151,7 +151,8 @@ pub enum Msg {
         result: Result<Vec<TokenEntry>, ApiError>,
     },
     /// Ids of tokens whose value is in the keyring.
-    StoredIds(HashSet<Uuid>),
+    /// What the keyring holds (metadata only).
+    Stored(Vec<crate::vault::TokenMeta>),
     /// The keyring self-check at start (Err: why no secure store works).
     KeyringStatus(Result<String, String>),
     Created(Result<Minted, ApiError>),
@@ -296,6 +297,15 @@ pub struct App {
     pub spinner: usize,
     pub notice: Option<Notice>,
     pub stored: HashSet<Uuid>,
+    /// What the keyring holds (metadata only), for the attention line.
+    pub stored_meta: Vec<crate::vault::TokenMeta>,
+    /// What needs attention in the loaded tokens (global tokens, expiring ones, dead stored
+    /// values); recomputed when tokens or the keyring's list change.
+    pub attention: crate::ops::attention::Attention,
+    /// Tokens expiring within this many days need attention.
+    pub warn_days: u32,
+    /// True while the list shows only what needs attention (`!`).
+    pub attention_only: bool,
     /// Why tokens cannot be stored (no secure keyring), shown on screen.
     pub keyring_problem: Option<String>,
     pub clipboard_clear_seconds: u64,
@@ -386,6 +396,10 @@ impl App {
             spinner: 0,
             notice: None,
             stored: HashSet::new(),
+            stored_meta: Vec::new(),
+            attention: crate::ops::attention::assess(&[], &[], now, 7),
+            warn_days: 7,
+            attention_only: false,
             keyring_problem: None,
             clipboard_clear_seconds: 60,
             revoke_concurrency: crate::ops::revoke::DEFAULT_CONCURRENCY,
@@ -535,6 +549,7 @@ impl App {
             .iter()
             .enumerate()
             .filter(|(_, r)| self.view.admits(r.status))
+            .filter(|(_, r)| !self.attention_only || self.needs_attention(r))
             .filter(|(_, r)| needle.is_empty() || r.search.contains(&needle))
             .map(|(i, _)| i)
             .collect();
@@ -589,7 +604,49 @@ impl App {
             .map(|e| Row::new(e, names, now))
             .collect();
         self.visible.clear();
+        self.recompute_attention();
         self.refilter_keeping(keep);
+    }
+
+    /// Recomputes [`App::attention`] from the loaded rows and the keyring's list. Dead stored
+    /// values are judged only when the view lists every live token (its service filter includes
+    /// "active"), and only for the organizations loaded.
+    pub fn recompute_attention(&mut self) {
+        use crate::ops::attention;
+        let entries: Vec<TokenEntry> = self.rows.iter().map(|r| r.entry.clone()).collect();
+        let complete = self
+            .view
+            .filters()
+            .contains(&crate::azure::DisplayFilter::Active);
+        let stored = if complete && self.loaded_once_or_now() {
+            attention::stored_in(&self.stored_meta, &self.scope_orgs())
+        } else {
+            Vec::new()
+        };
+        self.attention = attention::assess(&entries, &stored, self.now, self.warn_days);
+        if self.attention_only {
+            self.refilter();
+        }
+    }
+
+    /// True once a load has arrived (before, every stored value would look gone).
+    fn loaded_once_or_now(&self) -> bool {
+        !self.rows.is_empty() || self.loaded_once
+    }
+
+    /// True when `r` needs attention (the `!` filter).
+    fn needs_attention(&self, r: &Row) -> bool {
+        let id = r.id();
+        self.attention
+            .global
+            .iter()
+            .chain(&self.attention.expiring)
+            .any(|e| e.token.authorization_id == id)
+            || (self.stored.contains(&id)
+                && matches!(
+                    r.status,
+                    TokenStatus::Expired | TokenStatus::Revoked | TokenStatus::Retired
+                ))
     }
 
     /// Recomputes statuses (a tick crossed an expiry) and org labels.
@@ -604,6 +661,7 @@ impl App {
             }
         }
         if changed {
+            self.recompute_attention();
             self.refilter();
         }
     }
@@ -735,8 +793,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             }
             vec![]
         }
-        Msg::StoredIds(ids) => {
-            app.stored = ids;
+        Msg::Stored(metas) => {
+            app.stored = metas.iter().map(|m| m.id).collect();
+            app.stored_meta = metas;
+            app.recompute_attention();
             vec![]
         }
         Msg::KeyringStatus(_)

@@ -189,13 +189,17 @@ pub fn render(app: &App, frame: &mut Frame, d: &MigrateDialog) {
         Phase::Choose { index } => {
             let c = &d.choices[*index];
             lines.push(Line::from(vec![
-                Span::raw(format!("Token {} of {}: ", index + 1, d.choices.len())),
-                Span::styled(name(&c.token), t.header()),
                 Span::raw(format!(
-                    " (all organizations; {})",
-                    crate::ops::retirement::global_choice_note(app.now)
+                    "Global token {} of {}: ",
+                    index + 1,
+                    d.choices.len()
                 )),
+                Span::styled(name(&c.token), t.header()),
             ]));
+            lines.push(Line::styled(
+                crate::ops::retirement::global_choice_note(app.now),
+                t.warning(),
+            ));
             lines.push(Line::from(
                 "Create one token with the same name, scopes and expiry in each organization:",
             ));
@@ -227,17 +231,16 @@ pub fn render(app: &App, frame: &mut Frame, d: &MigrateDialog) {
             lines.push(Line::from("This will, for each global token:"));
             for m in d.migrations() {
                 let orgs: Vec<&str> = m.replacements.iter().map(|r| r.org.as_str()).collect();
+                let noun = if orgs.len() == 1 { "token" } else { "tokens" };
                 lines.push(Line::from(vec![
                     Span::styled(format!("  {}", name(&m.global)), t.header()),
-                    Span::raw(format!(" → {} new tokens: {}", orgs.len(), orgs.join(", "))),
+                    Span::raw(format!(" → {} new {noun}: {}", orgs.len(), orgs.join(", "))),
                 ]));
             }
             lines.push(Line::from(""));
             lines.push(Line::from(
-                "Each new token is stored in the keyring before it counts. The global token is",
-            ));
-            lines.push(Line::from(
-                "revoked only after all its replacements exist; any failure leaves it untouched.",
+                "Each new token is stored in the keyring before it counts. The global token is \
+                 revoked only after all its replacements exist; any failure leaves it untouched.",
             ));
             lines.push(Line::styled("enter replaces  esc back", t.dim()));
         }

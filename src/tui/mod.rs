@@ -106,6 +106,7 @@ pub fn build_app(ctx: &AppContext) -> Result<App, TuiError> {
     app.tenant = ctx.tenant.clone();
     app.clipboard_clear_seconds = ctx.config.clipboard_clear_seconds;
     app.revoke_concurrency = ctx.config.revoke_concurrency;
+    app.warn_days = ctx.config.warn_days;
     app.presets = ctx.config.all_presets();
     Ok(app)
 }

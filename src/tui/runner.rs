@@ -6,7 +6,6 @@ use crate::clipboard::Clipboard;
 use crate::ops::{create, inventory, revoke};
 use crate::tui::app::{Command, Msg};
 use crate::vault::Vault;
-use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -136,8 +135,7 @@ impl Runner {
                 if let Some(v) = vault {
                     tokio::spawn(async move {
                         if let Ok(list) = v.run(|v| v.list()).await {
-                            let ids: HashSet<_> = list.into_iter().map(|m| m.id).collect();
-                            let _ = tx.send(Msg::StoredIds(ids));
+                            let _ = tx.send(Msg::Stored(list));
                         }
                     });
                 }

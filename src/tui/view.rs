@@ -73,7 +73,11 @@ fn title_line(app: &App) -> Paragraph<'static> {
         Span::raw("│ "),
         Span::styled(org, t.header()),
         Span::raw(" │ "),
-        Span::raw(app.view.name()),
+        Span::raw(if app.attention_only {
+            format!("{} (needs attention)", app.view.name())
+        } else {
+            app.view.name().to_owned()
+        }),
         Span::raw(format!(" │ sort: {} {arrow}", app.sort.label())),
     ];
     if app.filter_editing || !app.filter.is_empty() {
@@ -116,6 +120,31 @@ fn status_line(app: &App) -> Paragraph<'static> {
     }
     if let Some(Notice::Toast { text, .. }) = &app.notice {
         spans.push(Span::styled(format!(" ✓ {text}"), t.ok()));
+    } else if !app.attention.is_empty() && app.busy.is_empty() {
+        // What needs attention, and the keys that act on it (nothing when all is well).
+        use crate::tui::keymap::Action;
+        spans.push(Span::styled(
+            format!(" ! {} ", app.attention.summary()),
+            t.warning(),
+        ));
+        let show = if app.attention_only {
+            "shows all"
+        } else {
+            "shows them"
+        };
+        spans.push(Span::styled(
+            format!(" {} {show}", app.keymap.keys_label(Action::Attention)),
+            t.dim(),
+        ));
+        if !app.attention.global.is_empty() {
+            spans.push(Span::styled(
+                format!(
+                    ", {} replaces global tokens",
+                    app.keymap.keys_label(Action::Migrate)
+                ),
+                t.dim(),
+            ));
+        }
     }
     Paragraph::new(Line::from(spans))
 }

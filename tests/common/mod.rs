@@ -28,23 +28,85 @@ pub fn have_tmux() -> bool {
     ok
 }
 
+/// True when libfaketime's `faketime` is installed and moves a program's clock. When it is not,
+/// the caller skips, unless CI requires it (`PATUI_REQUIRE_TMUX`, which CI sets for every tool
+/// the end-to-end tests need).
+pub fn have_faketime() -> bool {
+    let ok = Command::new("faketime")
+        .args(["2001-02-03 04:05:06 UTC", "date", "-u", "+%F"])
+        .output()
+        .map(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "2001-02-03")
+        .unwrap_or(false);
+    if !ok {
+        assert!(
+            std::env::var_os("PATUI_REQUIRE_TMUX").is_none(),
+            "faketime is required (PATUI_REQUIRE_TMUX is set) but not installed"
+        );
+        eprintln!("skipped: faketime is not installed");
+    }
+    ok
+}
+
+/// The words that run a program with its clock starting at `when` (UTC, `YYYY-MM-DD HH:MM:SS`)
+/// and running on normally from there: `faketime 'WHEN UTC' PROGRAM ARGS…`. The wrapper hands
+/// the exit status through, but runs the program as its child (it does not exec it).
+pub fn faketime_prefix(when: &str) -> Vec<String> {
+    vec!["faketime".to_owned(), format!("{when} UTC")]
+}
+
+/// The process ids of `pid`'s children.
+fn children_of(pid: u32) -> Vec<u32> {
+    Command::new("pgrep")
+        .arg("-P")
+        .arg(pid.to_string())
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .split_whitespace()
+                .filter_map(|p| p.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// A `patui sim` child process, killed on drop.
 pub struct SimProcess {
     child: Child,
     pub base_url: String,
+    /// Run under `faketime`: `child` is the wrapper, the simulator is its child.
+    wrapped: bool,
 }
 
 impl SimProcess {
     /// The simulator's process id.
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.wrapped
+            .then(|| children_of(self.child.id()).first().copied())
+            .flatten()
+            .unwrap_or_else(|| self.child.id())
     }
 
     /// Starts `patui sim ARGS…` on a free loopback port and reads its base URL.
     pub fn start(args: &[&str]) -> SimProcess {
-        let mut child = Command::new(patui_bin())
+        let mut cmd = Command::new(patui_bin());
+        cmd.arg("sim").args(args);
+        Self::spawn(cmd, false)
+    }
+
+    /// Starts `patui sim ARGS…` under `faketime`, its clock starting at `when` (UTC,
+    /// `YYYY-MM-DD HH:MM:SS`). Check [`have_faketime`] first.
+    pub fn start_at(when: &str, args: &[&str]) -> SimProcess {
+        let prefix = faketime_prefix(when);
+        let mut cmd = Command::new(&prefix[0]);
+        cmd.args(&prefix[1..])
+            .arg(patui_bin())
             .arg("sim")
-            .args(args)
+            .args(args);
+        Self::spawn(cmd, true)
+    }
+
+    fn spawn(mut cmd: Command, wrapped: bool) -> SimProcess {
+        let mut child = cmd
             .env("PATUI_LOG_FILE", log_file())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -57,12 +119,25 @@ impl SimProcess {
             .expect("sim prints its URL");
         let base_url = line.trim().to_owned();
         assert!(base_url.starts_with("http://127.0.0.1:"), "{base_url:?}");
-        SimProcess { child, base_url }
+        SimProcess {
+            child,
+            base_url,
+            wrapped,
+        }
     }
 }
 
 impl Drop for SimProcess {
     fn drop(&mut self) {
+        if self.wrapped {
+            // Killing the wrapper alone would leave the simulator running.
+            for pid in children_of(self.child.id()) {
+                let _ = Command::new("kill")
+                    .arg("-KILL")
+                    .arg(pid.to_string())
+                    .status();
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

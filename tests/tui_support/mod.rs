@@ -147,9 +147,21 @@ pub fn runner(
     }
 }
 
+/// A fixed "now" after the retirement of global tokens (2026-12-01).
+pub fn after_cutoff() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-12-02T12:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
 /// An app with the organizations and the tokens loaded (the "all" status view).
 pub fn loaded_app(width: u16, height: u16) -> App {
-    let mut app = App::new(Keymap::default(), Theme::new(false), vec![], None, now());
+    loaded_app_at(width, height, now())
+}
+
+/// [`loaded_app`] with its clock at `at`.
+pub fn loaded_app_at(width: u16, height: u16, at: DateTime<Utc>) -> App {
+    let mut app = App::new(Keymap::default(), Theme::new(false), vec![], None, at);
     app.size = (width, height);
     app.view = patui::ops::inventory::StatusView::All;
     let _ = app.start();
