@@ -305,15 +305,32 @@ pub async fn command(args: GlobalArgs, cmd: crate::cli::Command) -> u8 {
     }
     // Before any keyring is opened: the helper reads its own config (and reports a bad one).
     if let C::Credential { operation } = &cmd {
-        let mut out = std::io::stdout().lock();
-        return commands::credential::run_stdio(
+        let prepared = match commands::credential::prepare(
             args.config.as_deref(),
             args.demo,
-            operation,
             &mut std::io::stdin().lock(),
+        ) {
+            Ok(p) => p,
+            Err(code) => return code,
+        };
+        // A backend only where a renewal may happen: silent sign-in, never in the demo.
+        let backend = if operation == "get" && !args.demo && prepared.config.renew_before_days > 0 {
+            command_backend(&args, &prepared.config, &prepared.vault)
+                .await
+                .ok()
+                .map(|(b, _)| b)
+        } else {
+            None
+        };
+        let mut out = std::io::stdout().lock();
+        return commands::credential::answer(
+            &prepared,
+            operation,
             &mut out,
             chrono::Utc::now(),
-        );
+            backend.as_deref(),
+        )
+        .await;
     }
     let vault = if args.demo {
         crate::vault::Vault::memory().map_err(|e| e.to_string())

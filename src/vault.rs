@@ -141,11 +141,17 @@ struct IndexGuard<'a> {
 
 /// Opens and locks `{state dir}/keyring-{service}.lock` (mode 0600). The file holds nothing.
 fn lock_file(service: &str) -> Result<std::fs::File, VaultError> {
+    state_lock(&format!("keyring-{service}"))
+}
+
+/// Opens and locks (exclusively, waiting) `{state dir}/{name}.lock`, mode 0600; the lock is held
+/// until the file is dropped. Serialises work between patui processes (index updates, renewals).
+pub fn state_lock(name: &str) -> Result<std::fs::File, VaultError> {
     let dir = crate::logging::state_dir()
         .ok_or_else(|| VaultError::Platform("no state directory for the keyring lock".into()))?;
     crate::logging::create_private_dir(&dir)
         .map_err(|e| VaultError::Platform(format!("{}: {e}", dir.display())))?;
-    let safe: String = service
+    let safe: String = name
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
@@ -155,7 +161,7 @@ fn lock_file(service: &str) -> Result<std::fs::File, VaultError> {
             }
         })
         .collect();
-    let path = dir.join(format!("keyring-{safe}.lock"));
+    let path = dir.join(format!("{safe}.lock"));
     let mut opts = std::fs::OpenOptions::new();
     opts.create(true).truncate(false).write(true);
     #[cfg(unix)]

@@ -11,6 +11,8 @@ struct Env {
     sim: SimProcess,
     _dir: tempfile::TempDir,
     config: String,
+    /// What every `patui` of this environment runs under (faketime for a fixed clock).
+    wrapper: Vec<String>,
 }
 
 /// The keyring service of this test run: a developer's real `patui` entries are never touched.
@@ -27,12 +29,43 @@ fn env(sim_args: &[&str], config: &str) -> Env {
         sim,
         config: path.display().to_string(),
         _dir: dir,
+        wrapper: Vec::new(),
     }
+}
+
+/// [`env`] with the simulator and every `patui` run under faketime at `when` (UTC), or None
+/// (skipped with a message) where faketime is missing.
+fn env_at(when: &str, sim_args: &[&str], config: &str) -> Option<Env> {
+    if !common::have_faketime() {
+        return None;
+    }
+    let sim = SimProcess::start_at(when, sim_args);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, config).unwrap();
+    Some(Env {
+        sim,
+        config: path.display().to_string(),
+        _dir: dir,
+        wrapper: common::faketime_prefix(when),
+    })
 }
 
 impl Env {
     fn cmd(&self) -> Command {
-        let mut c = Command::new(patui_bin());
+        self.cmd_with(&self.wrapper)
+    }
+
+    /// `patui` run through `wrapper` (e.g. [`common::faketime_prefix`]), with this environment.
+    fn cmd_with(&self, wrapper: &[String]) -> Command {
+        let mut c = match wrapper.split_first() {
+            Some((program, args)) => {
+                let mut c = Command::new(program);
+                c.args(args).arg(patui_bin());
+                c
+            }
+            None => Command::new(patui_bin()),
+        };
         c.env("PATUI_SERVICE_URL", &self.sim.base_url)
             .env("PATUI_ACCESS_TOKEN", "cli-test-token")
             .env("PATUI_CONFIG", &self.config)
@@ -1260,7 +1293,10 @@ fn check_finds_a_stored_token_revoked_behind_patuis_back() {
 /// new global token.
 #[test]
 fn migrate_global_and_rotate_of_a_global_token() {
-    let e = env(&[], "keyring = \"memory\"\n");
+    // Before the retirement of global tokens (they can still be created then), on any day.
+    let Some(e) = env_at("2026-11-20 00:00:00", &[], "keyring = \"memory\"\n") else {
+        return;
+    };
     let mk = |name: &str| {
         let v = e.json(&[
             "create",
@@ -1348,4 +1384,304 @@ fn migrate_global_and_rotate_of_a_global_token() {
             .all(|t| t["allOrganizations"] == false),
         "no global token is left or minted: {active}"
     );
+}
+
+/// One HTTP/1.0 request (so the answer is never chunked), with `bearer` when given: the status
+/// and the body.
+fn raw_http(
+    base_url: &str,
+    method: &str,
+    path: &str,
+    bearer: Option<&str>,
+    json: &str,
+) -> (u16, String) {
+    use std::io::{Read, Write};
+    let host = base_url.strip_prefix("http://").unwrap();
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    let auth = bearer
+        .map(|b| format!("Authorization: Bearer {b}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.0\r\nHost: {host}\r\n{auth}X-TFS-FedAuthRedirect: Suppress\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{json}",
+        json.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer
+        .split_once("\r\n\r\n")
+        .unwrap_or((answer.as_str(), ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP answer: {answer:?}"));
+    (status, body.to_owned())
+}
+
+/// The simulator's counters (`GET /_sim/stats`, no credentials).
+fn sim_stats(e: &Env) -> Value {
+    let (status, body) = raw_http(&e.sim.base_url, "GET", "/_sim/stats", None, "");
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// Past the retirement of global PATs (a `patui sim` and `patui` itself both under faketime,
+/// their clocks at 2026-12-02): the simulator refuses a global create itself, and
+/// `patui create --all-orgs` is refused by patui before it asks (exit 2, with the reason), so
+/// nothing is minted; a token for one organization is still created.
+#[test]
+fn create_all_orgs_fails_past_the_retirement_of_global_tokens() {
+    let when = "2026-12-02 00:00:00";
+    let Some(e) = env_at(when, &[], "keyring = \"memory\"\n") else {
+        return;
+    };
+    // The simulator's clock is past the cut-off: it refuses a global create itself.
+    let (status, body) = raw_http(
+        &e.sim.base_url,
+        "POST",
+        "/fabrikam/_apis/tokens/pats?api-version=7.1-preview.1",
+        Some("x"),
+        r#"{"displayName":"g","scope":"vso.code","validTo":"2027-01-01T00:00:00Z","allOrgs":true}"#,
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("globalPATCreationBlocked"), "{body}");
+
+    let faketime = common::faketime_prefix(when);
+    let out = e
+        .cmd_with(&faketime)
+        .args([
+            "create",
+            "--all-orgs",
+            "--name",
+            "everywhere",
+            "--scopes",
+            "vso.code",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let msg = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{msg}");
+    assert!(
+        msg.contains("all organizations were retired on 2026-12-01"),
+        "{msg}"
+    );
+    assert!(out.stdout.is_empty(), "no value and no JSON on stdout");
+    assert_eq!(sim_stats(&e)["creates"], 0, "nothing minted");
+
+    // A token for one organization is still created, and counted.
+    let out = e
+        .cmd_with(&faketime)
+        .args([
+            "create", "--org", "fabrikam", "--name", "scoped", "--scopes", "vso.code", "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let created: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(created["token"]["allOrganizations"], false, "{created}");
+    assert_eq!(
+        sim_stats(&e),
+        serde_json::json!({"creates": 1, "revocations": 0})
+    );
+}
+
+/// Two `git credential fill` at once on a stored token that expires tomorrow: it is renewed
+/// exactly once (one create, one revocation in the service), both git processes get the new
+/// value, and the new value authenticates.
+#[test]
+fn concurrent_git_requests_renew_an_expiring_token_once() {
+    if !have_session_bus() {
+        return;
+    }
+    let e = env(&[], "");
+    let service = format!("{}-renew", test_service());
+    let state = tempfile::tempdir().unwrap();
+    let created = {
+        let out = e
+            .cmd()
+            .env("PATUI_KEYRING_SERVICE", &service)
+            .env("PATUI_STATE_DIR", state.path())
+            .args([
+                "create", "--org", "reneworg", "--name", "ci-git", "--scopes", "vso.code",
+                "--days", "1", "--json",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let old_value = created["value"].as_str().unwrap().to_owned();
+    let before = sim_stats(&e);
+    let home = tempfile::tempdir().unwrap();
+    let helper = format!("!{} credential", patui_bin());
+    let fill = || {
+        std::process::Command::new("git")
+            .args([
+                "-c",
+                &format!("credential.https://dev.azure.com.helper={helper}"),
+                "-c",
+                "credential.useHttpPath=true",
+                "credential",
+                "fill",
+            ])
+            .env("HOME", home.path())
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("PATUI_CONFIG", &e.config)
+            .env("PATUI_LOG_FILE", log_file())
+            .env("PATUI_KEYRING_SERVICE", &service)
+            .env("PATUI_STATE_DIR", state.path())
+            .env("PATUI_SERVICE_URL", &e.sim.base_url)
+            .env("PATUI_ACCESS_TOKEN", "cli-test-token")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map(|mut c| {
+                use std::io::Write;
+                c.stdin
+                    .take()
+                    .unwrap()
+                    .write_all(b"protocol=https\nhost=dev.azure.com\npath=reneworg/p/_git/r\n\n")
+                    .unwrap();
+                c
+            })
+            .unwrap()
+    };
+    let (a, b) = (fill(), fill());
+    let password = |c: std::process::Child| {
+        let out = c.wait_with_output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        text.lines()
+            .find_map(|l| l.strip_prefix("password="))
+            .unwrap_or_else(|| panic!("no password: {text}"))
+            .to_owned()
+    };
+    let (pa, pb) = (password(a), password(b));
+    assert_eq!(pa, pb, "both git processes get the renewed token");
+    assert_ne!(pa, old_value, "renewed, not the old value");
+    let after = sim_stats(&e);
+    let delta = |k: &str| after[k].as_u64().unwrap() - before[k].as_u64().unwrap();
+    assert_eq!(
+        delta("creates"),
+        1,
+        "exactly one renewal: {before} -> {after}"
+    );
+    assert_eq!(delta("revocations"), 1, "the old token revoked once");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let base = patui::azure::client::parse_base(&e.sim.base_url).unwrap();
+    rt.block_on(patui::azure::client::check_pat(
+        &base,
+        "reneworg",
+        &patui::secret::Secret::from(pa.as_str()),
+    ))
+    .expect("the renewed token authenticates");
+    assert!(
+        rt.block_on(patui::azure::client::check_pat(
+            &base,
+            "reneworg",
+            &patui::secret::Secret::from(old_value.as_str()),
+        ))
+        .is_err(),
+        "the old token no longer does"
+    );
+    // Clean up the keyring entries of this test.
+    e.cmd()
+        .env("PATUI_KEYRING_SERVICE", &service)
+        .env("PATUI_STATE_DIR", state.path())
+        .args(["revoke", "--all", "--org", "reneworg", "--yes"])
+        .assert()
+        .success();
+}
+
+/// `patui renew` regenerates stored tokens due within the window (asking first, refused
+/// without a terminal unless --yes), revokes the old ones, and leaves the others alone.
+#[test]
+fn renew_regenerates_the_stored_tokens_that_expire_soon() {
+    if !have_session_bus() {
+        return;
+    }
+    let e = env(&[], "");
+    let service = format!("{}-renewcmd", test_service());
+    let state = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        e.cmd()
+            .env("PATUI_KEYRING_SERVICE", &service)
+            .env("PATUI_STATE_DIR", state.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let id_of = |out: &std::process::Output| -> String {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["token"]["id"].as_str().unwrap().to_owned()
+    };
+    let soon = id_of(&run(&[
+        "create", "--org", "renewcmd", "--name", "soon", "--scopes", "vso.code", "--days", "2",
+        "--json",
+    ]));
+    let later = id_of(&run(&[
+        "create", "--org", "renewcmd", "--name", "later", "--scopes", "vso.code", "--days", "30",
+        "--json",
+    ]));
+    let out = run(&["renew", "--within", "3"]);
+    assert_eq!(out.status.code(), Some(2), "no terminal, no --yes");
+    let out = run(&["renew", "--within", "3", "--yes", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let renewed = v["renewed"].as_array().unwrap();
+    assert_eq!(renewed.len(), 1, "{v}");
+    assert_eq!(renewed[0]["id"], soon.as_str());
+    assert_eq!(renewed[0]["oldRevoked"]["ok"], true);
+    let new_id = renewed[0]["newId"].as_str().unwrap();
+    let listed: Value = serde_json::from_slice(
+        &run(&["list", "--org", "renewcmd", "--status", "all", "--json"]).stdout,
+    )
+    .unwrap();
+    let by_id = |id: &str| {
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} in {listed}"))
+    };
+    assert_eq!(by_id(&soon)["status"], "revoked");
+    assert_eq!(by_id(&soon)["stored"], false, "the old value is forgotten");
+    assert_eq!(by_id(new_id)["stored"], true);
+    assert_eq!(by_id(new_id)["name"], "soon");
+    assert_eq!(by_id(&later)["status"], "active");
+    // The successor has the same two-day lifespan: due within 3 days again, but not within 1.
+    let v: Value =
+        serde_json::from_slice(&run(&["renew", "--within", "1", "--yes", "--json"]).stdout)
+            .unwrap();
+    assert_eq!(v["renewed"], serde_json::json!([]));
+    run(&["revoke", "--all", "--org", "renewcmd", "--yes"]);
 }

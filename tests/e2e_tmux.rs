@@ -63,7 +63,7 @@ fn create_through_the_wizard(t: &Tmux, name: &str) {
     t.keys(&["Enter"]); // -> lifespan (30 days)
     t.wait_for("Expiration:");
     t.keys(&["Enter"]); // -> organization
-    t.wait_for("All accessible organizations");
+    t.wait_for("Organization:");
     t.keys(&["Enter"]); // -> scopes
     t.wait_for("Custom defined");
     t.keys(&["2"]); // preset: Git clone/push
@@ -156,7 +156,7 @@ fn create_copy_and_the_copied_token_authenticates() {
     t.keys(&["Enter"]); // -> lifespan (30 days)
     t.wait_for("Expiration:");
     t.keys(&["Enter"]); // -> organization
-    t.wait_for("All accessible organizations");
+    t.wait_for("Organization:");
     t.keys(&["Enter"]); // -> scopes
     t.wait_for("Custom defined");
     t.keys(&["Enter"]);

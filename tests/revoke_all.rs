@@ -135,6 +135,7 @@ async fn with_429_bursts() {
 // Replacing global tokens (ops::migrate) against the simulator.
 
 use patui::azure::{ApiError, PatBackend, PatToken, PatTokenCreateRequest};
+
 use patui::ops::migrate::{self, Migration, OldState, ReplacementState};
 
 /// The real client, but the first create in `fail_org` fails (as a 5xx would).
@@ -225,20 +226,20 @@ async fn a_global_token_is_replaced_per_organization_and_revoked_last() {
             .await
             .unwrap();
     }
-    let mut global = backend
-        .inner
-        .create(
-            "fabrikam",
-            &PatTokenCreateRequest {
-                display_name: "everywhere".into(),
-                scope: "vso.code".into(),
-                valid_to: chrono::Utc::now() + chrono::Duration::days(60),
-                all_orgs: true,
-            },
+    // Seeded (a global token can no longer be created once they are retired, whatever the date).
+    let global_id = h.with_store(|s| {
+        let now = s.now();
+        s.seed_token(
+            "everywhere",
+            "vso.code",
+            None,
+            now - chrono::Duration::days(30),
+            now + chrono::Duration::days(60),
+            false,
         )
-        .await
-        .unwrap();
-    global.token = None;
+    });
+    let global = backend.inner.get("fabrikam", global_id).await.unwrap();
+    assert!(global.is_global());
     let vault = patui::vault::Vault::memory().unwrap();
     let mut m = Migration::new(global.clone(), "fabrikam", &orgs, false);
     let now = chrono::Utc::now();

@@ -876,6 +876,15 @@ async fn an_update_cannot_make_a_token_global_after_the_cut_off() {
     assert_eq!(renamed.display_name, "renamed");
 }
 
+/// `GET /_sim/stats`, without credentials.
+async fn sim_stats(h: &SimHandle) -> serde_json::Value {
+    let r = reqwest::get(format!("{}/_sim/stats", h.base_url))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    r.json().await.unwrap()
+}
+
 /// The simulator counts successful creates and revocations only (not refusals, not seeded
 /// tokens, not a second DELETE), in-process and at `GET /_sim/stats` (JSON, no auth).
 #[tokio::test]
@@ -885,15 +894,8 @@ async fn creates_and_revocations_are_counted_and_served_at_sim_stats() {
         ..SimOptions::default()
     })
     .await;
-    let stats = || async {
-        let r = reqwest::get(format!("{}/_sim/stats", h.base_url))
-            .await
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 200);
-        r.json::<serde_json::Value>().await.unwrap()
-    };
     assert_eq!(
-        stats().await,
+        sim_stats(&h).await,
         serde_json::json!({"creates": 0, "revocations": 0}),
         "seeded tokens are not creates"
     );
@@ -909,7 +911,7 @@ async fn creates_and_revocations_are_counted_and_served_at_sim_stats() {
     assert_eq!(h.shared.creates(), 2, "two of them succeeded");
     assert_eq!(h.shared.revocations(), 1, "the second DELETE found nothing");
     assert_eq!(
-        stats().await,
+        sim_stats(&h).await,
         serde_json::json!({"creates": 2, "revocations": 1})
     );
 }

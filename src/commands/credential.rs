@@ -90,6 +90,19 @@ pub struct Candidate<'a> {
     pub valid_to: DateTime<Utc>,
 }
 
+impl<'a> Candidate<'a> {
+    /// From a keyring entry's metadata.
+    pub fn of(m: &'a crate::vault::TokenMeta) -> Self {
+        Candidate {
+            org: &m.org,
+            global: m.global,
+            scope: &m.scope,
+            valid_from: m.valid_from,
+            valid_to: m.valid_to,
+        }
+    }
+}
+
 /// The index of the newest unexpired candidate for `org` whose scopes allow Code access.
 pub fn choose(candidates: &[Candidate<'_>], org: &str, now: DateTime<Utc>) -> Option<usize> {
     candidates
@@ -117,11 +130,51 @@ pub fn read_request(input: &mut impl std::io::Read) -> Result<String, String> {
     })
 }
 
-/// Runs `patui credential OP` as the binary does: reads git's request from `input`, opens the
-/// keyring the config file at `config_path` (or the default path) chooses, an in-memory one with
-/// `demo`, and answers on `out`. A request that is not UTF-8 and a config file that does not load
-/// are reported on stderr with exit code 2: a broken config never silently means the default
-/// keyring. Returns the exit code.
+/// What `patui credential` has once git's request is read and the config and keyring are open.
+pub struct Prepared {
+    pub request: String,
+    pub config: crate::config::Config,
+    pub vault: Result<crate::vault::Vault, String>,
+}
+
+/// Reads git's request from `input` and opens the keyring the config file at `config_path` (or
+/// the default path) chooses, an in-memory one with `demo`. A request that is not UTF-8 and a
+/// config file that does not load are reported on stderr as exit code 2 (the `Err`): a broken
+/// config never silently means the default keyring.
+pub fn prepare(
+    config_path: Option<&std::path::Path>,
+    demo: bool,
+    input: &mut impl std::io::Read,
+) -> Result<Prepared, u8> {
+    let request = read_request(input).map_err(|e| {
+        crate::eprintln_safe!("patui credential: {e}");
+        super::EXIT_USAGE
+    })?;
+    if demo {
+        return Ok(Prepared {
+            request,
+            config: crate::config::Config::default(),
+            vault: crate::vault::Vault::memory().map_err(|e| e.to_string()),
+        });
+    }
+    let config = crate::config::Config::load(config_path).map_err(|e| {
+        crate::eprintln_safe!("patui credential: {e}");
+        super::EXIT_USAGE
+    })?;
+    let kind = config
+        .keyring
+        .as_deref()
+        .and_then(crate::vault::StoreKind::parse)
+        .unwrap_or(crate::vault::StoreKind::Native);
+    let vault = crate::vault::Vault::open(kind).map_err(|e| e.to_string());
+    Ok(Prepared {
+        request,
+        config,
+        vault,
+    })
+}
+
+/// Runs `patui credential OP` as the binary does, without renewal (see [`answer`]).
 pub fn run_stdio(
     config_path: Option<&std::path::Path>,
     demo: bool,
@@ -130,32 +183,93 @@ pub fn run_stdio(
     out: &mut impl std::io::Write,
     now: DateTime<Utc>,
 ) -> u8 {
-    let request = match read_request(input) {
-        Ok(r) => r,
+    match prepare(config_path, demo, input) {
+        Ok(p) => run(&p.vault, op, &p.request, out, now),
+        Err(code) => code,
+    }
+}
+
+/// Answers git. For `get` with a `backend` (a silent sign-in is available) and
+/// `renew_before_days` > 0 in the config, a chosen token that expires within that many days is
+/// first renewed (see [`crate::ops::renew`]) under a lock every patui process shares, so two git
+/// processes asking at once renew once: the second waits, then finds the new token. Any failure
+/// answers with the old value and says why on stderr. Never prompts.
+pub async fn answer(
+    p: &Prepared,
+    op: &str,
+    out: &mut impl std::io::Write,
+    now: DateTime<Utc>,
+    backend: Option<&dyn crate::azure::PatBackend>,
+) -> u8 {
+    let days = p.config.renew_before_days;
+    if op == "get"
+        && days > 0
+        && let (Some(backend), Ok(vault), Ok(req)) = (backend, &p.vault, parse_request(&p.request))
+        && let Some(org) = organization(&req)
+        && let Some(meta) = chosen(vault, &org, now)
+        && crate::ops::renew::is_due(&meta, now, days)
+    {
+        renew_under_lock(backend, vault, &org, &meta, now, days).await;
+    }
+    run(&p.vault, op, &p.request, out, now)
+}
+
+/// The stored token `get` would answer `org` with.
+fn chosen(
+    vault: &crate::vault::Vault,
+    org: &str,
+    now: DateTime<Utc>,
+) -> Option<crate::vault::TokenMeta> {
+    let metas = vault.list().ok()?;
+    let candidates: Vec<Candidate<'_>> = metas.iter().map(Candidate::of).collect();
+    choose(&candidates, org, now).map(|i| metas[i].clone())
+}
+
+/// Renews `meta` unless another process did while this one waited for the lock.
+async fn renew_under_lock(
+    backend: &dyn crate::azure::PatBackend,
+    vault: &crate::vault::Vault,
+    org: &str,
+    meta: &crate::vault::TokenMeta,
+    now: DateTime<Utc>,
+    days: u32,
+) {
+    let name = crate::ops::renew::lock_name(vault);
+    let lock = tokio::task::spawn_blocking(move || crate::vault::state_lock(&name)).await;
+    let _lock = match lock {
+        Ok(Ok(f)) => f,
+        Ok(Err(e)) => {
+            crate::eprintln_safe!("patui credential: not renewed ({e}); using the current token");
+            return;
+        }
         Err(e) => {
-            crate::eprintln_safe!("patui credential: {e}");
-            return super::EXIT_USAGE;
+            crate::eprintln_safe!("patui credential: not renewed ({e}); using the current token");
+            return;
         }
     };
-    let vault = if demo {
-        crate::vault::Vault::memory().map_err(|e| e.to_string())
-    } else {
-        match crate::config::Config::load(config_path) {
-            Ok(config) => {
-                let kind = config
-                    .keyring
-                    .as_deref()
-                    .and_then(crate::vault::StoreKind::parse)
-                    .unwrap_or(crate::vault::StoreKind::Native);
-                crate::vault::Vault::open(kind).map_err(|e| e.to_string())
-            }
-            Err(e) => {
-                crate::eprintln_safe!("patui credential: {e}");
-                return super::EXIT_USAGE;
+    // Another git process may have renewed it while this one waited.
+    match chosen(vault, org, now) {
+        Some(m) if m.id == meta.id && crate::ops::renew::is_due(&m, now, days) => {}
+        _ => return,
+    }
+    match crate::ops::renew::renew(backend, vault, meta, now).await {
+        Ok(r) => {
+            tracing::info!(old = %meta.id, new = %r.minted.token.authorization_id, "renewed for git");
+            if let Err(e) = r.old_revoked {
+                crate::eprintln_safe!(
+                    "patui credential: renewed {}, but the old token {} could not be revoked ({e}): revoke it with `patui revoke {}`",
+                    meta.name,
+                    meta.id,
+                    meta.id
+                );
             }
         }
-    };
-    run(&vault, op, &request, out, now)
+        Err(e) => crate::eprintln_safe!(
+            "patui credential: {} expires {} and was not renewed: {e}; using it until then",
+            meta.name,
+            meta.valid_to.date_naive()
+        ),
+    }
 }
 
 /// Runs `patui credential OP` with git's request on `input`; the answer goes to `out`.
@@ -193,16 +307,7 @@ pub fn run(
                     return super::EXIT_ERROR;
                 }
             };
-            let candidates: Vec<Candidate<'_>> = metas
-                .iter()
-                .map(|m| Candidate {
-                    org: &m.org,
-                    global: m.global,
-                    scope: &m.scope,
-                    valid_from: m.valid_from,
-                    valid_to: m.valid_to,
-                })
-                .collect();
+            let candidates: Vec<Candidate<'_>> = metas.iter().map(Candidate::of).collect();
             let Some(i) = choose(&candidates, &org, now) else {
                 return super::EXIT_OK;
             };

@@ -530,7 +530,7 @@ impl Store {
             .iter()
             .find(|t| t.value.matches(pat))
             .filter(|t| !t.revoked && t.valid_to > now && t.targets_org(org.id))
-            .filter(|t| !(retired && t.targets.is_none()))
+            .filter(|t| t.targets.is_some() || !retired)
     }
 
     /// Records an access token issued by the simulated Entra.
