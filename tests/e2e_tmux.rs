@@ -642,3 +642,196 @@ fn a_panic_restores_the_terminal() {
     // The probe's test fails (status 101); the terminal is cooked.
     assert_eq!(t.shell_state(), "C101ooked");
 }
+
+/// The organizations of the demo data (`patui sim --demo-data`).
+const DEMO_ORGS: [&str; 3] = ["fabrikam", "contoso", "northwind"];
+
+/// The global tokens of an organization's listing: (id, name, revoked).
+fn global_tokens(sim: &SimProcess) -> Vec<(uuid::Uuid, String, bool)> {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let c = client(sim);
+    let mut out = Vec::new();
+    for (filter, revoked) in [
+        (DisplayFilter::Active, false),
+        (DisplayFilter::Revoked, true),
+    ] {
+        let q = ListQuery {
+            filter,
+            sort: ServerSort::DisplayName,
+            ascending: true,
+        };
+        for t in rt.block_on(list_all(&c, "fabrikam", q, |_| {})).unwrap() {
+            if t.is_global() {
+                out.push((t.authorization_id, t.display_name, revoked));
+            }
+        }
+    }
+    out
+}
+
+/// The active tokens named `name` in `org` that target only that organization.
+fn replacements_in(sim: &SimProcess, org: &str, name: &str) -> usize {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(list_all(&client(sim), org, ListQuery::default(), |_| {}))
+        .unwrap()
+        .iter()
+        .filter(|t| t.display_name == name && !t.is_global())
+        .count()
+}
+
+/// What `patui credential get` answers for `org` (the clock of `when`).
+fn credential_for(env: &[(&str, &str)], when: &str, org: &str) -> Option<String> {
+    use std::io::Write;
+    let mut cmd = std::process::Command::new("faketime");
+    cmd.arg(format!("{when} UTC"))
+        .arg(patui_bin())
+        .args(["credential", "get"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            format!("protocol=https\nhost=dev.azure.com\npath={org}/p/_git/r\n\n").as_bytes(),
+        )
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("password=").map(str::to_owned))
+}
+
+/// After the retirement of global tokens (the simulator and patui both at 2026-12-02 through
+/// faketime): the demo's two global tokens show as retired, the status line says so, and `M`
+/// replaces both across the three organizations: one token per organization each, stored in the
+/// real keyring (git's helper then answers every organization with a token that works), and the
+/// global tokens revoked. Then, against a simulator that fails half of all creates, every
+/// global token ends either replaced-and-revoked or untouched, and `r` finishes the job.
+#[cfg(unix)]
+#[test]
+fn global_tokens_past_the_cut_off_are_replaced_per_organization() {
+    if !have_tmux() || !common::have_faketime() {
+        return;
+    }
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        assert!(
+            std::env::var_os("PATUI_REQUIRE_KEYRING").is_none(),
+            "the keyring is required"
+        );
+        eprintln!("skipped: no session bus for the real keyring");
+        return;
+    }
+    let when = "2026-12-02 00:00:00";
+    for (round, sim_args) in [
+        (0, vec!["--demo-data"]),
+        (
+            1,
+            vec![
+                "--demo-data",
+                "--fail-rate",
+                "0.5",
+                "--fail-only",
+                "POST",
+                "--seed",
+                "7",
+                // Slow enough that each run of the replacements shows "Replacing…".
+                "--latency-ms",
+                "150",
+            ],
+        ),
+    ] {
+        let sim = SimProcess::start_at(when, &sim_args);
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, "clipboard_clear_seconds = 0\n").unwrap();
+        let config = config.display().to_string();
+        let state = dir.path().join("state");
+        let state = state.display().to_string();
+        let service = format!("patui-test-{}-migrate{round}", std::process::id());
+        let log = log_file();
+        let mut env = env_for(&sim, &log, &config);
+        env.retain(|(k, _)| *k != "PATUI_KEYRING_SERVICE");
+        env.push(("PATUI_KEYRING_SERVICE", service.as_str()));
+        env.push(("PATUI_STATE_DIR", state.as_str()));
+        let globals = global_tokens(&sim);
+        assert_eq!(globals.len(), 2, "the demo's global tokens: {globals:?}");
+        let t = Tmux::start_with_env(
+            &format!("migrate{round}"),
+            120,
+            40,
+            &env,
+            &format!("faketime \"{when} UTC\" {} --org fabrikam", patui_bin()),
+        );
+        t.wait_for_all(&["⊗ retired", "2 global tokens stopped working on 2026-12-01"]);
+        t.keys(&["M"]);
+        t.wait_for("Global token 1 of 2");
+        t.wait_for_all(&["[x] fabrikam", "[x] contoso", "[x] northwind"]);
+        t.keys(&["Enter"]);
+        t.wait_for("Global token 2 of 2");
+        t.keys(&["Enter"]);
+        t.wait_for("This will, for each global token");
+        t.keys(&["Enter"]);
+        let finished =
+            |s: &str| s.contains("Done. enter closes") || s.contains("r retries what failed");
+        t.wait_until("the report", Duration::from_secs(20), finished);
+        if round == 1 {
+            // Each global token is either replaced everywhere and revoked, or untouched.
+            for (id, name, _) in global_tokens(&sim) {
+                let revoked = global_tokens(&sim).iter().any(|(i, _, r)| *i == id && *r);
+                let made: Vec<usize> = DEMO_ORGS
+                    .iter()
+                    .map(|o| replacements_in(&sim, o, &name))
+                    .collect();
+                assert!(made.iter().all(|n| *n <= 1), "{name}: never two: {made:?}");
+                if revoked {
+                    assert_eq!(made, [1, 1, 1], "{name}: revoked only once all exist");
+                }
+            }
+            // Retry until done (bounded): what was created is not created again.
+            for _ in 0..12 {
+                if t.screen().contains("Done. enter closes") {
+                    break;
+                }
+                t.wait_for("r retries what failed");
+                t.keys(&["r"]);
+                t.wait_for("Replacing…");
+                t.wait_until("the report", Duration::from_secs(20), finished);
+            }
+        }
+        t.wait_for("Done. enter closes");
+        t.keys(&["Enter"]);
+        t.keys(&["q"]);
+        assert_eq!(t.wait_exit(), 0);
+        // Both global tokens are revoked; each organization has exactly one replacement of each.
+        let after = global_tokens(&sim);
+        assert!(after.iter().all(|(_, _, revoked)| *revoked), "{after:?}");
+        for (_, name, _) in &globals {
+            for org in DEMO_ORGS {
+                assert_eq!(replacements_in(&sim, org, name), 1, "{name} in {org}");
+            }
+        }
+        // git's helper answers every organization with a stored replacement that works.
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let base = parse_base(&sim.base_url).unwrap();
+        for org in DEMO_ORGS {
+            let value = credential_for(&env, when, org)
+                .unwrap_or_else(|| panic!("git gets a token for {org}"));
+            rt.block_on(check_pat(&base, org, &Secret::from(value.as_str())))
+                .unwrap_or_else(|e| panic!("the replacement works in {org}: {e}"));
+        }
+        // Clean the keyring entries of this round.
+        let status = std::process::Command::new(patui_bin())
+            .args(["revoke", "--all", "--all-orgs", "--yes"])
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}

@@ -158,6 +158,12 @@ fn hint_bar(app: &App) -> Paragraph<'static> {
             spans.push(Span::styled(format!(" {label} "), t.dim()));
         }
     } else {
+        // While global tokens exist, the key that replaces them leads the bar.
+        if !app.attention.global.is_empty() {
+            let k = app.keymap.keys_label(crate::tui::keymap::Action::Migrate);
+            spans.push(Span::styled(format!(" {k}"), t.key()));
+            spans.push(Span::styled(" replace global ", t.dim()));
+        }
         for (k, label) in app.keymap.hints() {
             spans.push(Span::styled(format!(" {k}"), t.key()));
             spans.push(Span::styled(format!(" {label} "), t.dim()));
