@@ -534,7 +534,7 @@ async fn a_refused_env_token_is_named_not_asked_for() {
     // The service's own answer first.
     let first = client.profile().await.unwrap_err();
     assert!(first.is_auth(), "{first}");
-    // Then the chain has no source left, and says why.
+    // Then the chain has no source left, and says why, with what the service answered.
     let second = client.profile().await.unwrap_err();
     let msg = second.to_string();
     assert!(second.is_auth(), "{msg}");
@@ -542,6 +542,9 @@ async fn a_refused_env_token_is_named_not_asked_for() {
         msg.contains("PATUI_ACCESS_TOKEN was refused by the service"),
         "{msg}"
     );
+    let answered = first.to_string();
+    let detail = answered.trim_start_matches("authentication failed: ");
+    assert!(msg.contains(detail), "the service's answer {detail:?} in {msg}");
     assert!(!msg.contains("set PATUI_ACCESS_TOKEN"), "{msg}");
     // Without PATUI_ACCESS_TOKEN, the hint still says to set it.
     let chain = SignIn::new(SignInOptions {

@@ -86,6 +86,10 @@ pub struct SignIn {
     /// Of those, the sources whose token the service refused (a 401 or a sign-in page that a
     /// refresh did not cure), so "sign-in required" says so instead of "set …".
     refused: Mutex<Vec<SourceKind>>,
+    /// What the service answered when it refused a source's token (its words, shortened).
+    refused_why: Mutex<std::collections::HashMap<SourceKind, String>>,
+    /// The answer of the request that triggered the refresh in progress.
+    last_refusal: Mutex<Option<String>>,
 }
 
 /// The marker text of "no non-interactive source worked": the TUI shows its sign-in screen.
@@ -100,6 +104,8 @@ impl SignIn {
             current: Mutex::new(None),
             exhausted: Mutex::new(Vec::new()),
             refused: Mutex::new(Vec::new()),
+            refused_why: Mutex::new(std::collections::HashMap::new()),
+            last_refusal: Mutex::new(None),
         }
     }
 
@@ -196,7 +202,11 @@ impl SignIn {
         for kind in &self.opts.order {
             if exhausted.contains(kind) {
                 if refused.contains(kind) {
-                    reasons.push(refused_reason(*kind));
+                    let why = self.refused_why.lock().await.get(kind).cloned();
+                    reasons.push(match why {
+                        Some(w) => format!("{} ({w})", refused_reason(*kind)),
+                        None => refused_reason(*kind),
+                    });
                 }
                 continue;
             }
@@ -295,6 +305,12 @@ impl AccessTokenSource for SignIn {
         Ok(token)
     }
 
+    async fn refresh_after(&self, why: &ApiError) -> bool {
+        let words: String = crate::text::sanitize(&why.to_string()).chars().take(200).collect();
+        *self.last_refusal.lock().await = Some(words);
+        self.refresh().await
+    }
+
     async fn refresh(&self) -> bool {
         let mut cur = self.current.lock().await;
         let Some(c) = cur.take() else {
@@ -315,6 +331,9 @@ impl AccessTokenSource for SignIn {
         }
         self.exhausted.lock().await.push(c.source);
         self.refused.lock().await.push(c.source);
+        if let Some(why) = self.last_refusal.lock().await.take() {
+            self.refused_why.lock().await.insert(c.source, why);
+        }
         match self.acquire().await {
             Ok(next) => {
                 *cur = Some(next);

@@ -295,7 +295,7 @@ impl AzureClient {
                 });
             match result {
                 Ok(b) => return Ok(b),
-                Err(e) if e.is_auth() && !refreshed && self.auth.refresh().await => {
+                Err(e) if e.is_auth() && !refreshed && self.auth.refresh_after(&e).await => {
                     // A fresh access token is worth exactly one more try, for any method:
                     // a 401 means the request was not executed.
                     refreshed = true;

@@ -17,6 +17,13 @@ pub trait AccessTokenSource: Send + Sync + 'static {
         false
     }
 
+    /// [`AccessTokenSource::refresh`], told what the service answered (so a later "sign-in
+    /// required" can say why the token was refused).
+    async fn refresh_after(&self, why: &ApiError) -> bool {
+        let _ = why;
+        self.refresh().await
+    }
+
     /// A short description for `patui doctor` ("PATUI_ACCESS_TOKEN", "Azure CLI", …).
     fn describe(&self) -> String;
 }
