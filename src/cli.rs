@@ -60,6 +60,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Regenerate the stored tokens that expire soon (same settings; the old ones revoked).
     Renew(RenewArgs),
+    /// Forget stored values whose tokens no longer work (revoked, expired, retired, gone).
+    Prune(PruneArgs),
     /// Sign in with the device code flow and keep the refresh token in the keyring.
     Login,
     /// Forget the cached sign-in (the refresh token in the keyring).
@@ -232,9 +234,23 @@ pub struct RenewArgs {
     pub json: bool,
 }
 
+/// `patui prune`.
+#[derive(Debug, Clone, Args)]
+pub struct PruneArgs {
+    /// Do not ask (required without a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// `patui doctor`.
 #[derive(Debug, Clone, Args)]
 pub struct DoctorArgs {
+    /// Repair what can be repaired: revoke orphaned tokens (minted, value lost), finish
+    /// interrupted revocations, forget stored values of dead tokens.
+    #[arg(long)]
+    pub fix: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -258,6 +274,12 @@ pub struct SimArgs {
     /// Added latency per request, in milliseconds.
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
+    /// Answer a create this many milliseconds after minting the token.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub answer_delay_ms: u64,
+    /// The first N creates mint the token, then lose the answer (the connection breaks).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub drop_create_answers: u32,
     /// Probability (0..1) of a 5xx on PAT requests.
     #[arg(long, default_value_t = 0.0, value_parser = parse_probability)]
     pub fail_rate: f64,

@@ -196,6 +196,8 @@ pub async fn sim(args: SimArgs) -> u8 {
         opts.seed_tokens = args.seed_tokens;
     }
     opts.latency = Duration::from_millis(args.latency_ms);
+    opts.answer_delay = Duration::from_millis(args.answer_delay_ms);
+    opts.drop_create_answers = args.drop_create_answers;
     opts.fail_rate = args.fail_rate;
     opts.fail_only = args.fail_only.clone();
     opts.truncate_rate = args.truncate_rate;
@@ -366,6 +368,11 @@ pub async fn command(args: GlobalArgs, cmd: crate::cli::Command) -> u8 {
         config_orgs: config.organizations.clone(),
         revoke_concurrency: config.revoke_concurrency,
         vault,
+        journal: if args.demo {
+            None
+        } else {
+            crate::journal::Journal::open_default().ok()
+        },
     };
     let result = match &cmd {
         C::List(a) => ctx.list(a).await,
@@ -386,6 +393,7 @@ pub async fn command(args: GlobalArgs, cmd: crate::cli::Command) -> u8 {
         C::MigrateGlobal(a) => ctx.migrate_global(a).await,
         C::Check(a) => ctx.check(a, &config).await,
         C::Renew(a) => ctx.renew(a, &config).await,
+        C::Prune(a) => ctx.prune(a).await,
         C::Rotate(a) => ctx.rotate(a).await,
         C::Doctor(a) => {
             let path = args
@@ -402,6 +410,7 @@ pub async fn command(args: GlobalArgs, cmd: crate::cli::Command) -> u8 {
                 "PATUI_ACCESS_TOKEN is not set: export an Entra access token for Azure DevOps"
                     .to_owned()
             };
+            let repairs = ctx.repair_checks(a.fix).await;
             commands::doctor::run(
                 path,
                 &ctx.vault,
@@ -409,6 +418,7 @@ pub async fn command(args: GlobalArgs, cmd: crate::cli::Command) -> u8 {
                 ctx.backend.as_ref(),
                 ctx.org.clone(),
                 a.json,
+                repairs,
             )
             .await
         }

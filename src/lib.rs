@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod external;
 pub mod hardening;
+pub mod journal;
 pub mod launch;
 pub mod logging;
 pub mod ops;

@@ -1685,3 +1685,217 @@ fn renew_regenerates_the_stored_tokens_that_expire_soon() {
     assert_eq!(v["renewed"], serde_json::json!([]));
     run(&["revoke", "--all", "--org", "renewcmd", "--yes"]);
 }
+
+/// `patui` five minutes in the future (past the orphan check's settling time), with `e`'s
+/// environment and its own state directory.
+fn later(e: &Env, state: &std::path::Path) -> Command {
+    let mut c = e.cmd_with(&["faketime".to_owned(), "-f".to_owned(), "+5m".to_owned()]);
+    c.env("PATUI_STATE_DIR", state);
+    c
+}
+
+/// The "mint journal" check of `patui doctor --json` (and its exit code).
+fn journal_check(e: &Env, state: &std::path::Path, fix: bool) -> (Value, Option<i32>) {
+    let mut c = later(e, state);
+    c.args(["doctor", "--json"]);
+    if fix {
+        c.arg("--fix");
+    }
+    let out = c.output().unwrap();
+    let checks: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    let check = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "mint journal")
+        .cloned()
+        .expect("a mint journal check");
+    (check, out.status.code())
+}
+
+/// `kill -9` while the service holds the create's answer (the token exists, its value is in
+/// flight): the next `doctor` reports exactly that orphan, `doctor --fix` revokes it, and no
+/// active token of that name is left.
+#[cfg(unix)]
+#[test]
+fn a_create_killed_mid_answer_leaves_an_orphan_that_doctor_finds_and_revokes() {
+    if !common::have_faketime() {
+        return;
+    }
+    let e = env(&["--answer-delay-ms", "5000"], "keyring = \"memory\"\n");
+    let state = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(patui_bin())
+        .args([
+            "create", "--org", "orph", "--name", "lost-one", "--scopes", "vso.code",
+        ])
+        .env("PATUI_SERVICE_URL", &e.sim.base_url)
+        .env("PATUI_ACCESS_TOKEN", "cli-test-token")
+        .env("PATUI_CONFIG", &e.config)
+        .env("PATUI_LOG_FILE", log_file())
+        .env("PATUI_STATE_DIR", state.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The service has minted it (its answer is held back): kill patui now.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while sim_stats(&e)["creates"] != 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the create never reached the service"
+        );
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (check, code) = journal_check(&e, state.path(), false);
+    assert_eq!(check["ok"], false, "{check}");
+    assert_eq!(code, Some(1));
+    let detail = check["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("1 token was created") && detail.contains("lost-one"),
+        "{detail}"
+    );
+    let (check, code) = journal_check(&e, state.path(), true);
+    assert_eq!(check["ok"], true, "{check}");
+    assert_eq!(code, Some(0), "{check}");
+    let active = e.json(&["list", "--org", "orph", "--json"]);
+    assert_eq!(active, serde_json::json!([]), "the orphan was revoked");
+    // Nothing left to report.
+    let (check, _) = journal_check(&e, state.path(), false);
+    assert_eq!(check["ok"], true, "{check}");
+}
+
+/// The service mints the token but its answer is lost: `create` says so and names the token
+/// (so it can be revoked), instead of a bare network error; a retry creates one new token, and
+/// `doctor --fix` revokes only the orphan.
+#[test]
+fn a_lost_create_answer_is_named_and_the_retry_never_leaves_two_usable_tokens_unknown() {
+    if !common::have_faketime() {
+        return;
+    }
+    let e = env(&["--drop-create-answers", "1"], "keyring = \"memory\"\n");
+    let state = tempfile::tempdir().unwrap();
+    let create = |name: &str| {
+        let mut c = e.cmd();
+        c.env("PATUI_STATE_DIR", state.path()).args([
+            "create", "--org", "drop", "--name", name, "--scopes", "vso.code", "--json",
+        ]);
+        c.output().unwrap()
+    };
+    let out = create("dropped");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let listed = e.json(&["list", "--org", "drop", "--json"]);
+    let orphan = listed[0]["id"].as_str().unwrap().to_owned();
+    assert!(
+        err.contains("answer was lost") && err.contains(&orphan),
+        "the orphan is named: {err}"
+    );
+    let out = create("dropped");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let made: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kept = made["token"]["id"].as_str().unwrap().to_owned();
+    let (check, _) = journal_check(&e, state.path(), true);
+    assert_eq!(check["ok"], true, "{check}");
+    let active = e.json(&["list", "--org", "drop", "--json"]);
+    let ids: Vec<&str> = active
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [kept.as_str()], "only the orphan was revoked");
+}
+
+/// A journal with garbage lines and a torn last line is read, reported, and never fatal.
+#[test]
+fn a_damaged_journal_is_reported_not_fatal() {
+    if !common::have_faketime() {
+        return;
+    }
+    let e = env(&[], "keyring = \"memory\"\n");
+    let state = tempfile::tempdir().unwrap();
+    std::fs::write(
+        state.path().join("mint-journal.jsonl"),
+        "garbage\n\u{0}\u{1}\n{\"type\":\"intent\",\"intent\":\"not-a-uuid\"}\n{\"type\":\"int",
+    )
+    .unwrap();
+    let (check, code) = journal_check(&e, state.path(), false);
+    assert_eq!(code, Some(0), "{check}");
+    assert_eq!(check["ok"], true);
+    let detail = check["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("4 unreadable lines skipped (the last one torn)"),
+        "{detail}"
+    );
+}
+
+/// A stored token revoked behind patui's back (in the web page, by another machine): `prune`
+/// forgets its value, and git's helper no longer hands it out.
+#[test]
+fn a_token_revoked_elsewhere_is_pruned_and_git_no_longer_gets_it() {
+    if !have_session_bus() {
+        return;
+    }
+    let e = env(&[], "");
+    let service = format!("{}-prune", test_service());
+    let run = |args: &[&str], input: Option<&str>| {
+        let mut c = e.cmd();
+        c.env("PATUI_KEYRING_SERVICE", &service).args(args);
+        if let Some(i) = input {
+            c.write_stdin(i.to_owned());
+        }
+        c.output().unwrap()
+    };
+    let out = run(
+        &[
+            "create",
+            "--org",
+            "prune",
+            "--name",
+            "elsewhere",
+            "--scopes",
+            "vso.code",
+            "--json",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = v["token"]["id"].as_str().unwrap().to_owned();
+    let ask = "protocol=https\nhost=dev.azure.com\npath=prune/p/_git/r\n\n";
+    assert!(!run(&["credential", "get"], Some(ask)).stdout.is_empty());
+    // Revoked behind patui's back.
+    let (status, _) = raw_http(
+        &e.sim.base_url,
+        "DELETE",
+        &format!("/prune/_apis/tokens/pats?authorizationId={id}&api-version=7.1-preview.1"),
+        Some("x"),
+        "",
+    );
+    assert!(status < 300, "{status}");
+    let out = run(&["prune"], None);
+    assert_eq!(out.status.code(), Some(2), "no terminal, no --yes");
+    let out = run(&["prune", "--yes", "--json"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["forgotten"][0]["id"], id.as_str(), "{v}");
+    assert_eq!(v["forgotten"][0]["why"], "revoked");
+    assert!(
+        run(&["credential", "get"], Some(ask)).stdout.is_empty(),
+        "git no longer gets the dead token"
+    );
+}

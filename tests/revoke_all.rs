@@ -243,7 +243,7 @@ async fn a_global_token_is_replaced_per_organization_and_revoked_last() {
     let vault = patui::vault::Vault::memory().unwrap();
     let mut m = Migration::new(global.clone(), "fabrikam", &orgs, false);
     let now = chrono::Utc::now();
-    migrate::run(&backend, &vault, &mut m, now, |_| {}).await;
+    migrate::run(&backend, &vault, None, &mut m, now, |_| {}).await;
     assert!(matches!(
         m.replacements[1].state,
         ReplacementState::Failed(_)
@@ -251,12 +251,12 @@ async fn a_global_token_is_replaced_per_organization_and_revoked_last() {
     assert_eq!(m.old, OldState::Untouched, "a failure leaves it untouched");
     assert_eq!(h.with_store(|s| s.revocations(global.authorization_id)), 0);
     // The retry creates the missing one only, then revokes the global token.
-    migrate::run(&backend, &vault, &mut m, now, |_| {}).await;
+    migrate::run(&backend, &vault, None, &mut m, now, |_| {}).await;
     assert!(m.is_done(), "{m:?}");
     assert_eq!(m.old, OldState::Revoked);
     assert_eq!(h.with_store(|s| s.revocations(global.authorization_id)), 1);
     // A third run does nothing: nothing is created or revoked twice.
-    migrate::run(&backend, &vault, &mut m, now, |_| {}).await;
+    migrate::run(&backend, &vault, None, &mut m, now, |_| {}).await;
     assert_eq!(h.with_store(|s| s.revocations(global.authorization_id)), 1);
     let base = patui::azure::client::parse_base(&h.base_url).unwrap();
     for (o, r) in orgs.iter().zip(&m.replacements) {

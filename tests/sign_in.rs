@@ -544,7 +544,10 @@ async fn a_refused_env_token_is_named_not_asked_for() {
     );
     let answered = first.to_string();
     let detail = answered.trim_start_matches("authentication failed: ");
-    assert!(msg.contains(detail), "the service's answer {detail:?} in {msg}");
+    assert!(
+        msg.contains(detail),
+        "the service's answer {detail:?} in {msg}"
+    );
     assert!(!msg.contains("set PATUI_ACCESS_TOKEN"), "{msg}");
     // Without PATUI_ACCESS_TOKEN, the hint still says to set it.
     let chain = SignIn::new(SignInOptions {

@@ -208,6 +208,7 @@ fn token_modal() {
             old_not_revoked: None,
             copied,
             confirm_leave: false,
+            intent: None,
         };
     snap("token_stored", |app| {
         app.modals.push(Modal::TokenShown(Box::new(shown(

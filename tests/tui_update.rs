@@ -345,6 +345,7 @@ fn quitting_over_an_unsaved_token_asks_for_the_typed_word() {
         old_not_revoked: None,
         copied: None,
         confirm_leave: false,
+        intent: None,
     })));
     let ctrl_c = || Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     update(&mut app, ctrl_c());
@@ -376,6 +377,7 @@ fn quitting_over_an_unsaved_token_asks_for_the_typed_word() {
         old_not_revoked: None,
         copied: Some(Ok(patui::clipboard::CopyMethod::Osc52)),
         confirm_leave: false,
+        intent: None,
     })));
     update(&mut app, ctrl_c());
     assert!(app.quit);
@@ -399,6 +401,7 @@ fn a_token_that_is_not_stored_cannot_be_closed_without_a_copy() {
         old_not_revoked: None,
         copied: None,
         confirm_leave: false,
+        intent: None,
     };
     app.modals.push(Modal::TokenShown(Box::new(m)));
     key(&mut app, KeyCode::Enter);
@@ -425,6 +428,7 @@ fn a_token_that_is_not_stored_cannot_be_closed_without_a_copy() {
         old_not_revoked: None,
         copied: None,
         confirm_leave: false,
+        intent: None,
     };
     m2.confirm_leave = false;
     app.modals.push(Modal::TokenShown(Box::new(m2)));

@@ -306,7 +306,10 @@ impl AccessTokenSource for SignIn {
     }
 
     async fn refresh_after(&self, why: &ApiError) -> bool {
-        let words: String = crate::text::sanitize(&why.to_string()).chars().take(200).collect();
+        let words: String = crate::text::sanitize(&why.to_string())
+            .chars()
+            .take(200)
+            .collect();
         *self.last_refusal.lock().await = Some(words);
         self.refresh().await
     }

@@ -252,7 +252,8 @@ async fn renew_under_lock(
         Some(m) if m.id == meta.id && crate::ops::renew::is_due(&m, now, days) => {}
         _ => return,
     }
-    match crate::ops::renew::renew(backend, vault, meta, now).await {
+    let journal = crate::journal::Journal::open_default().ok();
+    match crate::ops::renew::renew(backend, vault, journal.as_ref(), meta, now).await {
         Ok(r) => {
             tracing::info!(old = %meta.id, new = %r.minted.token.authorization_id, "renewed for git");
             if let Err(e) = r.old_revoked {

@@ -21,6 +21,7 @@ pub async fn run(
     backend: &dyn PatBackend,
     org: Option<String>,
     json: bool,
+    repairs: Vec<Check>,
 ) -> Result<u8, Failure> {
     let mut checks = vec![Check {
         name: "version",
@@ -127,6 +128,7 @@ pub async fn run(
             },
         );
     }
+    checks.extend(repairs);
     let all_ok = checks.iter().all(|c| c.ok);
     if json {
         print_json(&checks)?;

@@ -91,7 +91,15 @@ impl Ctx {
         let mut done = Vec::new();
         for (token, listed_in) in globals {
             let mut m = Migration::new(token, &listed_in, orgs, keep_old);
-            migrate::run(self.backend.as_ref(), vault, &mut m, now, |_| {}).await;
+            migrate::run(
+                self.backend.as_ref(),
+                vault,
+                self.journal.as_ref(),
+                &mut m,
+                now,
+                |_| {},
+            )
+            .await;
             done.push(m);
         }
         if json {

@@ -159,10 +159,62 @@ impl Ctx {
             valid_to,
             all_orgs: args.scope.all_orgs,
         };
-        let minted =
-            create::create_and_store(self.backend.as_ref(), self.vault_slot(), &org, &req).await?;
+        let rec = create::Recorder {
+            journal: self.journal.as_ref(),
+            kind: crate::journal::IntentKind::Create,
+        };
+        let minted = match create::create_and_store_recorded(
+            self.backend.as_ref(),
+            self.vault_slot(),
+            rec,
+            &org,
+            &req,
+        )
+        .await
+        {
+            Ok(m) => m,
+            Err((e, intent)) => return Err(self.lost_answer(e, intent, &req.display_name).await),
+        };
         report_minted(self, &minted, args.json, None, req.valid_to)?;
+        // The value is on stdout: the journal's record is closed.
+        create::delivered(self.journal.as_ref(), &minted);
         Ok(EXIT_OK)
+    }
+
+    /// A create that failed: when the service may have minted the token anyway (the answer was
+    /// lost), look for it at once and say plainly whether it exists and that its value is lost.
+    async fn lost_answer(
+        &self,
+        e: crate::azure::ApiError,
+        intent: Option<uuid::Uuid>,
+        name: &str,
+    ) -> Failure {
+        let (Some(intent), Some(journal)) = (intent, self.journal.as_ref()) else {
+            return e.into();
+        };
+        let found = crate::ops::orphans::check_intent(
+            self.backend.as_ref(),
+            self.vault.as_ref().ok(),
+            journal,
+            intent,
+        )
+        .await;
+        let mut f: Failure = e.into();
+        f.message = match found {
+            Some(o) => format!(
+                "{}; the service created {} ({}) anyway, but its answer was lost: the value cannot be recovered; revoke it with `patui revoke {}` (patui doctor --fix does it too)",
+                f.message,
+                crate::text::sanitize(name),
+                o.token.authorization_id,
+                o.token.authorization_id
+            ),
+            None => format!(
+                "{}; no token named {} was created",
+                f.message,
+                crate::text::sanitize(name)
+            ),
+        };
+        f
     }
 
     /// `patui rotate`.
@@ -185,6 +237,7 @@ impl Ctx {
         let r = create::regenerate(
             self.backend.as_ref(),
             self.vault_slot(),
+            self.journal.as_ref(),
             &org,
             &old,
             Utc::now(),
@@ -197,6 +250,7 @@ impl Ctx {
         // What was asked for: the old token's lifespan, from the new one's creation.
         let requested = create::regenerate_request(&old, r.minted.token.valid_from).valid_to;
         report_minted(self, &r.minted, args.json, Some(revoked), requested)?;
+        create::delivered(self.journal.as_ref(), &r.minted);
         match r.old_revoked {
             Ok(()) => Ok(EXIT_OK),
             Err(e) => {

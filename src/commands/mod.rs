@@ -8,6 +8,7 @@ pub mod doctor;
 pub mod migrate;
 pub mod mint;
 pub mod output;
+pub mod prune;
 pub mod renew;
 
 use crate::azure::{ApiError, PatBackend, PatToken, PatTokenUpdateRequest};
@@ -45,6 +46,8 @@ pub struct Ctx {
     pub revoke_concurrency: usize,
     /// The keyring, or why there is none.
     pub vault: Result<crate::vault::Vault, String>,
+    /// The mint journal (none in the demo).
+    pub journal: Option<crate::journal::Journal>,
 }
 
 /// A command's failure: a message and an exit code.

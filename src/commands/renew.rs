@@ -39,7 +39,7 @@ impl Ctx {
         }
         let (mut renewed, mut failed) = (Vec::new(), Vec::new());
         for m in &due {
-            match renew::renew(self.backend.as_ref(), vault, m, now).await {
+            match renew::renew(self.backend.as_ref(), vault, self.journal.as_ref(), m, now).await {
                 Ok(r) => renewed.push((m, r)),
                 Err(e) => failed.push((m, e)),
             }

@@ -9,6 +9,7 @@
 //! could only linger unused) and reported; the retry creates a new one.
 
 use crate::azure::{ApiError, PatBackend, PatToken, PatTokenCreateRequest};
+use crate::journal::{IntentKind, Journal, Record};
 use crate::ops::create::{self, Minted};
 use crate::vault::Vault;
 use chrono::{DateTime, Utc};
@@ -130,6 +131,7 @@ pub fn replacement_request(global: &PatToken, now: DateTime<Utc>) -> PatTokenCre
 pub async fn run(
     backend: &dyn PatBackend,
     vault: &Vault,
+    journal: Option<&Journal>,
     m: &mut Migration,
     now: DateTime<Utc>,
     mut on_step: impl FnMut(&Migration) + Send,
@@ -140,7 +142,7 @@ pub async fn run(
             continue;
         }
         let org = m.replacements[i].org.clone();
-        let state = replace_in(backend, vault, &org, &req).await;
+        let state = replace_in(backend, vault, journal, &org, &req).await;
         m.replacements[i].state = state;
         on_step(m);
     }
@@ -153,7 +155,12 @@ pub async fn run(
         return;
     }
     let id = m.global.authorization_id;
-    m.old = match backend.revoke(&m.listed_in, id).await {
+    let intent = journal.and_then(|j| record_revoke(j, &m.listed_in, &m.global));
+    let result = backend.revoke(&m.listed_in, id).await;
+    if let (Some(j), Some(intent)) = (journal, intent) {
+        let _ = j.append(&Record::RevokeDone { intent });
+    }
+    m.old = match result {
         // "Not found" on a second try: the first revocation went through.
         Err(e) if e.is_token_not_found() && matches!(m.old, OldState::RevokeFailed(_)) => {
             OldState::Revoked
@@ -169,17 +176,39 @@ pub async fn run(
     on_step(m);
 }
 
+/// Records a revocation about to be sent (see [`crate::journal`]).
+pub fn record_revoke(journal: &Journal, org: &str, token: &PatToken) -> Option<Uuid> {
+    let intent = Uuid::new_v4();
+    journal
+        .append(&Record::RevokeIntent {
+            intent,
+            at: Utc::now(),
+            org: org.to_owned(),
+            token: token.authorization_id,
+            name: token.display_name.clone(),
+        })
+        .map_err(|e| tracing::warn!("revoking without a journal record: {e}"))
+        .ok()
+        .map(|()| intent)
+}
+
 /// Creates and stores one replacement. A value the keyring refused is revoked at once.
 async fn replace_in(
     backend: &dyn PatBackend,
     vault: &Vault,
+    journal: Option<&Journal>,
     org: &str,
     req: &PatTokenCreateRequest,
 ) -> ReplacementState {
-    let minted: Minted = match create::create_and_store(backend, Ok(vault), org, req).await {
-        Ok(m) => m,
-        Err(e) => return ReplacementState::Failed(failure_text(&e)),
+    let rec = create::Recorder {
+        journal,
+        kind: IntentKind::Migrate,
     };
+    let minted: Minted =
+        match create::create_and_store_recorded(backend, Ok(vault), rec, org, req).await {
+            Ok(m) => m,
+            Err((e, _)) => return ReplacementState::Failed(failure_text(&e)),
+        };
     match &minted.stored {
         Ok(()) => ReplacementState::Created {
             id: minted.token.authorization_id,
@@ -188,7 +217,11 @@ async fn replace_in(
         },
         Err(store_err) => {
             let id = minted.token.authorization_id;
-            match backend.revoke(org, id).await {
+            let revoked = backend.revoke(org, id).await;
+            if revoked.is_ok() {
+                create::delivered(journal, &minted);
+            }
+            match revoked {
                 Ok(()) => ReplacementState::Failed(format!(
                     "the keyring refused the new token's value ({store_err}); the new token was revoked"
                 )),

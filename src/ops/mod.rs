@@ -5,6 +5,7 @@ pub mod attention;
 pub mod create;
 pub mod inventory;
 pub mod migrate;
+pub mod orphans;
 pub mod renew;
 pub mod retirement;
 pub mod revoke;

@@ -7,6 +7,7 @@
 //! process so two git processes renew once) and by `patui renew`.
 
 use crate::azure::{PatBackend, PatToken};
+use crate::journal::{IntentKind, Journal};
 use crate::ops::create::{self, Minted};
 use crate::ops::retirement;
 use crate::vault::{TokenMeta, Vault};
@@ -40,6 +41,7 @@ pub fn lock_name(vault: &Vault) -> String {
 pub async fn renew(
     backend: &dyn PatBackend,
     vault: &Vault,
+    journal: Option<&Journal>,
     meta: &TokenMeta,
     now: DateTime<Utc>,
 ) -> Result<Renewed, String> {
@@ -51,13 +53,20 @@ pub async fn renew(
         return Err(format!("{} is no longer valid in the service", meta.name));
     }
     let req = create::regenerate_request(&old, now);
-    let minted = create::create_and_store(backend, Ok(vault), &meta.org, &req)
+    let rec = create::Recorder {
+        journal,
+        kind: IntentKind::Renew,
+    };
+    let minted = create::create_and_store_recorded(backend, Ok(vault), rec, &meta.org, &req)
         .await
-        .map_err(|e| format!("creating the successor of {} failed: {e}", meta.name))?;
+        .map_err(|(e, _)| format!("creating the successor of {} failed: {e}", meta.name))?;
     if let Err(store_err) = &minted.stored {
         let id = minted.token.authorization_id;
         let cleanup = match backend.revoke(&meta.org, id).await {
-            Ok(()) => "it was revoked again".to_owned(),
+            Ok(()) => {
+                create::delivered(journal, &minted);
+                "it was revoked again".to_owned()
+            }
             Err(e) => format!("revoking it failed too ({e}): revoke it with `patui revoke {id}`"),
         };
         return Err(format!(

@@ -36,6 +36,8 @@ struct Faults {
     window_count: u32,
     /// Requests seen per method on the PAT routes.
     counts: HashMap<String, u32>,
+    /// Create answers dropped so far (see `SimOptions::drop_create_answers`).
+    dropped: u32,
 }
 
 impl Shared {
@@ -51,6 +53,7 @@ impl Shared {
                 window_start: Instant::now(),
                 window_count: 0,
                 counts: HashMap::new(),
+                dropped: 0,
             }),
         }
     }
@@ -426,6 +429,17 @@ async fn pre_faults(shared: &Shared, method: &Method) -> Option<Resp> {
     None
 }
 
+/// True for the first `drop_create_answers` successful creates.
+fn drop_this_answer(shared: &Shared) -> bool {
+    let n = shared.opts.drop_create_answers;
+    n > 0
+        && shared.faults.lock().is_ok_and(|mut f| {
+            let drop = f.dropped < n;
+            f.dropped += u32::from(drop);
+            drop
+        })
+}
+
 /// Cuts a JSON body in half, with the configured probability.
 async fn post_faults(shared: &Shared, r: Resp) -> Resp {
     let p = shared.opts.truncate_rate;
@@ -495,7 +509,24 @@ async fn pats(
             Some(id) => get_one(shared, &org, id),
             None => list(shared, &org, q),
         },
-        Method::POST => create(shared, &org, body),
+        Method::POST => {
+            let r = create(shared, &org, body);
+            if r.status().is_success() {
+                if !shared.opts.answer_delay.is_zero() {
+                    tokio::time::sleep(shared.opts.answer_delay).await;
+                }
+                if drop_this_answer(shared) {
+                    // The token exists; its answer breaks off mid-body.
+                    let (parts, _) = r.into_parts();
+                    let broken = futures::stream::iter([
+                        Ok(Bytes::from_static(b"{\"patToken\":{")),
+                        Err(std::io::Error::other("connection lost (injected)")),
+                    ]);
+                    return Response::from_parts(parts, Body::from_stream(broken));
+                }
+            }
+            r
+        }
         Method::PUT => update(shared, &org, body),
         Method::DELETE => revoke(shared, &org, q),
         _ => vss_error(

@@ -50,6 +50,12 @@ pub struct SimOptions {
     /// `patTokenError`), as the service's definition has it, instead of 400/404.
     pub errors_in_200: bool,
     pub strict_orgs: bool,
+    /// A create is answered this long after the token was minted (a window in which patui can
+    /// be killed with the token existing and its value not yet stored).
+    pub answer_delay: Duration,
+    /// The first N successful creates mint the token and then break the connection in the
+    /// middle of the answer (the answer is lost).
+    pub drop_create_answers: u32,
     /// Seed of token values, ids and fault decisions.
     pub rng_seed: u64,
     pub entra: EntraOptions,
@@ -71,6 +77,8 @@ impl Default for SimOptions {
             lifespan_policy: LifespanPolicy::Clamp,
             errors_in_200: false,
             strict_orgs: false,
+            answer_delay: Duration::ZERO,
+            drop_create_answers: 0,
             rng_seed: 1,
             entra: EntraOptions::default(),
         }

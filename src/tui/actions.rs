@@ -9,6 +9,7 @@ use crate::tui::keymap::Action;
 use crate::tui::token_modal::{self, TokenShown};
 use crate::tui::wizard::{self, Wizard};
 use ratatui::Frame;
+use uuid::Uuid;
 
 /// Handles a token action key on the list.
 pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
@@ -101,6 +102,14 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
             }
             app.attention_only = !app.attention_only;
             app.refilter();
+        }
+        Action::Cleanup => {
+            if app.orphans.is_empty() {
+                app.toast("Nothing to clean up.");
+                return vec![];
+            }
+            let d = crate::tui::cleanup_dialog::CleanupDialog::new(app.orphans.clone());
+            app.modals.push(Modal::Cleanup(Box::new(d)));
         }
         Action::Migrate => {
             let globals = app.global_tokens();
@@ -276,6 +285,54 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
                 ra.phase = RevokeAllPhase::Running(p);
             }
         }
+        Msg::CreateLost { error, orphan } => {
+            if let Some(w) = wizard_modal(app) {
+                w.on_error(&error);
+                w.error = Some(format!(
+                    "{error}. The service created the token anyway, but its answer was lost: its value cannot be recovered. Enter revokes it and creates it again; esc keeps it."
+                ));
+                w.lost = Some(*orphan);
+            } else {
+                app.orphans.orphans.push(*orphan);
+            }
+        }
+        Msg::Orphans(r) => match r {
+            Ok(f) => {
+                if f.garbage > 0 || f.torn_tail {
+                    tracing::warn!(
+                        garbage = f.garbage,
+                        torn = f.torn_tail,
+                        "mint journal lines skipped"
+                    );
+                }
+                app.orphans = f;
+            }
+            Err(e) => tracing::warn!("the mint journal could not be read: {e}"),
+        },
+        Msg::OrphansResolved(results) => {
+            let failed: Vec<String> = results
+                .iter()
+                .filter_map(|(id, r)| r.as_ref().err().map(|e| format!("{id}: {e}")))
+                .collect();
+            let done: std::collections::HashSet<Uuid> = results
+                .iter()
+                .filter(|(_, r)| r.is_ok())
+                .map(|(id, _)| *id)
+                .collect();
+            app.orphans
+                .orphans
+                .retain(|o| !done.contains(&o.token.authorization_id));
+            app.orphans
+                .unfinished_revokes
+                .retain(|u| !done.contains(&u.revoke.token));
+            app.modals.retain(|m| !matches!(m, Modal::Cleanup(_)));
+            if failed.is_empty() {
+                app.toast(format!("Cleaned up {} tokens", done.len()));
+            } else {
+                app.error(format!("Some could not be revoked: {}", failed.join("; ")));
+            }
+            return reload_with_stored(app);
+        }
         Msg::MigrateStep { index, migration } => {
             if let Some(d) = migrate_modal(app)
                 && let crate::tui::migrate_dialog::Phase::Running(ms) = &mut d.phase
@@ -364,8 +421,19 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::SignInSource(s) => app.sign_in_source = s,
         Msg::Copied(r) => {
             if let Some(m) = token_modal(app) {
+                let delivered = match (&r, m.intent.take()) {
+                    (Ok(_), Some(intent)) => Some(Command::Delivered {
+                        intent,
+                        token: m.id,
+                    }),
+                    (_, intent) => {
+                        m.intent = intent;
+                        None
+                    }
+                };
                 m.copied = Some(r);
                 m.confirm_leave = false;
+                return delivered.into_iter().collect();
             } else {
                 match r {
                     Ok(method) => app.toast(method.to_string()),
@@ -393,6 +461,7 @@ fn shown(m: crate::ops::create::Minted, old_not_revoked: Option<String>) -> Toke
         old_not_revoked,
         copied: None,
         confirm_leave: false,
+        intent: m.intent,
     }
 }
 
@@ -412,6 +481,7 @@ pub fn render_modal(app: &App, frame: &mut Frame, modal: &Modal) {
         | Modal::SignIn(_)
         | Modal::QuitConfirm(_)
         | Modal::Migrate(_)
+        | Modal::Cleanup(_)
         | Modal::Profile => {}
     }
 }

@@ -117,6 +117,8 @@ pub enum Modal {
     RevokeAll(Box<RevokeAll>),
     SignIn(Box<crate::tui::sign_in::SignInScreen>),
     Profile,
+    /// Orphans and interrupted revocations found in the mint journal.
+    Cleanup(Box<crate::tui::cleanup_dialog::CleanupDialog>),
     /// Replace global tokens with one token per organization.
     Migrate(Box<crate::tui::migrate_dialog::MigrateDialog>),
     /// A quit was asked for while a token's value is neither stored nor copied.
@@ -180,6 +182,15 @@ pub enum Msg {
         what: crate::external::External,
         result: Result<(), crate::external::ExternalError>,
     },
+    /// A create failed after the service minted the token anyway (its answer was lost).
+    CreateLost {
+        error: ApiError,
+        orphan: Box<crate::ops::orphans::Orphan>,
+    },
+    /// The start-up check of the mint journal.
+    Orphans(Result<crate::ops::orphans::Findings, String>),
+    /// Orphans revoked or kept, interrupted revocations finished: (token id, outcome).
+    OrphansResolved(Vec<(Uuid, Result<(), String>)>),
     /// One step of a migration: the state of migration `index`.
     MigrateStep {
         index: usize,
@@ -228,6 +239,18 @@ pub enum Command {
     /// List the active tokens of these organizations for revoke-all.
     PrepareRevokeAll {
         orgs: Vec<String>,
+    },
+    /// The value of a minted token reached the user (copied): close its journal intent.
+    Delivered {
+        intent: Uuid,
+        token: Uuid,
+    },
+    /// Check the mint journal for orphans and interrupted revocations.
+    FindOrphans,
+    /// Revoke (true) or keep each orphan; finish the interrupted revocations.
+    ResolveOrphans {
+        orphans: Vec<(crate::ops::orphans::Orphan, bool)>,
+        revokes: Vec<crate::ops::orphans::Unfinished>,
     },
     /// Run (or resume) these migrations of global tokens.
     Migrate {
@@ -306,6 +329,8 @@ pub struct App {
     pub warn_days: u32,
     /// True while the list shows only what needs attention (`!`).
     pub attention_only: bool,
+    /// What the mint journal's check found (orphans, interrupted revocations).
+    pub orphans: crate::ops::orphans::Findings,
     /// Why tokens cannot be stored (no secure keyring), shown on screen.
     pub keyring_problem: Option<String>,
     pub clipboard_clear_seconds: u64,
@@ -400,6 +425,7 @@ impl App {
             attention: crate::ops::attention::assess(&[], &[], now, 7),
             warn_days: 7,
             attention_only: false,
+            orphans: Default::default(),
             keyring_problem: None,
             clipboard_clear_seconds: 60,
             revoke_concurrency: crate::ops::revoke::DEFAULT_CONCURRENCY,
@@ -786,7 +812,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
                     if app.loaded_once {
                         app.toast(format!("Loaded {n} tokens"));
                     }
+                    let first = !app.loaded_once;
                     app.loaded_once = true;
+                    // Signed in and answering: look for tokens whose values were lost.
+                    if first {
+                        return vec![Command::FindOrphans];
+                    }
                 }
                 Err(e) if e.is_auth() && app.can_sign_in => return app.begin_sign_in(),
                 Err(e) => app.error(format!("Could not load tokens: {e}")),
@@ -815,6 +846,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         | Msg::SignedOut(_)
         | Msg::SignInSource(_)
         | Msg::MigrateStep { .. }
+        | Msg::CreateLost { .. }
+        | Msg::Orphans(_)
+        | Msg::OrphansResolved(_)
         | Msg::MigrateDone(_)
         | Msg::HandedBack { .. } => crate::tui::actions::on_result(app, msg),
         Msg::Signal(sig) => {
@@ -923,6 +957,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         | Action::RevokeAll
         | Action::Migrate
         | Action::Attention
+        | Action::Cleanup
         | Action::Copy => return crate::tui::actions::on_action(app, action),
         Action::FilterKeep
         | Action::FilterClear
@@ -1052,6 +1087,7 @@ fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         Modal::TokenShown(m) => crate::tui::token_modal::on_key(app, m, key),
         Modal::QuitConfirm(q) => crate::tui::quit_confirm::on_key(app, q, key),
         Modal::Migrate(d) => crate::tui::migrate_dialog::on_key(app, d, key),
+        Modal::Cleanup(d) => crate::tui::cleanup_dialog::on_key(app, d, key),
         Modal::Confirm(c) => crate::tui::dialogs::confirm_key(app, c, key),
         Modal::RevokeAll(r) => crate::tui::dialogs::revoke_all_key(app, r, key),
         Modal::SignIn(screen) => crate::tui::sign_in::on_key(app, screen, key),

@@ -63,6 +63,7 @@ actions! {
     RevokeAll = "revoke_all", List, ["D"], "Revoke all active tokens in view", None;
     Migrate = "migrate", List, ["M"], "Replace global tokens (one per organization)", None;
     Attention = "attention", List, ["!"], "Show what needs attention", None;
+    Cleanup = "cleanup", List, ["X"], "Clean up tokens whose values were lost", None;
     Copy = "copy", List, ["y"], "Copy the stored token value", Some("copy");
     Profile = "profile", List, ["p"], "Profile, organizations, sign out", None;
     SignIn = "sign_in", List, ["ctrl-s"], "Sign in (device code or az login)", None;

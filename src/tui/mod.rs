@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod app;
+pub mod cleanup_dialog;
 pub mod details;
 pub mod dialogs;
 pub mod format;
@@ -147,6 +148,11 @@ pub async fn run(backend: Arc<dyn PatBackend>, ctx: AppContext) -> Result<Outcom
         sign_in: ctx.sign_in.clone(),
         sign_in_task: Arc::new(std::sync::Mutex::new(None)),
         pending_clear: Arc::new(std::sync::Mutex::new(None)),
+        journal: if ctx.demo {
+            None
+        } else {
+            crate::journal::Journal::open_default().ok()
+        },
     };
     let mut host = host::TerminalHost::new(mouse);
     let result = run_loop(&mut guard.terminal, &mut app, &mut host, rx, &runner).await;

@@ -23,6 +23,8 @@ pub struct Runner {
     pub sign_in_task: Arc<Mutex<Option<tokio::task::AbortHandle>>>,
     /// The last value copied whose clear is still to come (cleared at quit too).
     pub pending_clear: Arc<Mutex<Option<crate::secret::Secret>>>,
+    /// The mint journal (none in the demo and in tests that do not ask for one).
+    pub journal: Option<crate::journal::Journal>,
 }
 
 fn write_stdout_osc(
@@ -142,10 +144,97 @@ impl Runner {
             }
             Command::Create { org, req } => {
                 let slot = self.vault.clone();
+                let journal = self.journal.clone();
                 tokio::spawn(async move {
+                    let rec = create::Recorder {
+                        journal: journal.as_ref(),
+                        kind: crate::journal::IntentKind::Create,
+                    };
+                    let vault = slot.as_ref().ok();
                     let slot = slot.as_ref().map_err(String::as_str);
-                    let r = create::create_and_store(backend.as_ref(), slot, &org, &req).await;
-                    let _ = tx.send(Msg::Created(r));
+                    let r =
+                        create::create_and_store_recorded(backend.as_ref(), slot, rec, &org, &req)
+                            .await;
+                    let msg = match r {
+                        Ok(m) => Msg::Created(Ok(m)),
+                        // The answer was lost: did the service mint it anyway? Never offer a
+                        // retry that would leave two tokens.
+                        Err((error, Some(intent))) if journal.is_some() => {
+                            let found = match &journal {
+                                Some(j) => {
+                                    crate::ops::orphans::check_intent(
+                                        backend.as_ref(),
+                                        vault,
+                                        j,
+                                        intent,
+                                    )
+                                    .await
+                                }
+                                None => None,
+                            };
+                            match found {
+                                Some(orphan) => Msg::CreateLost {
+                                    error,
+                                    orphan: Box::new(orphan),
+                                },
+                                None => Msg::Created(Err(error)),
+                            }
+                        }
+                        Err((error, _)) => Msg::Created(Err(error)),
+                    };
+                    let _ = tx.send(msg);
+                });
+            }
+            Command::Delivered { intent, token } => {
+                if let Some(j) = self.journal.clone() {
+                    tokio::task::spawn_blocking(move || {
+                        if let Err(e) = j.done(intent, Some(token)) {
+                            tracing::warn!("the mint journal could not be updated: {e}");
+                        }
+                    });
+                }
+            }
+            Command::FindOrphans => {
+                let Some(j) = self.journal.clone() else {
+                    return;
+                };
+                tokio::spawn(async move {
+                    let settle = chrono::Duration::seconds(crate::ops::orphans::SETTLE_SECONDS);
+                    let r = crate::ops::orphans::check(
+                        backend.as_ref(),
+                        vault.as_ref(),
+                        &j,
+                        chrono::Utc::now(),
+                        settle,
+                    )
+                    .await;
+                    let _ = tx.send(Msg::Orphans(r));
+                });
+            }
+            Command::ResolveOrphans { orphans, revokes } => {
+                let Some(j) = self.journal.clone() else {
+                    return;
+                };
+                tokio::spawn(async move {
+                    let mut results = Vec::new();
+                    for (o, revoke) in &orphans {
+                        let r = crate::ops::orphans::resolve(backend.as_ref(), &j, o, *revoke)
+                            .await
+                            .map_err(|e| e.to_string());
+                        results.push((o.token.authorization_id, r));
+                    }
+                    for u in &revokes {
+                        let r = crate::ops::orphans::finish_revoke(
+                            backend.as_ref(),
+                            vault.as_ref(),
+                            &j,
+                            u,
+                        )
+                        .await
+                        .map_err(|e| e.to_string());
+                        results.push((u.revoke.token, r));
+                    }
+                    let _ = tx.send(Msg::OrphansResolved(results));
                 });
             }
             Command::Update { org, req } => {
@@ -168,10 +257,12 @@ impl Runner {
             }
             Command::Regenerate { org, token } => {
                 let slot = self.vault.clone();
+                let journal = self.journal.clone();
                 tokio::spawn(async move {
                     let r = create::regenerate(
                         backend.as_ref(),
                         slot.as_ref().map_err(String::as_str),
+                        journal.as_ref(),
                         &org,
                         &token,
                         chrono::Utc::now(),
@@ -225,6 +316,7 @@ impl Runner {
             }
             Command::Migrate { mut migrations } => {
                 let slot = self.vault.clone();
+                let journal = self.journal.clone();
                 tokio::spawn(async move {
                     let Ok(vault) = slot else {
                         // The dialog checks the keyring first; this is a last guard.
@@ -234,7 +326,8 @@ impl Runner {
                     let now = chrono::Utc::now();
                     for (index, m) in migrations.iter_mut().enumerate() {
                         let progress = tx.clone();
-                        crate::ops::migrate::run(backend.as_ref(), &vault, m, now, |m| {
+                        let j = journal.as_ref();
+                        crate::ops::migrate::run(backend.as_ref(), &vault, j, m, now, |m| {
                             let _ = progress.send(Msg::MigrateStep {
                                 index,
                                 migration: m.clone(),

@@ -30,6 +30,8 @@ pub struct TokenShown {
     pub copied: Option<Result<CopyMethod, String>>,
     /// The user pressed enter once without a copy or a stored value.
     pub confirm_leave: bool,
+    /// The mint journal's intent while the value is only on screen (closed on a copy).
+    pub intent: Option<Uuid>,
 }
 
 impl TokenShown {

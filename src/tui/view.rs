@@ -56,6 +56,7 @@ pub fn view(app: &App, frame: &mut Frame) {
             Modal::Profile => crate::tui::sign_in::render_profile(app, frame, app.profile.as_ref()),
             Modal::QuitConfirm(q) => crate::tui::quit_confirm::render(app, frame, q),
             Modal::Migrate(d) => crate::tui::migrate_dialog::render(app, frame, d),
+            Modal::Cleanup(d) => crate::tui::cleanup_dialog::render(app, frame, d),
             other => crate::tui::actions::render_modal(app, frame, other),
         }
     }
@@ -120,6 +121,18 @@ fn status_line(app: &App) -> Paragraph<'static> {
     }
     if let Some(Notice::Toast { text, .. }) = &app.notice {
         spans.push(Span::styled(format!(" ✓ {text}"), t.ok()));
+    } else if !app.orphans.is_empty() && app.busy.is_empty() {
+        spans.push(Span::styled(
+            format!(" ! {} ", app.orphans.summary()),
+            t.error(),
+        ));
+        spans.push(Span::styled(
+            format!(
+                " {} reviews them",
+                app.keymap.keys_label(crate::tui::keymap::Action::Cleanup)
+            ),
+            t.dim(),
+        ));
     } else if !app.attention.is_empty() && app.busy.is_empty() {
         // What needs attention, and the keys that act on it (nothing when all is well).
         use crate::tui::keymap::Action;

@@ -75,6 +75,9 @@ pub struct Wizard {
     pub error: Option<String>,
     /// True while the request is in flight.
     pub submitting: bool,
+    /// A create whose answer was lost although the service minted the token: enter revokes
+    /// it and creates again, esc keeps it.
+    pub lost: Option<crate::ops::orphans::Orphan>,
 }
 
 /// A lifespan option.
@@ -110,6 +113,7 @@ impl Wizard {
             presets,
             error: None,
             submitting: false,
+            lost: None,
         }
     }
 
@@ -332,6 +336,45 @@ pub fn on_key(app: &mut App, w: &mut Wizard, key: KeyEvent) -> (bool, Vec<Comman
     let now = app.now;
     let action = app.keymap.action(Context::Dialog, &key);
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if w.lost.is_some() {
+        match action {
+            Some(Action::Confirm) => {
+                let Some(orphan) = w.lost.take() else {
+                    return (true, vec![]);
+                };
+                let mut cmds = vec![Command::ResolveOrphans {
+                    orphans: vec![(orphan, true)],
+                    revokes: vec![],
+                }];
+                match w.create_request(now) {
+                    Ok((org, req)) => {
+                        w.submitting = true;
+                        w.error = None;
+                        cmds.push(Command::Create { org, req });
+                    }
+                    Err(e) => w.error = Some(e),
+                }
+                return (true, cmds);
+            }
+            Some(Action::Close) => {
+                let Some(orphan) = w.lost.take() else {
+                    return (true, vec![]);
+                };
+                w.error = Some(format!(
+                    "Kept {}: its value is lost; revoke it from the list when you want.",
+                    crate::text::sanitize(&orphan.token.display_name)
+                ));
+                return (
+                    true,
+                    vec![Command::ResolveOrphans {
+                        orphans: vec![(orphan, false)],
+                        revokes: vec![],
+                    }],
+                );
+            }
+            _ => return (true, vec![]),
+        }
+    }
     match action {
         Some(Action::Close) => {
             if w.step == Step::Name || (w.step == Step::Scopes && !w.search.is_empty()) {

@@ -144,6 +144,7 @@ pub fn runner(
         sign_in,
         sign_in_task: Arc::new(Mutex::new(None)),
         pending_clear: Arc::new(Mutex::new(None)),
+        journal: None,
     }
 }
 
