@@ -1899,3 +1899,86 @@ fn a_token_revoked_elsewhere_is_pruned_and_git_no_longer_gets_it() {
         "git no longer gets the dead token"
     );
 }
+
+/// 30 creates against a simulator that fails 20 % of creates before acting and cuts 30 % of
+/// the answers after acting (the token exists, its answer is lost): every create either
+/// delivers its value or says what happened, and after `doctor --fix` no token is active whose
+/// value nobody holds. Prints the numbers recorded in the README.
+#[test]
+fn no_token_is_lost_under_create_faults() {
+    if !common::have_faketime() {
+        return;
+    }
+    let e = env(
+        &[
+            "--fail-rate",
+            "0.2",
+            "--truncate-rate",
+            "0.3",
+            "--fail-only",
+            "POST",
+            "--seed",
+            "3",
+        ],
+        "keyring = \"memory\"\n",
+    );
+    let state = tempfile::tempdir().unwrap();
+    let mut delivered = std::collections::HashSet::new();
+    let (mut failed_before, mut lost_answers) = (0, 0);
+    for i in 0..30 {
+        let out = e
+            .cmd()
+            .env("PATUI_STATE_DIR", state.path())
+            .args([
+                "create",
+                "--org",
+                "faults",
+                "--name",
+                &format!("f{i}"),
+                "--scopes",
+                "vso.code",
+                "--json",
+            ])
+            .output()
+            .unwrap();
+        if out.status.success() {
+            let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+            delivered.insert(v["token"]["id"].as_str().unwrap().to_owned());
+        } else {
+            let err = String::from_utf8_lossy(&out.stderr);
+            if err.contains("answer was lost") {
+                lost_answers += 1;
+            } else {
+                assert!(
+                    err.contains("no token named"),
+                    "every failure says what happened: {err}"
+                );
+                failed_before += 1;
+            }
+        }
+    }
+    let (check, _) = journal_check(&e, state.path(), true);
+    assert_eq!(check["ok"], true, "{check}");
+    let active = e.json(&["list", "--org", "faults", "--json"]);
+    let alive: std::collections::HashSet<String> = active
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
+    let lost: Vec<_> = alive.difference(&delivered).collect();
+    eprintln!(
+        "create faults: 30 creates, {} delivered, {failed_before} refused before minting, {lost_answers} minted with the answer lost (found and revoked), {} tokens lost",
+        delivered.len(),
+        lost.len()
+    );
+    assert!(
+        lost_answers > 0 && failed_before > 0,
+        "faults were injected"
+    );
+    assert!(
+        lost.is_empty(),
+        "tokens alive whose value nobody holds: {lost:?}"
+    );
+    assert_eq!(alive, delivered);
+}

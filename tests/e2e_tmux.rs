@@ -835,3 +835,115 @@ fn global_tokens_past_the_cut_off_are_replaced_per_organization() {
         assert!(status.success());
     }
 }
+
+/// The active tokens named `name` in `org`.
+fn active_named(sim: &SimProcess, org: &str, name: &str) -> Vec<uuid::Uuid> {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(list_all(&client(sim), org, ListQuery::default(), |_| {}))
+        .unwrap()
+        .into_iter()
+        .filter(|t| t.display_name == name)
+        .map(|t| t.authorization_id)
+        .collect()
+}
+
+/// The service mints the token but its answer is lost: the wizard does not offer a blind retry.
+/// It finds the token, says its value is lost, and enter revokes it and creates it again, so
+/// exactly one token of that name remains, the one whose value the user holds.
+#[test]
+fn a_lost_create_answer_in_the_wizard_never_leaves_two_tokens() {
+    if !have_tmux() {
+        return;
+    }
+    let sim = SimProcess::start(&["--drop-create-answers", "1"]);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "keyring = \"memory\"\nclipboard_clear_seconds = 0\n",
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let state = dir.path().join("state").display().to_string();
+    let log = log_file();
+    let mut env = env_for(&sim, &log, &config);
+    env.push(("PATUI_STATE_DIR", state.as_str()));
+    let t = Tmux::start_with_env(
+        "lostanswer",
+        120,
+        40,
+        &env,
+        &format!("{} --org e2e-lost", patui_bin()),
+    );
+    t.wait_for("No active tokens here");
+    create_through_the_wizard(&t, "lost-answer");
+    t.wait_for("the service's answer was lost");
+    assert_eq!(active_named(&sim, "e2e-lost", "lost-answer").len(), 1);
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["Your new token", "it will not be shown again"]);
+    t.keys(&["Enter"]);
+    t.wait_gone("Your new token");
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(
+        active_named(&sim, "e2e-lost", "lost-answer").len(),
+        1,
+        "the orphan was revoked, the new one kept"
+    );
+}
+
+/// patui killed (-9) while the service holds the create's answer: at the next start (its clock
+/// past the settling time) the status line names the orphan, and X → enter revokes it.
+#[cfg(unix)]
+#[test]
+fn an_orphan_from_a_killed_tui_is_found_at_the_next_start_and_revoked() {
+    if !have_tmux() || !common::have_faketime() {
+        return;
+    }
+    let sim = SimProcess::start(&["--answer-delay-ms", "5000"]);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "keyring = \"memory\"\nclipboard_clear_seconds = 0\n",
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let state = dir.path().join("state").display().to_string();
+    let log = log_file();
+    let mut env = env_for(&sim, &log, &config);
+    env.push(("PATUI_STATE_DIR", state.as_str()));
+    let t = Tmux::shell("killed", &env);
+    t.run_line(&format!("{} --org e2e-orphan", patui_bin()));
+    t.wait_for("No active tokens here");
+    create_through_the_wizard(&t, "orphaned");
+    // Minted, its answer held back by the service: kill patui.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while active_named(&sim, "e2e-orphan", "orphaned").is_empty() {
+        assert!(std::time::Instant::now() < deadline, "never minted");
+    }
+    let pid = child_of_shell(&t);
+    std::process::Command::new("kill")
+        .args(["-KILL", &pid])
+        .status()
+        .unwrap();
+    t.wait_gone("No active tokens here");
+    t.run_line("stty sane; clear");
+    t.run_line(&format!("faketime -f +5m {} --org e2e-orphan", patui_bin()));
+    t.wait_for_all(&[
+        "1 token was created but its value was never stored or shown",
+        "X reviews them",
+    ]);
+    t.keys(&["X"]);
+    t.wait_for_all(&["Clean up", "[revoke] orphaned in e2e-orphan"]);
+    t.keys(&["Enter"]);
+    t.wait_gone("its value was never stored or shown");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !active_named(&sim, "e2e-orphan", "orphaned").is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the orphan was not revoked"
+        );
+    }
+    t.keys(&["q"]);
+}

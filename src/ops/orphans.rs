@@ -207,9 +207,15 @@ pub async fn check_intent(
     journal: &Journal,
     intent: Uuid,
 ) -> Option<Orphan> {
-    let open = journal.read().ok()?;
+    let open = journal
+        .read()
+        .map_err(|e| tracing::warn!("the mint journal could not be read: {e}"))
+        .ok()?;
     let settled = open.settled_tokens.clone();
-    let create = open.creates.into_iter().find(|c| c.intent == intent)?;
+    let Some(create) = open.creates.into_iter().find(|c| c.intent == intent) else {
+        tracing::warn!(%intent, "the create's journal record is gone");
+        return None;
+    };
     let stored: HashSet<Uuid> = match vault {
         Some(v) => v
             .run(|v| v.list())
@@ -223,7 +229,13 @@ pub async fn check_intent(
         sort: ServerSort::DisplayDate,
         ascending: false,
     };
-    let listed = list_all(backend, &create.org, query, |_| {}).await.ok()?;
+    let listed = match list_all(backend, &create.org, query, |_| {}).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::warn!(org = %create.org, "the lost create could not be checked: {e}");
+            return None;
+        }
+    };
     match match_intent(&create, &listed, &stored, &settled) {
         Some(t) => Some(Orphan {
             intent: create.clone(),

@@ -288,9 +288,11 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::CreateLost { error, orphan } => {
             if let Some(w) = wizard_modal(app) {
                 w.on_error(&error);
-                w.error = Some(format!(
-                    "{error}. The service created the token anyway, but its answer was lost: its value cannot be recovered. Enter revokes it and creates it again; esc keeps it."
-                ));
+                tracing::warn!(id = %orphan.token.authorization_id, "create answer lost: {error}");
+                w.error = Some(
+                    "The token was created, but the service's answer was lost: its value cannot be recovered. Enter revokes it and creates it again; esc keeps it."
+                        .to_owned(),
+                );
                 w.lost = Some(*orphan);
             } else {
                 app.orphans.orphans.push(*orphan);

@@ -608,7 +608,9 @@ pub fn render(app: &App, frame: &mut Frame, w: &Wizard) {
         Step::Review => "enter create  shift-tab back  esc back",
         _ => "enter/tab next  shift-tab back  esc back",
     };
-    let hint = if w.step == Step::Review && w.is_edit() {
+    let hint = if w.lost.is_some() {
+        "enter revoke it and create again  esc keep it"
+    } else if w.step == Step::Review && w.is_edit() {
         "enter save  shift-tab back  esc back"
     } else {
         hint
