@@ -30,6 +30,16 @@ if [ "${CI:-}" = "true" ]; then
   export PATUI_REQUIRE_KEYRING=1 PATUI_REQUIRE_TMUX=1
 fi
 
+# The fuzz targets, for a bounded time, where a nightly toolchain exists (in CI cargo-fuzz is
+# installed for it); elsewhere scripts/fuzz.sh says it skipped. Skipped when tests are selected.
+if [ $# -eq 0 ]; then
+  if [ "${CI:-}" = "true" ]; then
+    PATUI_FUZZ_INSTALL=1 PATUI_FUZZ_SECONDS=${PATUI_FUZZ_SECONDS:-10} scripts/fuzz.sh
+  else
+    PATUI_FUZZ_SECONDS=${PATUI_FUZZ_SECONDS:-10} scripts/fuzz.sh
+  fi
+fi
+
 # Build the binary first: the end-to-end tests drive it in tmux.
 cargo build --locked --bin patui
 if command -v gnome-keyring-daemon >/dev/null && command -v dbus-run-session >/dev/null && command -v keyctl >/dev/null; then

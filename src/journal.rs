@@ -260,9 +260,20 @@ impl Journal {
 
     /// Appends one record: one line, written whole and fsynced, under the journal's lock.
     pub fn append(&self, record: &Record) -> Result<(), JournalError> {
+        self.append_all(std::slice::from_ref(record))
+    }
+
+    /// Appends records in one write and one fsync (a revoke-all's plan).
+    pub fn append_all(&self, records: &[Record]) -> Result<(), JournalError> {
+        if records.is_empty() {
+            return Ok(());
+        }
         let _lock = self.lock()?;
-        let mut line = serde_json::to_string(record).map_err(|e| self.io(e.into()))?;
-        line.push('\n');
+        let mut line = String::new();
+        for r in records {
+            line.push_str(&serde_json::to_string(r).map_err(|e| self.io(e.into()))?);
+            line.push('\n');
+        }
         let mut opts = std::fs::OpenOptions::new();
         opts.create(true).append(true);
         #[cfg(unix)]

@@ -375,6 +375,25 @@ impl Vault {
         self.save_index(&index)
     }
 
+    /// Index entries whose value is missing (removed from the keyring by another program):
+    /// with `repair`, they are dropped from the index. (A value without an index entry cannot be
+    /// found: not every store can be searched, which is why the index exists.)
+    pub fn index_without_values(&self, repair: bool) -> Result<Vec<TokenMeta>, VaultError> {
+        let _g = self.index_lock()?;
+        let mut index = self.index()?;
+        let mut missing = Vec::new();
+        for m in &index {
+            if self.read(&self.service, &m.key())?.is_none() {
+                missing.push(m.clone());
+            }
+        }
+        if repair && !missing.is_empty() {
+            index.retain(|m| !missing.iter().any(|x| x.id == m.id));
+            self.save_index(&index)?;
+        }
+        Ok(missing)
+    }
+
     /// Metadata of every stored token.
     pub fn list(&self) -> Result<Vec<TokenMeta>, VaultError> {
         self.index()
@@ -496,6 +515,23 @@ mod tests {
         // Re-storing the same id replaces it.
         v.store(&b).unwrap();
         assert_eq!(v.list().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn index_entries_without_a_value_are_found_and_dropped_on_repair() {
+        let v = Vault::memory().unwrap();
+        let a = token("o", "a", false);
+        let b = token("o", "b", false);
+        v.store(&a).unwrap();
+        v.store(&b).unwrap();
+        // Another program removed a's value behind patui's back.
+        v.remove(&v.service.clone(), &a.meta.key()).unwrap();
+        let missing = v.index_without_values(false).unwrap();
+        assert_eq!(missing, vec![a.meta.clone()]);
+        assert_eq!(v.list().unwrap().len(), 2, "reported, not changed");
+        assert_eq!(v.index_without_values(true).unwrap(), vec![a.meta.clone()]);
+        assert_eq!(v.list().unwrap(), vec![b.meta.clone()]);
+        assert!(v.index_without_values(false).unwrap().is_empty());
     }
 
     #[test]

@@ -1982,3 +1982,76 @@ fn no_token_is_lost_under_create_faults() {
     );
     assert_eq!(alive, delivered);
 }
+
+/// `kill -9` in the middle of `revoke --all`: what was revoked is not redone, and what was not
+/// is reported by the next `doctor` (still active) and finished by `doctor --fix`.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_revoke_all_is_reported_and_finished() {
+    if !common::have_faketime() {
+        return;
+    }
+    let e = env(
+        &["--seed-tokens", "30", "--latency-ms", "150"],
+        "keyring = \"memory\"\n",
+    );
+    let state = tempfile::tempdir().unwrap();
+    let active_count = || {
+        e.json(&["list", "--org", "fabrikam", "--json"])
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = active_count();
+    let mut child = std::process::Command::new(patui_bin())
+        .args([
+            "revoke",
+            "--all",
+            "--org",
+            "fabrikam",
+            "--yes",
+            "--concurrency",
+            "1",
+        ])
+        .env("PATUI_SERVICE_URL", &e.sim.base_url)
+        .env("PATUI_ACCESS_TOKEN", "cli-test-token")
+        .env("PATUI_CONFIG", &e.config)
+        .env("PATUI_LOG_FILE", log_file())
+        .env("PATUI_STATE_DIR", state.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while sim_stats(&e)["revocations"].as_u64().unwrap() < 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no revocation happened"
+        );
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let left = active_count();
+    assert!(
+        left > 0 && left < before,
+        "interrupted mid-way: {left} of {before}"
+    );
+    let (check, code) = journal_check(&e, state.path(), false);
+    assert_eq!(code, Some(1), "{check}");
+    let detail = check["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(&format!(
+            "{left} interrupted revocations left tokens active"
+        )),
+        "{detail}"
+    );
+    let revoked_so_far = sim_stats(&e)["revocations"].as_u64().unwrap();
+    let (check, code) = journal_check(&e, state.path(), true);
+    assert_eq!(code, Some(0), "{check}");
+    assert_eq!(active_count(), 0, "every target revoked in the end");
+    assert_eq!(
+        sim_stats(&e)["revocations"].as_u64().unwrap(),
+        revoked_so_far + left as u64,
+        "nothing was revoked twice"
+    );
+}

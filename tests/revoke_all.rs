@@ -250,7 +250,9 @@ async fn a_global_token_is_replaced_per_organization_and_revoked_last() {
     ));
     assert_eq!(m.old, OldState::Untouched, "a failure leaves it untouched");
     assert_eq!(h.with_store(|s| s.revocations(global.authorization_id)), 0);
-    // The retry creates the missing one only, then revokes the global token.
+    // The retry, as after a restart (a fresh migration of the same token): what the first run
+    // stored counts as created, only the missing one is created, then the global is revoked.
+    let mut m = Migration::new(global.clone(), "fabrikam", &orgs, false);
     migrate::run(&backend, &vault, None, &mut m, now, |_| {}).await;
     assert!(m.is_done(), "{m:?}");
     assert_eq!(m.old, OldState::Revoked);
@@ -282,4 +284,56 @@ async fn a_global_token_is_replaced_per_organization_and_revoked_last() {
             .await
             .unwrap_or_else(|e| panic!("{o}: the replacement authenticates: {e}"));
     }
+}
+
+/// With no keyring, a create's journal record stays open (the value is only in memory) until
+/// `delivered` says the user has it; with a keyring it closes at once.
+#[tokio::test]
+async fn the_journal_closes_only_once_the_value_is_safe() {
+    use patui::journal::{IntentKind, Journal};
+    use patui::ops::create::{self, Recorder};
+    let h = sim::start(([127, 0, 0, 1], 0).into(), SimOptions::default())
+        .await
+        .unwrap();
+    let c = AzureClient::new(
+        ClientOptions {
+            endpoints: Endpoints::single(&h.base_url).unwrap(),
+            ..ClientOptions::default()
+        },
+        Arc::new(StaticToken::new("t".into(), "test")),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let j = Journal::at(dir.path().join("j.jsonl"));
+    let rec = Recorder {
+        journal: Some(&j),
+        kind: IntentKind::Create,
+    };
+    let req = PatTokenCreateRequest {
+        display_name: "unstored".into(),
+        scope: "vso.code".into(),
+        valid_to: chrono::Utc::now() + chrono::Duration::days(10),
+        all_orgs: false,
+    };
+    let m = create::create_and_store_recorded(&c, Err("no keyring here"), rec, "o", &req)
+        .await
+        .unwrap();
+    assert!(m.stored.is_err());
+    let open = j.read().unwrap();
+    assert_eq!(open.creates.len(), 1, "open while only in memory");
+    assert_eq!(open.creates[0].token, Some(m.token.authorization_id));
+    create::delivered(Some(&j), &m);
+    assert!(
+        j.read().unwrap().creates.is_empty(),
+        "closed once delivered"
+    );
+    let vault = patui::vault::Vault::memory().unwrap();
+    let m = create::create_and_store_recorded(&c, Ok(&vault), rec, "o", &req)
+        .await
+        .unwrap();
+    assert!(m.stored.is_ok() && m.intent.is_none());
+    assert!(
+        j.read().unwrap().creates.is_empty(),
+        "closed at once when stored"
+    );
 }

@@ -787,3 +787,43 @@ fn attention_key_filters_to_what_needs_attention() {
     ch(&mut calm, '!');
     assert!(!calm.attention_only);
 }
+
+/// A minted value that the keyring refused stays open in the mint journal until it is copied:
+/// the copy closes it (a failed copy does not).
+#[test]
+fn copying_an_unstored_token_closes_its_journal_record() {
+    use patui::tui::token_modal::TokenShown;
+    let mut app = loaded_app(120, 40);
+    let intent = uuid::Uuid::from_u128(77);
+    app.modals.push(Modal::TokenShown(Box::new(TokenShown {
+        id: uuid::Uuid::from_u128(78),
+        name: "n".into(),
+        org: "o".into(),
+        value: "v".into(),
+        stored: Err("no keyring".into()),
+        clamped: None,
+        old_not_revoked: None,
+        copied: None,
+        confirm_leave: false,
+        intent: Some(intent),
+    })));
+    let cmds = update(&mut app, Msg::Copied(Err("no clipboard".into())));
+    assert!(cmds.is_empty(), "a failed copy delivers nothing: {cmds:?}");
+    let cmds = update(
+        &mut app,
+        Msg::Copied(Ok(patui::clipboard::CopyMethod::Osc52)),
+    );
+    assert_eq!(
+        cmds,
+        [Command::Delivered {
+            intent,
+            token: uuid::Uuid::from_u128(78)
+        }]
+    );
+    // Once only.
+    let cmds = update(
+        &mut app,
+        Msg::Copied(Ok(patui::clipboard::CopyMethod::Osc52)),
+    );
+    assert!(cmds.is_empty());
+}

@@ -310,6 +310,18 @@ pub fn run(
             };
             let candidates: Vec<Candidate<'_>> = metas.iter().map(Candidate::of).collect();
             let Some(i) = choose(&candidates, &org, now) else {
+                // Say why a stored token was not offered, when one exists but is dead.
+                if let Some(m) = metas.iter().find(|m| {
+                    (m.global || m.org.eq_ignore_ascii_case(&org))
+                        && m.valid_to <= now
+                        && crate::azure::scopes::allows_code_read(&m.scope)
+                }) {
+                    crate::eprintln_safe!(
+                        "patui credential: the stored token {} expired on {}: not offered; create a new one (patui create, or n in patui)",
+                        m.name,
+                        m.valid_to.date_naive()
+                    );
+                }
                 return super::EXIT_OK;
             };
             match vault.load(metas[i].id) {

@@ -460,6 +460,7 @@ impl Ctx {
             targets,
             concurrency,
             &stop,
+            self.journal.as_ref(),
             |p: RevokeProgress| {
                 if progress_on_tty {
                     eprint!("\rrevoking {}/{} ({} failed)   ", p.done, p.total, p.failed);

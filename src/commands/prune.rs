@@ -287,6 +287,35 @@ impl Ctx {
                 });
             }
         }
+        if let Ok(v) = &self.vault {
+            let missing = v.run(move |v| v.index_without_values(fix)).await;
+            checks.push(match missing {
+                Ok(m) if m.is_empty() => Check {
+                    name: "keyring index",
+                    ok: true,
+                    detail: "every indexed token has its value".into(),
+                },
+                Ok(m) => Check {
+                    name: "keyring index",
+                    ok: fix,
+                    detail: format!(
+                        "{} {} indexed without a value (removed from the keyring by another program){}",
+                        m.len(),
+                        if m.len() == 1 { "token is" } else { "tokens are" },
+                        if fix {
+                            ": dropped from the index"
+                        } else {
+                            " — `patui doctor --fix` drops them"
+                        }
+                    ),
+                },
+                Err(e) => Check {
+                    name: "keyring index",
+                    ok: false,
+                    detail: e.to_string(),
+                },
+            });
+        }
         if self.vault.is_ok() {
             checks.push(match self.dead_stored().await {
                 Err(f) => Check {

@@ -126,8 +126,38 @@ pub fn replacement_request(global: &PatToken, now: DateTime<Utc>) -> PatTokenCre
     req
 }
 
-/// Runs (or resumes) a migration: creates and stores what is missing, then revokes the global
-/// token when every replacement is stored. `on_step` is called after each step (progress).
+/// Marks as created the replacements an earlier run left in the keyring (patui stopped or
+/// crashed mid-migration): a stored token of that organization with the global token's name and
+/// scopes and the replacement's expiry (within a day). A new run then creates only what is
+/// missing.
+pub fn resume_from(m: &mut Migration, stored: &[crate::vault::TokenMeta], now: DateTime<Utc>) {
+    let req = replacement_request(&m.global, now);
+    let day = chrono::Duration::days(1);
+    for r in m
+        .replacements
+        .iter_mut()
+        .filter(|r| r.state == ReplacementState::Pending)
+    {
+        if let Some(s) = stored.iter().find(|s| {
+            !s.global
+                && s.id != m.global.authorization_id
+                && s.org.eq_ignore_ascii_case(&r.org)
+                && s.name == m.global.display_name
+                && s.scope == m.global.scope
+                && (s.valid_to - req.valid_to).abs() <= day
+        }) {
+            r.state = ReplacementState::Created {
+                id: s.id,
+                valid_to: s.valid_to,
+                clamped: false,
+            };
+        }
+    }
+}
+
+/// Runs (or resumes) a migration: creates and stores what is missing (replacements an earlier,
+/// interrupted run stored count as created), then revokes the global token when every
+/// replacement is stored. `on_step` is called after each step (progress).
 pub async fn run(
     backend: &dyn PatBackend,
     vault: &Vault,
@@ -136,6 +166,9 @@ pub async fn run(
     now: DateTime<Utc>,
     mut on_step: impl FnMut(&Migration) + Send,
 ) {
+    if let Ok(stored) = vault.run(|v| v.list()).await {
+        resume_from(m, &stored, now);
+    }
     let req = replacement_request(&m.global, now);
     for i in 0..m.replacements.len() {
         if matches!(m.replacements[i].state, ReplacementState::Created { .. }) {

@@ -162,39 +162,28 @@ pub async fn check(
             }
         }
     }
+    // Interrupted revocations: a token still in its organization's active list was not revoked.
+    let mut closed_revokes = Vec::new();
     for r in open.revokes.iter().filter(|r| now - r.at >= settle) {
-        match backend.get(&r.org, r.token).await {
-            Ok(t) if !t.is_expired_at(now) => {
-                // `get` answers for revoked tokens too: only the active list tells.
-                let key = r.org.to_lowercase();
-                if !listed.contains_key(&key) {
-                    let query = ListQuery::default();
-                    listed.insert(key.clone(), list_all(backend, &r.org, query, |_| {}).await);
-                }
-                let active = listed[&key]
-                    .as_ref()
-                    .map(|l| l.iter().any(|t| t.authorization_id == r.token));
-                match active {
-                    Ok(true) => f.unfinished_revokes.push(Unfinished { revoke: r.clone() }),
-                    Ok(false) => {
-                        let _ = journal
-                            .append(&crate::journal::Record::RevokeDone { intent: r.intent });
-                        f.closed += 1;
-                    }
-                    Err(e) => f.unchecked.push((r.org.clone(), e.to_string())),
-                }
+        let key = r.org.to_lowercase();
+        if !listed.contains_key(&key) {
+            let query = ListQuery {
+                filter: DisplayFilter::Active,
+                sort: ServerSort::DisplayDate,
+                ascending: false,
+            };
+            listed.insert(key.clone(), list_all(backend, &r.org, query, |_| {}).await);
+        }
+        match &listed[&key] {
+            Ok(l) if l.iter().any(|t| t.authorization_id == r.token) => {
+                f.unfinished_revokes.push(Unfinished { revoke: r.clone() });
             }
-            Ok(_) => {
-                let _ = journal.append(&crate::journal::Record::RevokeDone { intent: r.intent });
-                f.closed += 1;
-            }
-            Err(e) if e.is_token_not_found() => {
-                let _ = journal.append(&crate::journal::Record::RevokeDone { intent: r.intent });
-                f.closed += 1;
-            }
+            Ok(_) => closed_revokes.push(crate::journal::Record::RevokeDone { intent: r.intent }),
             Err(e) => f.unchecked.push((r.org.clone(), e.to_string())),
         }
     }
+    f.closed += closed_revokes.len();
+    let _ = journal.append_all(&closed_revokes);
     Ok(f)
 }
 

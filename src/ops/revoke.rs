@@ -84,17 +84,29 @@ pub async fn revoke_many(
     on_revoked: impl Fn(&RevokeTarget) + Send + Sync,
 ) -> RevokeReport {
     let never = AtomicBool::new(false);
-    revoke_many_until(backend, targets, concurrency, &never, progress, on_revoked).await
+    revoke_many_until(
+        backend,
+        targets,
+        concurrency,
+        &never,
+        None,
+        progress,
+        on_revoked,
+    )
+    .await
 }
 
 /// [`revoke_many`] that stops starting new revocations once `stop` is set (a signal): the ones
 /// in flight finish and are reported as they ended, the rest as [`ApiError::Interrupted`]. So an
-/// interrupted run still says exactly what was done.
+/// interrupted run still says exactly what was done. With a journal, each revocation is
+/// recorded before it is sent and closed after, so one cut short by a crash is found and
+/// finished at the next start.
 pub async fn revoke_many_until(
     backend: Arc<dyn PatBackend>,
     targets: Vec<RevokeTarget>,
     concurrency: usize,
     stop: &AtomicBool,
+    journal: Option<&crate::journal::Journal>,
     progress: impl Fn(RevokeProgress) + Send + Sync,
     on_revoked: impl Fn(&RevokeTarget) + Send + Sync,
 ) -> RevokeReport {
@@ -106,6 +118,24 @@ pub async fn revoke_many_until(
         ..Default::default()
     };
     progress(state);
+    // The whole plan goes into the journal first (one write): if patui dies on the way, the next
+    // start finds the tokens still active and offers to finish. It is closed when the run ends,
+    // however it ends (a deliberate stop included: its report says what was not sent).
+    let intents: Vec<crate::journal::Record> = targets
+        .iter()
+        .map(|t| crate::journal::Record::RevokeIntent {
+            intent: Uuid::new_v4(),
+            at: chrono::Utc::now(),
+            org: t.org.clone(),
+            token: t.id,
+            name: t.name.clone(),
+        })
+        .collect();
+    let journaled = journal.is_some_and(|j| {
+        j.append_all(&intents)
+            .map_err(|e| tracing::warn!("revoking without journal records: {e}"))
+            .is_ok()
+    });
     let mut outcomes: Vec<Option<RevokeOutcome>> = vec![None; total];
     let jobs: Vec<(usize, String, Uuid)> = targets
         .iter()
@@ -139,6 +169,20 @@ pub async fn revoke_many_until(
         progress(state);
     }
     drop(stream);
+    if let (true, Some(j)) = (journaled, journal) {
+        let done: Vec<crate::journal::Record> = intents
+            .iter()
+            .filter_map(|r| match r {
+                crate::journal::Record::RevokeIntent { intent, .. } => {
+                    Some(crate::journal::Record::RevokeDone { intent: *intent })
+                }
+                _ => None,
+            })
+            .collect();
+        if let Err(e) = j.append_all(&done) {
+            tracing::warn!("the journal's revoke records stay open: {e}");
+        }
+    }
     let results = targets
         .into_iter()
         .zip(outcomes)

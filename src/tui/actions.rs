@@ -104,11 +104,12 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
             app.refilter();
         }
         Action::Cleanup => {
-            if app.orphans.is_empty() {
+            let dead = app.attention.dead_stored.clone();
+            if app.orphans.is_empty() && dead.is_empty() {
                 app.toast("Nothing to clean up.");
                 return vec![];
             }
-            let d = crate::tui::cleanup_dialog::CleanupDialog::new(app.orphans.clone());
+            let d = crate::tui::cleanup_dialog::CleanupDialog::new(app.orphans.clone(), dead);
             app.modals.push(Modal::Cleanup(Box::new(d)));
         }
         Action::Migrate => {

@@ -251,6 +251,8 @@ pub enum Command {
     ResolveOrphans {
         orphans: Vec<(crate::ops::orphans::Orphan, bool)>,
         revokes: Vec<crate::ops::orphans::Unfinished>,
+        /// Stored values of dead tokens to forget.
+        forget: Vec<Uuid>,
     },
     /// Run (or resume) these migrations of global tokens.
     Migrate {

@@ -15,17 +15,20 @@ use ratatui::widgets::{Paragraph, Wrap};
 #[derive(Debug, Clone)]
 pub struct CleanupDialog {
     pub findings: Findings,
+    /// Stored values whose tokens no longer work: forgotten on enter.
+    pub dead: Vec<crate::ops::attention::DeadStored>,
     pub revoke: Vec<bool>,
     pub cursor: usize,
     pub busy: bool,
 }
 
 impl CleanupDialog {
-    /// Every orphan set to be revoked.
-    pub fn new(findings: Findings) -> CleanupDialog {
+    /// Every orphan set to be revoked, every dead value to be forgotten.
+    pub fn new(findings: Findings, dead: Vec<crate::ops::attention::DeadStored>) -> CleanupDialog {
         let revoke = vec![true; findings.orphans.len()];
         CleanupDialog {
             findings,
+            dead,
             revoke,
             cursor: 0,
             busy: false,
@@ -54,6 +57,7 @@ pub fn on_key(app: &mut App, d: &mut CleanupDialog, key: KeyEvent) -> (bool, Vec
                 vec![Command::ResolveOrphans {
                     orphans,
                     revokes: d.findings.unfinished_revokes.clone(),
+                    forget: d.dead.iter().map(|x| x.meta.id).collect(),
                 }],
             );
         }
@@ -110,6 +114,21 @@ pub fn render(app: &App, frame: &mut Frame, d: &CleanupDialog) {
                 "  {} in {}",
                 crate::text::sanitize(&u.revoke.name),
                 u.revoke.org
+            )));
+        }
+    }
+    if !d.dead.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(
+            "Stored values of tokens that no longer work; they will be forgotten, so nothing \
+             (git's helper included) hands them out:",
+        ));
+        for x in &d.dead {
+            lines.push(Line::from(format!(
+                "  {} in {} ({})",
+                crate::text::sanitize(&x.meta.name),
+                x.meta.org,
+                x.why.word()
             )));
         }
     }

@@ -211,12 +211,27 @@ impl Runner {
                     let _ = tx.send(Msg::Orphans(r));
                 });
             }
-            Command::ResolveOrphans { orphans, revokes } => {
-                let Some(j) = self.journal.clone() else {
-                    return;
-                };
+            Command::ResolveOrphans {
+                orphans,
+                revokes,
+                forget,
+            } => {
+                let journal = self.journal.clone();
                 tokio::spawn(async move {
                     let mut results = Vec::new();
+                    if let Some(v) = &vault {
+                        for id in forget {
+                            let r = v
+                                .run(move |v| v.delete(id))
+                                .await
+                                .map_err(|e| e.to_string());
+                            results.push((id, r));
+                        }
+                    }
+                    let Some(j) = journal else {
+                        let _ = tx.send(Msg::OrphansResolved(results));
+                        return;
+                    };
                     for (o, revoke) in &orphans {
                         let r = crate::ops::orphans::resolve(backend.as_ref(), &j, o, *revoke)
                             .await
@@ -288,12 +303,16 @@ impl Runner {
                 targets,
                 concurrency,
             } => {
+                let journal = self.journal.clone();
                 tokio::spawn(async move {
                     let progress = tx.clone();
-                    let report = revoke::revoke_many(
+                    let never = std::sync::atomic::AtomicBool::new(false);
+                    let report = revoke::revoke_many_until(
                         backend,
                         targets,
                         concurrency,
+                        &never,
+                        journal.as_ref(),
                         move |p| {
                             let _ = progress.send(Msg::RevokeAllProgress(p));
                         },

@@ -158,6 +158,15 @@ fn status_line(app: &App) -> Paragraph<'static> {
                 t.dim(),
             ));
         }
+        if !app.attention.dead_stored.is_empty() {
+            spans.push(Span::styled(
+                format!(
+                    ", {} forgets dead values",
+                    app.keymap.keys_label(Action::Cleanup)
+                ),
+                t.dim(),
+            ));
+        }
     }
     Paragraph::new(Line::from(spans))
 }

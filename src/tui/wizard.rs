@@ -345,6 +345,7 @@ pub fn on_key(app: &mut App, w: &mut Wizard, key: KeyEvent) -> (bool, Vec<Comman
                 let mut cmds = vec![Command::ResolveOrphans {
                     orphans: vec![(orphan, true)],
                     revokes: vec![],
+                    forget: vec![],
                 }];
                 match w.create_request(now) {
                     Ok((org, req)) => {
@@ -369,6 +370,7 @@ pub fn on_key(app: &mut App, w: &mut Wizard, key: KeyEvent) -> (bool, Vec<Comman
                     vec![Command::ResolveOrphans {
                         orphans: vec![(orphan, false)],
                         revokes: vec![],
+                        forget: vec![],
                     }],
                 );
             }
