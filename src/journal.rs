@@ -239,21 +239,29 @@ impl Journal {
         }
     }
 
-    /// The journal's lock: an exclusive lock on `{path}.lock` beside it.
-    fn lock(&self) -> Result<std::fs::File, JournalError> {
-        if let Some(dir) = self.path.parent() {
-            crate::logging::create_private_dir(dir).map_err(|e| self.io(e))?;
-        }
+    /// Opens `path` for writing, created with mode 0600: appending, or truncated.
+    fn private_file(&self, path: &Path, append: bool) -> Result<std::fs::File, JournalError> {
         let mut opts = std::fs::OpenOptions::new();
-        opts.create(true).truncate(false).write(true);
+        opts.create(true);
+        if append {
+            opts.append(true);
+        } else {
+            opts.write(true).truncate(true);
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
             opts.mode(0o600);
         }
-        let f = opts
-            .open(self.path.with_extension("lock"))
-            .map_err(|e| self.io(e))?;
+        opts.open(path).map_err(|e| self.io(e))
+    }
+
+    /// The journal's lock: an exclusive lock on `{path}.lock` beside it.
+    fn lock(&self) -> Result<std::fs::File, JournalError> {
+        if let Some(dir) = self.path.parent() {
+            crate::logging::create_private_dir(dir).map_err(|e| self.io(e))?;
+        }
+        let f = self.private_file(&self.path.with_extension("lock"), true)?;
         f.lock().map_err(|e| self.io(e))?;
         Ok(f)
     }
@@ -274,14 +282,7 @@ impl Journal {
             line.push_str(&serde_json::to_string(r).map_err(|e| self.io(e.into()))?);
             line.push('\n');
         }
-        let mut opts = std::fs::OpenOptions::new();
-        opts.create(true).append(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut f = opts.open(&self.path).map_err(|e| self.io(e))?;
+        let mut f = self.private_file(&self.path, true)?;
         f.write_all(line.as_bytes()).map_err(|e| self.io(e))?;
         f.sync_all().map_err(|e| self.io(e))?;
         let big = f
@@ -353,14 +354,7 @@ impl Journal {
             }
         }
         let tmp = self.path.with_extension("jsonl.tmp");
-        let mut opts = std::fs::OpenOptions::new();
-        opts.create(true).write(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut f = opts.open(&tmp).map_err(|e| self.io(e))?;
+        let mut f = self.private_file(&tmp, false)?;
         f.write_all(out.as_bytes()).map_err(|e| self.io(e))?;
         f.sync_all().map_err(|e| self.io(e))?;
         std::fs::rename(&tmp, &self.path).map_err(|e| self.io(e))

@@ -77,6 +77,20 @@ impl Env {
         c
     }
 
+    /// `patui ARGS…` as a plain child process (for spawning, killing, closing its stdout),
+    /// with this environment.
+    fn process(&self, args: &[&str]) -> std::process::Command {
+        let mut c = std::process::Command::new(patui_bin());
+        c.args(args)
+            .env("PATUI_SERVICE_URL", &self.sim.base_url)
+            .env("PATUI_ACCESS_TOKEN", "cli-test-token")
+            .env("PATUI_CONFIG", &self.config)
+            .env("PATUI_LOG_FILE", log_file())
+            .env("PATUI_KEYRING_SERVICE", test_service())
+            .env_remove("PATUI_ORG");
+        c
+    }
+
     fn json(&self, args: &[&str]) -> Value {
         let out = self.cmd().args(args).output().unwrap();
         assert!(
@@ -371,6 +385,27 @@ fn completions_and_doctor() {
     );
 }
 
+/// The real `git credential fill`, with patui as the helper for dev.azure.com (paths
+/// included), `e`'s config, a HOME of its own and the keyring service `service`.
+fn git_fill(e: &Env, home: &std::path::Path, service: &str) -> std::process::Command {
+    let helper = format!("!{} credential", patui_bin());
+    let mut c = std::process::Command::new("git");
+    c.args([
+        "-c",
+        &format!("credential.https://dev.azure.com.helper={helper}"),
+        "-c",
+        "credential.useHttpPath=true",
+        "credential",
+        "fill",
+    ])
+    .env("HOME", home)
+    .env("GIT_TERMINAL_PROMPT", "0")
+    .env("PATUI_CONFIG", &e.config)
+    .env("PATUI_LOG_FILE", log_file())
+    .env("PATUI_KEYRING_SERVICE", service);
+    c
+}
+
 /// A token created by `patui create` is served to the real `git credential fill`.
 #[test]
 fn git_credential_round_trip() {
@@ -391,21 +426,7 @@ fn git_credential_round_trip() {
     let value = created["value"].as_str().unwrap().to_owned();
     assert_eq!(created["stored"], true);
     let home = tempfile::tempdir().unwrap();
-    let helper = format!("!{} credential", patui_bin());
-    let out = std::process::Command::new("git")
-        .args([
-            "-c",
-            &format!("credential.https://dev.azure.com.helper={helper}"),
-            "-c",
-            "credential.useHttpPath=true",
-            "credential",
-            "fill",
-        ])
-        .env("HOME", home.path())
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("PATUI_CONFIG", &e.config)
-        .env("PATUI_LOG_FILE", log_file())
-        .env("PATUI_KEYRING_SERVICE", test_service())
+    let out = git_fill(&e, home.path(), &test_service())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -751,15 +772,10 @@ fn a_create_that_can_neither_store_nor_print_fails_and_names_the_token() {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let out = std::process::Command::new(patui_bin())
-        .args([
+    let out = e
+        .process(&[
             "create", "--org", "lost", "--name", "doomed", "--scopes", "vso.code",
         ])
-        .env("PATUI_SERVICE_URL", &e.sim.base_url)
-        .env("PATUI_ACCESS_TOKEN", "cli-test-token")
-        .env("PATUI_CONFIG", &e.config)
-        .env("PATUI_LOG_FILE", log_file())
-        .env("PATUI_KEYRING_SERVICE", test_service())
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
         .stdout(std::process::Stdio::from(full))
         .output()
@@ -915,8 +931,8 @@ fn sigterm_during_revoke_all_still_reports_what_was_done() {
         &["--seed-tokens", "40", "--latency-ms", "100"],
         "keyring = \"memory\"\n",
     );
-    let child = std::process::Command::new(patui_bin())
-        .args([
+    let child = e
+        .process(&[
             "revoke",
             "--all",
             "--org",
@@ -925,10 +941,6 @@ fn sigterm_during_revoke_all_still_reports_what_was_done() {
             "--concurrency",
             "2",
         ])
-        .env("PATUI_SERVICE_URL", &e.sim.base_url)
-        .env("PATUI_ACCESS_TOKEN", "cli-test-token")
-        .env("PATUI_CONFIG", &e.config)
-        .env("PATUI_LOG_FILE", log_file())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -1526,22 +1538,8 @@ fn concurrent_git_requests_renew_an_expiring_token_once() {
     let old_value = created["value"].as_str().unwrap().to_owned();
     let before = sim_stats(&e);
     let home = tempfile::tempdir().unwrap();
-    let helper = format!("!{} credential", patui_bin());
     let fill = || {
-        std::process::Command::new("git")
-            .args([
-                "-c",
-                &format!("credential.https://dev.azure.com.helper={helper}"),
-                "-c",
-                "credential.useHttpPath=true",
-                "credential",
-                "fill",
-            ])
-            .env("HOME", home.path())
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .env("PATUI_CONFIG", &e.config)
-            .env("PATUI_LOG_FILE", log_file())
-            .env("PATUI_KEYRING_SERVICE", &service)
+        git_fill(&e, home.path(), &service)
             .env("PATUI_STATE_DIR", state.path())
             .env("PATUI_SERVICE_URL", &e.sim.base_url)
             .env("PATUI_ACCESS_TOKEN", "cli-test-token")
@@ -1725,14 +1723,10 @@ fn a_create_killed_mid_answer_leaves_an_orphan_that_doctor_finds_and_revokes() {
     }
     let e = env(&["--answer-delay-ms", "5000"], "keyring = \"memory\"\n");
     let state = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(patui_bin())
-        .args([
+    let mut child = e
+        .process(&[
             "create", "--org", "orph", "--name", "lost-one", "--scopes", "vso.code",
         ])
-        .env("PATUI_SERVICE_URL", &e.sim.base_url)
-        .env("PATUI_ACCESS_TOKEN", "cli-test-token")
-        .env("PATUI_CONFIG", &e.config)
-        .env("PATUI_LOG_FILE", log_file())
         .env("PATUI_STATE_DIR", state.path())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -2003,8 +1997,8 @@ fn an_interrupted_revoke_all_is_reported_and_finished() {
             .len()
     };
     let before = active_count();
-    let mut child = std::process::Command::new(patui_bin())
-        .args([
+    let mut child = e
+        .process(&[
             "revoke",
             "--all",
             "--org",
@@ -2013,10 +2007,6 @@ fn an_interrupted_revoke_all_is_reported_and_finished() {
             "--concurrency",
             "1",
         ])
-        .env("PATUI_SERVICE_URL", &e.sim.base_url)
-        .env("PATUI_ACCESS_TOKEN", "cli-test-token")
-        .env("PATUI_CONFIG", &e.config)
-        .env("PATUI_LOG_FILE", log_file())
         .env("PATUI_STATE_DIR", state.path())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

@@ -836,6 +836,43 @@ fn global_tokens_past_the_cut_off_are_replaced_per_organization() {
     }
 }
 
+/// A config (in-memory keyring, no clipboard clearing), a state directory and the log of one
+/// test, in a temporary directory.
+struct Files {
+    _dir: tempfile::TempDir,
+    config: String,
+    state: String,
+    log: String,
+}
+
+impl Files {
+    fn new() -> Files {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(
+            &config,
+            "keyring = \"memory\"\nclipboard_clear_seconds = 0\n",
+        )
+        .unwrap();
+        Files {
+            config: config.display().to_string(),
+            state: dir.path().join("state").display().to_string(),
+            log: log_file(),
+            _dir: dir,
+        }
+    }
+
+    /// The environment of a patui against `sim` with these files.
+    fn env(&self, sim: &SimProcess) -> Vec<(String, String)> {
+        let mut env: Vec<(String, String)> = env_for(sim, &self.log, &self.config)
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        env.push(("PATUI_STATE_DIR".into(), self.state.clone()));
+        env
+    }
+}
+
 /// The active tokens named `name` in `org`.
 fn active_named(sim: &SimProcess, org: &str, name: &str) -> Vec<uuid::Uuid> {
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -856,18 +893,9 @@ fn a_lost_create_answer_in_the_wizard_never_leaves_two_tokens() {
         return;
     }
     let sim = SimProcess::start(&["--drop-create-answers", "1"]);
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        "keyring = \"memory\"\nclipboard_clear_seconds = 0\n",
-    )
-    .unwrap();
-    let config = config.display().to_string();
-    let state = dir.path().join("state").display().to_string();
-    let log = log_file();
-    let mut env = env_for(&sim, &log, &config);
-    env.push(("PATUI_STATE_DIR", state.as_str()));
+    let files = Files::new();
+    let env = files.env(&sim);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let t = Tmux::start_with_env(
         "lostanswer",
         120,
@@ -901,18 +929,9 @@ fn an_orphan_from_a_killed_tui_is_found_at_the_next_start_and_revoked() {
         return;
     }
     let sim = SimProcess::start(&["--answer-delay-ms", "5000"]);
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        "keyring = \"memory\"\nclipboard_clear_seconds = 0\n",
-    )
-    .unwrap();
-    let config = config.display().to_string();
-    let state = dir.path().join("state").display().to_string();
-    let log = log_file();
-    let mut env = env_for(&sim, &log, &config);
-    env.push(("PATUI_STATE_DIR", state.as_str()));
+    let files = Files::new();
+    let env = files.env(&sim);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let t = Tmux::shell("killed", &env);
     t.run_line(&format!("{} --org e2e-orphan", patui_bin()));
     t.wait_for("No active tokens here");

@@ -9,7 +9,6 @@ use crate::cli::MigrateArgs;
 use crate::ops::inventory::{self, StatusView};
 use crate::ops::migrate::{self, Migration, OldState, ReplacementState};
 use chrono::Utc;
-use std::io::{IsTerminal, Write};
 
 /// The word to type before global tokens are replaced.
 const CONFIRM_WORD: &str = "replace";
@@ -119,15 +118,7 @@ impl Ctx {
 
 /// Asks for the typed word on a terminal; refuses without one.
 fn confirm(globals: &[(PatToken, String)], orgs: &[String], keep_old: bool) -> Result<(), Failure> {
-    if !std::io::stdin().is_terminal() {
-        return Err(usage(format!(
-            "refusing to replace {} global tokens without confirmation: no terminal to ask on; pass --yes",
-            globals.len()
-        )));
-    }
-    let mut out = std::io::stderr().lock();
-    let _ = writeln!(
-        out,
+    let mut lines = vec![format!(
         "This creates one token per organization ({}) for each of these global tokens{}:",
         orgs.join(", "),
         if keep_old {
@@ -135,26 +126,22 @@ fn confirm(globals: &[(PatToken, String)], orgs: &[String], keep_old: bool) -> R
         } else {
             ", then revokes the global token"
         }
+    )];
+    lines.extend(
+        globals
+            .iter()
+            .map(|(t, _)| format!("  {}  {}", t.authorization_id, t.display_name)),
     );
-    for (t, _) in globals {
-        let _ = writeln!(
-            out,
-            "  {}  {}",
-            t.authorization_id,
-            crate::text::sanitize(&t.display_name)
-        );
-    }
-    let _ = write!(out, "Type '{CONFIRM_WORD}' to continue: ");
-    let _ = out.flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|e| usage(e.to_string()))?;
-    if line.trim() == CONFIRM_WORD {
-        Ok(())
-    } else {
-        Err(usage("not confirmed; nothing was changed"))
-    }
+    super::ask(super::Ask {
+        refusal: format!(
+            "refusing to replace {} global tokens without confirmation",
+            globals.len()
+        ),
+        lines,
+        question: &format!("Type '{CONFIRM_WORD}' to continue: "),
+        accept: |s| s == CONFIRM_WORD,
+        declined: "not confirmed; nothing was changed",
+    })
 }
 
 fn migration_json(m: &Migration) -> serde_json::Value {

@@ -517,24 +517,61 @@ impl Ctx {
     }
 }
 
-/// Asks for the typed word on a terminal; refuses without one.
-fn confirm_revoke_all(count: usize) -> Result<(), Failure> {
+/// What a confirmation asks.
+pub(crate) struct Ask<'a> {
+    /// Why nothing happens without a terminal (`… pass --yes` is added).
+    pub refusal: String,
+    /// What will happen, one line each, shown before the question.
+    pub lines: Vec<String>,
+    /// The question, e.g. "Renew them? [y/N] ".
+    pub question: &'a str,
+    /// True when the answer (trimmed) confirms.
+    pub accept: fn(&str) -> bool,
+    /// The message when it does not.
+    pub declined: &'a str,
+}
+
+/// Asks on the terminal (stderr) and reads the answer from stdin; without a terminal, refuses
+/// (exit 2): scripts pass `--yes`.
+pub(crate) fn ask(a: Ask<'_>) -> Result<(), Failure> {
     if !std::io::stdin().is_terminal() {
         return Err(usage(format!(
-            "refusing to revoke {count} tokens without confirmation: no terminal to ask on; pass --yes"
+            "{}: no terminal to ask on; pass --yes",
+            a.refusal
         )));
     }
-    eprint!("This revokes {count} active tokens. Type 'revoke' to continue: ");
-    let _ = std::io::stderr().flush();
+    let mut err = std::io::stderr().lock();
+    for l in &a.lines {
+        let _ = writeln!(err, "{}", crate::text::sanitize_lines(l));
+    }
+    let _ = write!(err, "{}", a.question);
+    let _ = err.flush();
+    drop(err);
     let mut line = String::new();
     std::io::stdin()
         .read_line(&mut line)
         .map_err(|e| usage(e.to_string()))?;
-    if line.trim() == "revoke" {
+    if (a.accept)(line.trim()) {
         Ok(())
     } else {
-        Err(usage("not confirmed; nothing was revoked"))
+        Err(usage(a.declined))
     }
+}
+
+/// A yes/no answer: `y` or `yes`, any case.
+pub(crate) fn is_yes(s: &str) -> bool {
+    s.eq_ignore_ascii_case("y") || s.eq_ignore_ascii_case("yes")
+}
+
+/// Asks for the typed word on a terminal; refuses without one.
+fn confirm_revoke_all(count: usize) -> Result<(), Failure> {
+    ask(Ask {
+        refusal: format!("refusing to revoke {count} tokens without confirmation"),
+        lines: vec![],
+        question: &format!("This revokes {count} active tokens. Type 'revoke' to continue: "),
+        accept: |s| s == "revoke",
+        declined: "not confirmed; nothing was revoked",
+    })
 }
 
 /// `patui completions SHELL`.

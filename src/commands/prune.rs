@@ -3,13 +3,13 @@
 //! helper included) hands out a dead token; and the mint journal's orphans (tokens minted whose
 //! values were lost) are revoked, interrupted revocations finished.
 
-use super::{Ctx, EXIT_OK, EXIT_PARTIAL, Failure, print_json, print_text, usage};
+use super::{Ctx, EXIT_OK, EXIT_PARTIAL, Failure, print_json, print_text};
 use crate::cli::PruneArgs;
 use crate::ops::attention::{self, DeadStored};
 use crate::ops::inventory::{self, StatusView};
 use crate::vault::TokenMeta;
 use chrono::Utc;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 impl Ctx {
     /// The stored values whose tokens no longer work, judged against a complete listing of
@@ -144,35 +144,26 @@ impl Ctx {
 
 /// Asks on a terminal; refuses without one.
 fn confirm(dead: &[DeadStored]) -> Result<(), Failure> {
-    if !std::io::stdin().is_terminal() {
-        return Err(usage(format!(
-            "refusing to forget {} stored tokens without confirmation: no terminal to ask on; pass --yes",
-            dead.len()
-        )));
-    }
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "These stored tokens no longer work in the service:");
-    for d in dead {
-        let _ = writeln!(
-            err,
+    let mut lines = vec!["These stored tokens no longer work in the service:".to_owned()];
+    lines.extend(dead.iter().map(|d| {
+        format!(
             "  {}  {} ({}, {})",
             d.meta.id,
-            crate::text::sanitize(&d.meta.name),
+            d.meta.name,
             d.meta.org,
             d.why.word()
-        );
-    }
-    let _ = write!(err, "Forget their values? [y/N] ");
-    let _ = err.flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|e| usage(e.to_string()))?;
-    if line.trim().eq_ignore_ascii_case("y") {
-        Ok(())
-    } else {
-        Err(usage("not confirmed; nothing was forgotten"))
-    }
+        )
+    }));
+    super::ask(super::Ask {
+        refusal: format!(
+            "refusing to forget {} stored tokens without confirmation",
+            dead.len()
+        ),
+        lines,
+        question: "Forget their values? [y/N] ",
+        accept: super::is_yes,
+        declined: "not confirmed; nothing was forgotten",
+    })
 }
 
 impl Ctx {

@@ -2,12 +2,12 @@
 //! and lifespan), each successor stored before its predecessor is revoked; see
 //! [`crate::ops::renew`]. Asks on a terminal, refuses without one unless `--yes`.
 
-use super::{Ctx, EXIT_OK, EXIT_PARTIAL, Failure, print_json, print_text, usage};
+use super::{Ctx, EXIT_OK, EXIT_PARTIAL, Failure, print_json, print_text};
 use crate::cli::RenewArgs;
 use crate::config::Config;
 use crate::ops::renew;
 use chrono::Utc;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 impl Ctx {
     /// `patui renew`.
@@ -93,36 +93,24 @@ impl Ctx {
 
 /// Asks for `y` on a terminal; refuses without one.
 fn confirm(due: &[crate::vault::TokenMeta]) -> Result<(), Failure> {
-    if !std::io::stdin().is_terminal() {
-        return Err(usage(format!(
-            "refusing to renew {} tokens without confirmation: no terminal to ask on; pass --yes",
-            due.len()
-        )));
-    }
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(
-        err,
-        "These stored tokens expire soon and will be regenerated:"
-    );
-    for m in due {
-        let _ = writeln!(
-            err,
+    let mut lines = vec!["These stored tokens expire soon and will be regenerated:".to_owned()];
+    lines.extend(due.iter().map(|m| {
+        format!(
             "  {}  {} ({}), expires {}",
             m.id,
-            crate::text::sanitize(&m.name),
+            m.name,
             m.org,
             m.valid_to.date_naive()
-        );
-    }
-    let _ = write!(err, "Renew them? [y/N] ");
-    let _ = err.flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|e| usage(e.to_string()))?;
-    if line.trim().eq_ignore_ascii_case("y") {
-        Ok(())
-    } else {
-        Err(usage("not confirmed; nothing was renewed"))
-    }
+        )
+    }));
+    super::ask(super::Ask {
+        refusal: format!(
+            "refusing to renew {} tokens without confirmation",
+            due.len()
+        ),
+        lines,
+        question: "Renew them? [y/N] ",
+        accept: super::is_yes,
+        declined: "not confirmed; nothing was renewed",
+    })
 }

@@ -95,6 +95,25 @@ pub fn match_intent<'a>(
         .min_by_key(|t| (t.valid_from - intent.at).abs())
 }
 
+/// The active tokens, newest first (an intent is matched against these).
+const NEWEST_ACTIVE: ListQuery = ListQuery {
+    filter: DisplayFilter::Active,
+    sort: ServerSort::DisplayDate,
+    ascending: false,
+};
+
+/// The ids of the tokens whose values the keyring holds (none without one).
+async fn stored_ids(vault: Option<&Vault>) -> HashSet<Uuid> {
+    match vault {
+        Some(v) => v
+            .run(|v| v.list())
+            .await
+            .map(|l| l.into_iter().map(|m| m.id).collect())
+            .unwrap_or_default(),
+        None => HashSet::new(),
+    }
+}
+
 /// Checks the journal's open intents (those older than `settle`; zero checks all) against the
 /// service, closes what it can, and returns what needs the user.
 pub async fn check(
@@ -110,25 +129,14 @@ pub async fn check(
         torn_tail: open.torn_tail,
         ..Findings::default()
     };
-    let stored: HashSet<Uuid> = match vault {
-        Some(v) => v
-            .run(|v| v.list())
-            .await
-            .map(|l| l.into_iter().map(|m| m.id).collect())
-            .unwrap_or_default(),
-        None => HashSet::new(),
-    };
+    let stored = stored_ids(vault).await;
     let mut listed: HashMap<String, Result<Vec<PatToken>, ApiError>> = HashMap::new();
     // Tokens whose values are known to be safe are never an orphan.
     let mut claimed: HashSet<Uuid> = open.settled_tokens.clone();
     for intent in open.creates.iter().filter(|c| now - c.at >= settle) {
         let key = intent.org.to_lowercase();
         if !listed.contains_key(&key) {
-            let query = ListQuery {
-                filter: DisplayFilter::Active,
-                sort: ServerSort::DisplayDate,
-                ascending: false,
-            };
+            let query = NEWEST_ACTIVE;
             listed.insert(
                 key.clone(),
                 list_all(backend, &intent.org, query, |_| {}).await,
@@ -167,11 +175,7 @@ pub async fn check(
     for r in open.revokes.iter().filter(|r| now - r.at >= settle) {
         let key = r.org.to_lowercase();
         if !listed.contains_key(&key) {
-            let query = ListQuery {
-                filter: DisplayFilter::Active,
-                sort: ServerSort::DisplayDate,
-                ascending: false,
-            };
+            let query = NEWEST_ACTIVE;
             listed.insert(key.clone(), list_all(backend, &r.org, query, |_| {}).await);
         }
         match &listed[&key] {
@@ -205,19 +209,8 @@ pub async fn check_intent(
         tracing::warn!(%intent, "the create's journal record is gone");
         return None;
     };
-    let stored: HashSet<Uuid> = match vault {
-        Some(v) => v
-            .run(|v| v.list())
-            .await
-            .map(|l| l.into_iter().map(|m| m.id).collect())
-            .unwrap_or_default(),
-        None => HashSet::new(),
-    };
-    let query = ListQuery {
-        filter: DisplayFilter::Active,
-        sort: ServerSort::DisplayDate,
-        ascending: false,
-    };
+    let stored = stored_ids(vault).await;
+    let query = NEWEST_ACTIVE;
     let listed = match list_all(backend, &create.org, query, |_| {}).await {
         Ok(l) => l,
         Err(e) => {
