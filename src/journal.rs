@@ -326,6 +326,31 @@ impl Journal {
         Ok(intent)
     }
 
+    /// Records a revocation about to be sent; returns its intent id (None, logged, when the
+    /// journal cannot be written: the revocation goes ahead).
+    pub fn intend_revoke(&self, org: &str, token: &crate::azure::PatToken) -> Option<Uuid> {
+        let intent = Uuid::new_v4();
+        self.append(&Record::RevokeIntent {
+            intent,
+            at: Utc::now(),
+            org: org.to_owned(),
+            token: token.authorization_id,
+            name: token.display_name.clone(),
+        })
+        .map_err(|e| tracing::warn!("revoking without a journal record: {e}"))
+        .ok()
+        .map(|()| intent)
+    }
+
+    /// Closes a revocation's intent.
+    pub fn revoke_done(&self, intent: Option<Uuid>) {
+        if let Some(intent) = intent
+            && let Err(e) = self.append(&Record::RevokeDone { intent })
+        {
+            tracing::warn!("the mint journal could not be updated: {e}");
+        }
+    }
+
     /// Closes an intent.
     pub fn done(&self, intent: Uuid, token: Option<Uuid>) -> Result<(), JournalError> {
         self.append(&Record::Done { intent, token })

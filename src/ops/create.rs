@@ -210,7 +210,11 @@ pub async fn regenerate(
     let minted = create_and_store_recorded(backend, vault, rec, org, &req)
         .await
         .map_err(|(e, _)| e)?;
+    let intent = journal.and_then(|j| j.intend_revoke(org, old));
     let old_revoked = backend.revoke(org, old.authorization_id).await;
+    if let Some(j) = journal {
+        j.revoke_done(intent);
+    }
     if old_revoked.is_ok()
         && let Ok(v) = vault
     {

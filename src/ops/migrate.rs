@@ -9,7 +9,7 @@
 //! could only linger unused) and reported; the retry creates a new one.
 
 use crate::azure::{ApiError, PatBackend, PatToken, PatTokenCreateRequest};
-use crate::journal::{IntentKind, Journal, Record};
+use crate::journal::{IntentKind, Journal};
 use crate::ops::create::{self, Minted};
 use crate::vault::Vault;
 use chrono::{DateTime, Utc};
@@ -188,10 +188,10 @@ pub async fn run(
         return;
     }
     let id = m.global.authorization_id;
-    let intent = journal.and_then(|j| record_revoke(j, &m.listed_in, &m.global));
+    let intent = journal.and_then(|j| j.intend_revoke(&m.listed_in, &m.global));
     let result = backend.revoke(&m.listed_in, id).await;
-    if let (Some(j), Some(intent)) = (journal, intent) {
-        let _ = j.append(&Record::RevokeDone { intent });
+    if let Some(j) = journal {
+        j.revoke_done(intent);
     }
     m.old = match result {
         // "Not found" on a second try: the first revocation went through.
@@ -207,22 +207,6 @@ pub async fn run(
         tracing::warn!("the revoked global token's keyring entry was not deleted: {e}");
     }
     on_step(m);
-}
-
-/// Records a revocation about to be sent (see [`crate::journal`]).
-pub fn record_revoke(journal: &Journal, org: &str, token: &PatToken) -> Option<Uuid> {
-    let intent = Uuid::new_v4();
-    journal
-        .append(&Record::RevokeIntent {
-            intent,
-            at: Utc::now(),
-            org: org.to_owned(),
-            token: token.authorization_id,
-            name: token.display_name.clone(),
-        })
-        .map_err(|e| tracing::warn!("revoking without a journal record: {e}"))
-        .ok()
-        .map(|()| intent)
 }
 
 /// Creates and stores one replacement. A value the keyring refused is revoked at once.

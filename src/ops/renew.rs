@@ -73,7 +73,12 @@ pub async fn renew(
             "the keyring refused the successor's value ({store_err}); {cleanup}; the old token is kept"
         ));
     }
-    let old_revoked = match backend.revoke(&meta.org, meta.id).await {
+    let intent = journal.and_then(|j| j.intend_revoke(&meta.org, &old));
+    let revoked = backend.revoke(&meta.org, meta.id).await;
+    if let Some(j) = journal {
+        j.revoke_done(intent);
+    }
+    let old_revoked = match revoked {
         Ok(()) => {
             let id = meta.id;
             if let Err(e) = vault.run(move |v| v.delete(id)).await {
