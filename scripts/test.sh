@@ -42,8 +42,16 @@ fi
 
 # Build the binary first: the end-to-end tests drive it in tmux.
 cargo build --locked --bin patui
+run=(cargo test --locked --no-fail-fast "$@")
 if command -v gnome-keyring-daemon >/dev/null && command -v dbus-run-session >/dev/null && command -v keyctl >/dev/null; then
-  exec scripts/with-keyring.sh cargo test --locked --no-fail-fast "$@"
-else
-  exec cargo test --locked --no-fail-fast "$@"
+  run=(scripts/with-keyring.sh "${run[@]}")
 fi
+# The totals of every test binary, as one closing line.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+"${run[@]}" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+awk '/^test result:/ { p += $4; f += $6 } END { printf "%d passed, %d failed\n", p, f }' "$log"
+exit "$status"

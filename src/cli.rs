@@ -5,9 +5,19 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+/// The version with the build's commit and date, as `patui --version` prints it.
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("PATUI_COMMIT"),
+    ", built ",
+    env!("PATUI_BUILD_DATE"),
+    ")"
+);
+
 /// patui: Azure DevOps personal access tokens from the keyboard.
 #[derive(Debug, Parser)]
-#[command(name = "patui", version, about, long_about = None)]
+#[command(name = "patui", version = LONG_VERSION, about, long_about = None)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,

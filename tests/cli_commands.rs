@@ -2045,3 +2045,98 @@ fn an_interrupted_revoke_all_is_reported_and_finished() {
         "nothing was revoked twice"
     );
 }
+
+/// The man page and the shell completions under `packaging/` are generated from the clap
+/// definitions and must match them (`PATUI_UPDATE_GENERATED=1 cargo test generated` rewrites
+/// them after a change of the CLI).
+#[test]
+fn generated_man_page_and_completions_match_the_cli() {
+    use clap::CommandFactory;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("packaging");
+    let mut files: Vec<(std::path::PathBuf, Vec<u8>)> = Vec::new();
+    let mut man = Vec::new();
+    // The plain version: the commit and build date would make every build differ.
+    clap_mangen::Man::new(patui::cli::Cli::command().version(env!("CARGO_PKG_VERSION")))
+        .render(&mut man)
+        .unwrap();
+    files.push((root.join("man/patui.1"), man));
+    for (shell, name) in [
+        (clap_complete::Shell::Bash, "patui.bash"),
+        (clap_complete::Shell::Zsh, "_patui"),
+        (clap_complete::Shell::Fish, "patui.fish"),
+        (clap_complete::Shell::PowerShell, "_patui.ps1"),
+    ] {
+        let mut out = Vec::new();
+        clap_complete::generate(shell, &mut patui::cli::Cli::command(), "patui", &mut out);
+        files.push((root.join("completions").join(name), out));
+    }
+    let update = std::env::var_os("PATUI_UPDATE_GENERATED").is_some();
+    for (path, want) in files {
+        if update {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &want).unwrap();
+            continue;
+        }
+        let have = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            have == want,
+            "{} is out of date: run PATUI_UPDATE_GENERATED=1 cargo test generated",
+            path.display()
+        );
+    }
+    // The same completions come from the binary itself.
+    let e = env(&[], "keyring = \"memory\"\n");
+    let out = e.cmd().args(["completions", "bash"]).output().unwrap();
+    assert_eq!(
+        out.stdout,
+        std::fs::read(root.join("completions/patui.bash")).unwrap()
+    );
+}
+
+/// `patui --version` names the version, the commit it was built from and the build date;
+/// `doctor` repeats it with the platform.
+#[test]
+fn the_binary_tells_what_it_is() {
+    let out = std::process::Command::new(patui_bin())
+        .arg("--version")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let expected_commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8(o.stdout).unwrap().trim().to_owned());
+    assert!(
+        text.starts_with(&format!("patui {} (commit ", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    if let Some(c) = expected_commit {
+        assert!(text.contains(&c), "{text} names commit {c}");
+    }
+    let date = text
+        .split("built ")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .unwrap_or_default();
+    assert!(
+        chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok(),
+        "a build date: {text}"
+    );
+    let e = env(&[], "keyring = \"memory\"\n");
+    let checks = e.json(&["doctor", "--json"]);
+    let v = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "version")
+        .unwrap();
+    let detail = v["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(text.trim().trim_start_matches("patui ")),
+        "{detail}"
+    );
+    assert!(detail.contains(std::env::consts::OS), "{detail}");
+}

@@ -26,7 +26,12 @@ pub async fn run(
     let mut checks = vec![Check {
         name: "version",
         ok: true,
-        detail: env!("CARGO_PKG_VERSION").into(),
+        detail: format!(
+            "{} on {}-{}",
+            crate::cli::LONG_VERSION,
+            std::env::consts::OS,
+            std::env::consts::ARCH
+        ),
     }];
     checks.push(match config {
         Ok(p) => Check {
