@@ -48,6 +48,7 @@ fn app_with(n: usize, w: u16, h: u16) -> App {
     let entries: Vec<TokenEntry> = (0..n)
         .map(|i| TokenEntry {
             token: PatToken {
+                on_premises: false,
                 authorization_id: Uuid::from_u128(i as u128 + 1),
                 display_name: format!("token-{:05}-{}", i, ["ci", "deploy", "nuget", "bot"][i % 4]),
                 scope: SCOPES[i % SCOPES.len()].into(),

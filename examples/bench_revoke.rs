@@ -34,6 +34,7 @@ async fn mint(c: &Arc<AzureClient>, org: &str, n: usize) -> Vec<RevokeTarget> {
                     org,
                     id: t.authorization_id,
                     name: t.display_name,
+                    manages_tokens: false,
                 }
             }
         })

@@ -34,7 +34,24 @@ pub struct GlobalArgs {
     /// One URL that replaces every Azure DevOps host (https, or http to loopback).
     #[arg(long, env = "PATUI_SERVICE_URL", global = true, value_name = "URL")]
     pub service_url: Option<String>,
-    /// The organization to work in.
+    /// An Azure DevOps Server or TFS (on-premises): the URL of a collection
+    /// (https://tfs.example.com/tfs/DefaultCollection) or of the server.
+    #[arg(
+        long,
+        env = "PATUI_SERVER_URL",
+        global = true,
+        value_name = "URL",
+        conflicts_with = "service_url"
+    )]
+    pub server: Option<String>,
+    /// With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018,
+    /// 2019, 2020, 2022) instead of the cloud.
+    #[arg(long, global = true, value_name = "YEAR")]
+    pub server_version: Option<String>,
+    /// Extra certificate authorities to trust (PEM), for a server with a private CA.
+    #[arg(long, env = "PATUI_CA_FILE", global = true, value_name = "PATH")]
+    pub ca_file: Option<PathBuf>,
+    /// The organization (on a server: the collection) to work in.
     #[arg(long, env = "PATUI_ORG", global = true, value_name = "NAME")]
     pub org: Option<String>,
     /// Monochrome output (NO_COLOR is honoured too).
@@ -72,9 +89,10 @@ pub enum Command {
     Renew(RenewArgs),
     /// Forget stored values whose tokens no longer work (revoked, expired, retired, gone).
     Prune(PruneArgs),
-    /// Sign in with the device code flow and keep the refresh token in the keyring.
+    /// Sign in with the device code flow and keep the refresh token in the keyring; with
+    /// --server, keep a PAT for that server (asked with hidden input, or read from stdin).
     Login,
-    /// Forget the cached sign-in (the refresh token in the keyring).
+    /// Forget the cached sign-in (the refresh token in the keyring; with --server, its PAT).
     Logout,
     /// Check the config, logs, keyring, sign-in and the service.
     Doctor(DoctorArgs),

@@ -23,6 +23,12 @@ pub enum ThemeName {
 pub struct Config {
     /// Organizations to offer in the picker (the profile adds the rest).
     pub organizations: Vec<String>,
+    /// An Azure DevOps Server or TFS to work with instead of the cloud: a collection's URL or
+    /// the server's (`--server` and PATUI_SERVER_URL take precedence).
+    pub server: Option<String>,
+    /// A PEM file of extra certificate authorities to trust (a server with a private CA);
+    /// `--ca-file` and PATUI_CA_FILE take precedence.
+    pub ca_file: Option<PathBuf>,
     /// The organization to open.
     pub default_org: Option<String>,
     /// Action name → keys, e.g. `refresh = ["ctrl-r", "f5"]`. Replaces that action's defaults.
@@ -57,6 +63,8 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             organizations: Vec::new(),
+            server: None,
+            ca_file: None,
             default_org: None,
             keymap: BTreeMap::new(),
             theme: ThemeName::Default,
@@ -168,6 +176,11 @@ impl Config {
                     format!("sign_in: unknown source {s:?} (env, keyring, azure-cli, device-code)"),
                 ));
             }
+        }
+        if let Some(server) = &self.server
+            && let Err(e) = crate::azure::server::ServerUrl::parse(server)
+        {
+            return Err(at("server", format!("server: {e}")));
         }
         if self.revoke_concurrency == 0 || self.revoke_concurrency > 64 {
             return Err(at(

@@ -88,6 +88,23 @@ pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
     };
     let mut _demo_sim = None;
     let mut sign_in: Option<Arc<crate::auth::SignIn>> = None;
+    if let Some(server) = match tui_server(&args, &config).await {
+        Ok(s) => s,
+        Err(e) => {
+            crate::eprintln_safe!("patui: {e}");
+            return EXIT_USAGE;
+        }
+    } {
+        return run_tui(
+            Arc::clone(&server.client) as _,
+            &args,
+            config,
+            color,
+            None,
+            Some(server),
+        )
+        .await;
+    }
     let backend: Arc<dyn PatBackend> = if args.demo {
         let (c, handle) = match demo_backend().await {
             Ok(x) => x,
@@ -135,17 +152,58 @@ pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
             }
         }
     };
+    run_tui(backend, &args, config, color, sign_in, None).await
+}
+
+/// The server the TUI is for: the demo server (`--demo --server-version`), `--server`, or none.
+async fn tui_server(
+    args: &GlobalArgs,
+    config: &Config,
+) -> Result<Option<crate::setup::Server>, String> {
+    if let Some(v) = &args.server_version {
+        if !args.demo {
+            return Err("--server-version is for --demo and `patui sim`; for a real server use --server URL".into());
+        }
+        return crate::setup::demo_server(v).await.map(Some);
+    }
+    if args.demo {
+        return Ok(None);
+    }
+    match crate::setup::server_url(args, config) {
+        None => Ok(None),
+        Some(url) => {
+            let vault = open_vault_for(config);
+            crate::setup::server(&url, &vault, crate::setup::ca_file(args, config)).map(Some)
+        }
+    }
+}
+
+/// Runs the TUI against `backend`.
+async fn run_tui(
+    backend: Arc<dyn PatBackend>,
+    args: &GlobalArgs,
+    config: Config,
+    color: bool,
+    sign_in: Option<Arc<crate::auth::SignIn>>,
+    server: Option<crate::setup::Server>,
+) -> u8 {
     let mut orgs = config.organizations.clone();
+    if let Some(c) = server.as_ref().and_then(|s| s.collection.clone()) {
+        orgs = vec![c];
+    }
     if let Some(o) = &args.org
         && !orgs.iter().any(|x| x.eq_ignore_ascii_case(o))
     {
         orgs.insert(0, o.clone());
     }
-    let current_org = args
-        .org
-        .clone()
-        .or_else(|| config.default_org.clone())
-        .or_else(|| orgs.first().cloned());
+    let current_org = if server.is_some() {
+        args.org.clone().or_else(|| orgs.first().cloned())
+    } else {
+        args.org
+            .clone()
+            .or_else(|| config.default_org.clone())
+            .or_else(|| orgs.first().cloned())
+    };
     let ctx = crate::tui::AppContext {
         orgs,
         current_org,
@@ -154,6 +212,12 @@ pub async fn tui(args: GlobalArgs, log: Result<PathBuf, String>) -> u8 {
         demo: args.demo,
         tenant: sign_in.as_ref().map(|s| s.entra().tenant().to_owned()),
         sign_in,
+        server: server.map(|s| crate::tui::ServerContext {
+            url: s.url,
+            pat: s.pat,
+            vault: s.vault,
+            _demo: s.demo.map(Arc::new),
+        }),
     };
     match crate::tui::run(backend, ctx).await {
         Ok(outcome) => {
@@ -349,23 +413,66 @@ pub async fn command(args: GlobalArgs, cmd: crate::cli::Command) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    let server_url = crate::setup::server_url(&args, &config);
     if matches!(cmd, C::Login) {
-        return login(&args).await;
+        return match &server_url {
+            Some(url) => {
+                crate::commands::server_login::login(
+                    url,
+                    &vault,
+                    crate::setup::ca_file(&args, &config),
+                )
+                .await
+            }
+            None => login(&args).await,
+        };
     }
     if matches!(cmd, C::Logout) {
-        return logout(&args);
+        return match &server_url {
+            Some(url) => crate::commands::server_login::logout(url, &vault),
+            None => logout(&args),
+        };
     }
-    let (backend, _sim) = match command_backend(&args, &config, &vault).await {
-        Ok(b) => b,
-        Err((code, msg)) => {
-            crate::eprintln_safe!("patui: {msg}");
-            return code;
+    let server = match tui_server(&args, &config).await {
+        Ok(s) => s,
+        Err(e) => {
+            crate::eprintln_safe!("patui: {e}");
+            return EXIT_USAGE;
         }
     };
+    let server_sign_in = server.as_ref().map(|s| {
+        use crate::azure::AccessTokenSource;
+        format!("{}: {}", s.url, s.pat.describe())
+    });
+    let (backend, _sim, vault, server_collection) = match server {
+        Some(s) => (
+            Arc::clone(&s.client) as Arc<dyn PatBackend>,
+            s.demo,
+            s.vault,
+            s.collection,
+        ),
+        None => match command_backend(&args, &config, &vault).await {
+            Ok((b, sim)) => (b, sim, vault, None),
+            Err((code, msg)) => {
+                crate::eprintln_safe!("patui: {msg}");
+                return code;
+            }
+        },
+    };
+    let on_server =
+        server_collection.is_some() || args.server_version.is_some() || server_url.is_some();
     let ctx = Ctx {
         backend,
-        org: args.org.clone().or_else(|| config.default_org.clone()),
-        config_orgs: config.organizations.clone(),
+        org: if on_server {
+            args.org.clone().or(server_collection)
+        } else {
+            args.org.clone().or_else(|| config.default_org.clone())
+        },
+        config_orgs: if on_server {
+            Vec::new()
+        } else {
+            config.organizations.clone()
+        },
         revoke_concurrency: config.revoke_concurrency,
         vault,
         journal: if args.demo {
@@ -402,7 +509,9 @@ pub async fn command(args: GlobalArgs, cmd: crate::cli::Command) -> u8 {
                 .or_else(crate::config::config_path)
                 .ok_or_else(|| "no config directory".to_owned())
                 .and_then(|p| Config::load(Some(&p)).map(|_| p).map_err(|e| e.to_string()));
-            let sign_in = if args.demo {
+            let sign_in = if let Some(s) = server_sign_in {
+                s
+            } else if args.demo {
                 "demo simulator".to_owned()
             } else if env_access_token().is_some() {
                 "PATUI_ACCESS_TOKEN is set".to_owned()

@@ -16,6 +16,7 @@ pub mod launch;
 pub mod logging;
 pub mod ops;
 pub mod secret;
+pub mod setup;
 pub mod signals;
 pub mod sim;
 #[doc(hidden)]

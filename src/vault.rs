@@ -111,6 +111,18 @@ fn key(org: &str, id: Uuid) -> String {
     format!("{}/{id}", org.to_ascii_lowercase())
 }
 
+/// Key of a server's sign-in PAT in its `-auth` service.
+const SERVER_PAT_KEY: &str = "server-pat";
+
+/// The PAT patui signs in to an Azure DevOps Server with. Debug never shows the value.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServerSignIn {
+    pub pat: Secret,
+    /// The token's authorization id, when patui could tell which token it is.
+    #[serde(default)]
+    pub id: Option<Uuid>,
+}
+
 /// A stored token: its value and metadata. Debug never shows the value.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoredToken {
@@ -431,6 +443,43 @@ impl Vault {
     /// Forgets the sign-in refresh token.
     pub fn delete_refresh_token(&self) -> Result<(), VaultError> {
         self.remove(&self.auth_service(), "default")
+    }
+
+    /// The vault of one Azure DevOps Server (`host[:port]`): the same store, under its own
+    /// service name, so a server's tokens, index and sign-in never mix with the cloud's or with
+    /// another server's.
+    pub fn for_server(&self, host: &str) -> Vault {
+        Vault {
+            store: Arc::clone(&self.store),
+            kind: self.kind,
+            service: Arc::from(format!("{}@{}", self.service, host.to_ascii_lowercase())),
+            lock: Arc::new(Mutex::new(())),
+        }
+    }
+
+    /// The PAT patui signs in to a server with (in that server's vault), and the token's id
+    /// when known.
+    pub fn load_server_sign_in(&self) -> Result<Option<ServerSignIn>, VaultError> {
+        match self.read(&self.auth_service(), SERVER_PAT_KEY)? {
+            None => Ok(None),
+            Some(s) => serde_json::from_str(&s)
+                .map(Some)
+                .map_err(|e| VaultError::Corrupt(format!("the server sign-in entry: {e}"))),
+        }
+    }
+
+    /// Keeps the server sign-in.
+    pub fn store_server_sign_in(&self, sign_in: &ServerSignIn) -> Result<(), VaultError> {
+        let mut s =
+            serde_json::to_string(sign_in).map_err(|e| VaultError::Corrupt(e.to_string()))?;
+        let r = self.write(&self.auth_service(), SERVER_PAT_KEY, &s);
+        zeroize::Zeroize::zeroize(&mut s);
+        r
+    }
+
+    /// Forgets the server sign-in.
+    pub fn delete_server_sign_in(&self) -> Result<(), VaultError> {
+        self.remove(&self.auth_service(), SERVER_PAT_KEY)
     }
 
     /// Runs blocking vault work off the async runtime's workers.

@@ -521,6 +521,7 @@ fn pat_token() -> impl Strategy<Value = PatToken> {
     )
         .prop_map(
             |(id, display_name, scope, targets, valid_from, valid_to, token)| PatToken {
+                on_premises: false,
                 authorization_id: Uuid::from_u128(id),
                 display_name,
                 scope,
@@ -535,6 +536,7 @@ fn pat_token() -> impl Strategy<Value = PatToken> {
 /// The token as it reads back after a trip through the wire format (dates in milliseconds).
 fn on_the_wire(t: &PatToken) -> PatToken {
     PatToken {
+        on_premises: false,
         valid_from: millis(t.valid_from),
         valid_to: millis(t.valid_to),
         ..t.clone()

@@ -125,13 +125,25 @@ _patui() {
 
     case "${cmd}" in
         patui)
-            opts="-h -V --demo --service-url --org --no-color --authority --config --help --version list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help"
+            opts="-h -V --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help --version list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -155,7 +167,7 @@ _patui() {
             return 0
             ;;
         patui__subcmd__check)
-            opts="-h --within --all-orgs --json --demo --service-url --org --no-color --authority --config --help"
+            opts="-h --within --all-orgs --json --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -166,6 +178,18 @@ _patui() {
                     return 0
                     ;;
                 --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -189,13 +213,25 @@ _patui() {
             return 0
             ;;
         patui__subcmd__completions)
-            opts="-h --demo --service-url --org --no-color --authority --config --help bash zsh fish powershell"
+            opts="-h --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help bash zsh fish powershell"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -219,7 +255,7 @@ _patui() {
             return 0
             ;;
         patui__subcmd__create)
-            opts="-h --name --scopes --preset --full-access --days --expires --all-orgs --json --demo --service-url --org --no-color --authority --config --help"
+            opts="-h --name --scopes --preset --full-access --days --expires --all-orgs --json --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -249,6 +285,18 @@ _patui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --org)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -269,13 +317,25 @@ _patui() {
             return 0
             ;;
         patui__subcmd__credential)
-            opts="-h --demo --service-url --org --no-color --authority --config --help"
+            opts="-h --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -299,13 +359,25 @@ _patui() {
             return 0
             ;;
         patui__subcmd__doctor)
-            opts="-h --fix --json --demo --service-url --org --no-color --authority --config --help"
+            opts="-h --fix --json --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -581,7 +653,7 @@ _patui() {
             return 0
             ;;
         patui__subcmd__list)
-            opts="-h --all-orgs --status --json --demo --service-url --org --no-color --authority --config --help"
+            opts="-h --all-orgs --status --json --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -592,6 +664,18 @@ _patui() {
                     return 0
                     ;;
                 --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -615,13 +699,25 @@ _patui() {
             return 0
             ;;
         patui__subcmd__login)
-            opts="-h --demo --service-url --org --no-color --authority --config --help"
+            opts="-h --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -645,13 +741,25 @@ _patui() {
             return 0
             ;;
         patui__subcmd__logout)
-            opts="-h --demo --service-url --org --no-color --authority --config --help"
+            opts="-h --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -675,7 +783,7 @@ _patui() {
             return 0
             ;;
         patui__subcmd__migrate__subcmd__global)
-            opts="-h --orgs --keep-old --yes --json --demo --service-url --org --no-color --authority --config --help"
+            opts="-h --orgs --keep-old --yes --json --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -686,6 +794,18 @@ _patui() {
                     return 0
                     ;;
                 --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -709,13 +829,25 @@ _patui() {
             return 0
             ;;
         patui__subcmd__prune)
-            opts="-h --yes --json --demo --service-url --org --no-color --authority --config --help"
+            opts="-h --yes --json --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -739,7 +871,7 @@ _patui() {
             return 0
             ;;
         patui__subcmd__renew)
-            opts="-h --within --yes --json --demo --service-url --org --no-color --authority --config --help"
+            opts="-h --within --yes --json --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -750,6 +882,18 @@ _patui() {
                     return 0
                     ;;
                 --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -773,7 +917,7 @@ _patui() {
             return 0
             ;;
         patui__subcmd__revoke)
-            opts="-h --all --all-orgs --yes --concurrency --json --demo --service-url --org --no-color --authority --config --help"
+            opts="-h --all --all-orgs --yes --concurrency --json --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -784,6 +928,18 @@ _patui() {
                     return 0
                     ;;
                 --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -807,13 +963,25 @@ _patui() {
             return 0
             ;;
         patui__subcmd__rotate)
-            opts="-h --json --demo --service-url --org --no-color --authority --config --help"
+            opts="-h --json --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -837,13 +1005,25 @@ _patui() {
             return 0
             ;;
         patui__subcmd__show)
-            opts="-h --json --demo --service-url --org --no-color --authority --config --help"
+            opts="-h --json --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -867,7 +1047,7 @@ _patui() {
             return 0
             ;;
         patui__subcmd__sim)
-            opts="-h --listen --allow-remote --seed-tokens --demo-data --latency-ms --answer-delay-ms --drop-create-answers --fail-rate --fail-only --truncate-rate --rate-limit --full-scope-policy --max-lifespan-days --lifespan-policy --errors-in-200 --strict-orgs --seed --sign-in-after-polls --sign-in-outcome --demo --service-url --org --no-color --authority --config --help"
+            opts="-h --listen --allow-remote --seed-tokens --demo-data --latency-ms --answer-delay-ms --drop-create-answers --fail-rate --fail-only --truncate-rate --rate-limit --full-scope-policy --max-lifespan-days --lifespan-policy --errors-in-200 --strict-orgs --seed --sign-in-after-polls --sign-in-outcome --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -933,6 +1113,18 @@ _patui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --org)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -953,7 +1145,7 @@ _patui() {
             return 0
             ;;
         patui__subcmd__update)
-            opts="-h --name --days --expires --scopes --json --demo --service-url --org --no-color --authority --config --help"
+            opts="-h --name --days --expires --scopes --json --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -976,6 +1168,18 @@ _patui() {
                     return 0
                     ;;
                 --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

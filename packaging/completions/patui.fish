@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_patui_global_optspecs
-    string join \n demo service-url= org= no-color authority= config= h/help V/version
+    string join \n demo service-url= server= server-version= ca-file= org= no-color authority= config= h/help V/version
 end
 
 function __fish_patui_needs_command
@@ -25,7 +25,10 @@ function __fish_patui_using_subcommand
 end
 
 complete -c patui -n "__fish_patui_needs_command" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
-complete -c patui -n "__fish_patui_needs_command" -l org -d 'The organization to work in' -r
+complete -c patui -n "__fish_patui_needs_command" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
+complete -c patui -n "__fish_patui_needs_command" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
+complete -c patui -n "__fish_patui_needs_command" -l ca-file -d 'Extra certificate authorities to trust (PEM), for a server with a private CA' -r -F
+complete -c patui -n "__fish_patui_needs_command" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_needs_command" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_needs_command" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_needs_command" -l demo -d 'Run against a built-in simulator with sample data (touches no real account, keyring or config)'
@@ -42,8 +45,8 @@ complete -c patui -n "__fish_patui_needs_command" -f -a "migrate-global" -d 'Rep
 complete -c patui -n "__fish_patui_needs_command" -f -a "check" -d 'Exit 5 when something needs attention (global tokens, tokens expiring soon, stored tokens that are dead); for cron, CI and shell prompts. Never signs in interactively'
 complete -c patui -n "__fish_patui_needs_command" -f -a "renew" -d 'Regenerate the stored tokens that expire soon (same settings; the old ones revoked)'
 complete -c patui -n "__fish_patui_needs_command" -f -a "prune" -d 'Forget stored values whose tokens no longer work (revoked, expired, retired, gone)'
-complete -c patui -n "__fish_patui_needs_command" -f -a "login" -d 'Sign in with the device code flow and keep the refresh token in the keyring'
-complete -c patui -n "__fish_patui_needs_command" -f -a "logout" -d 'Forget the cached sign-in (the refresh token in the keyring)'
+complete -c patui -n "__fish_patui_needs_command" -f -a "login" -d 'Sign in with the device code flow and keep the refresh token in the keyring; with --server, keep a PAT for that server (asked with hidden input, or read from stdin)'
+complete -c patui -n "__fish_patui_needs_command" -f -a "logout" -d 'Forget the cached sign-in (the refresh token in the keyring; with --server, its PAT)'
 complete -c patui -n "__fish_patui_needs_command" -f -a "doctor" -d 'Check the config, logs, keyring, sign-in and the service'
 complete -c patui -n "__fish_patui_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c patui -n "__fish_patui_needs_command" -f -a "credential" -d 'Git credential helper (`git config credential.https://dev.azure.com.helper "patui credential"`)'
@@ -55,7 +58,10 @@ expired\t''
 revoked\t''
 all\t''"
 complete -c patui -n "__fish_patui_using_subcommand list" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
-complete -c patui -n "__fish_patui_using_subcommand list" -l org -d 'The organization to work in' -r
+complete -c patui -n "__fish_patui_using_subcommand list" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
+complete -c patui -n "__fish_patui_using_subcommand list" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
+complete -c patui -n "__fish_patui_using_subcommand list" -l ca-file -d 'Extra certificate authorities to trust (PEM), for a server with a private CA' -r -F
+complete -c patui -n "__fish_patui_using_subcommand list" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand list" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand list" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand list" -l all-orgs -d 'Every organization of the signed-in user'
@@ -64,7 +70,10 @@ complete -c patui -n "__fish_patui_using_subcommand list" -l demo -d 'Run agains
 complete -c patui -n "__fish_patui_using_subcommand list" -l no-color -d 'Monochrome output (NO_COLOR is honoured too)'
 complete -c patui -n "__fish_patui_using_subcommand list" -s h -l help -d 'Print help'
 complete -c patui -n "__fish_patui_using_subcommand show" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
-complete -c patui -n "__fish_patui_using_subcommand show" -l org -d 'The organization to work in' -r
+complete -c patui -n "__fish_patui_using_subcommand show" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
+complete -c patui -n "__fish_patui_using_subcommand show" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
+complete -c patui -n "__fish_patui_using_subcommand show" -l ca-file -d 'Extra certificate authorities to trust (PEM), for a server with a private CA' -r -F
+complete -c patui -n "__fish_patui_using_subcommand show" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand show" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand show" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand show" -l json
@@ -77,7 +86,10 @@ complete -c patui -n "__fish_patui_using_subcommand create" -l preset -d 'A name
 complete -c patui -n "__fish_patui_using_subcommand create" -l days -d 'Lifespan in days (default 30)' -r
 complete -c patui -n "__fish_patui_using_subcommand create" -l expires -d 'Expiry date, YYYY-MM-DD' -r
 complete -c patui -n "__fish_patui_using_subcommand create" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
-complete -c patui -n "__fish_patui_using_subcommand create" -l org -d 'The organization to work in' -r
+complete -c patui -n "__fish_patui_using_subcommand create" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
+complete -c patui -n "__fish_patui_using_subcommand create" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
+complete -c patui -n "__fish_patui_using_subcommand create" -l ca-file -d 'Extra certificate authorities to trust (PEM), for a server with a private CA' -r -F
+complete -c patui -n "__fish_patui_using_subcommand create" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand create" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand create" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand create" -l full-access -d 'Full access (app_token)'
@@ -91,7 +103,10 @@ complete -c patui -n "__fish_patui_using_subcommand update" -l days -d 'New life
 complete -c patui -n "__fish_patui_using_subcommand update" -l expires -d 'New expiry date, YYYY-MM-DD' -r
 complete -c patui -n "__fish_patui_using_subcommand update" -l scopes -d 'New space-separated scopes' -r
 complete -c patui -n "__fish_patui_using_subcommand update" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
-complete -c patui -n "__fish_patui_using_subcommand update" -l org -d 'The organization to work in' -r
+complete -c patui -n "__fish_patui_using_subcommand update" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
+complete -c patui -n "__fish_patui_using_subcommand update" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
+complete -c patui -n "__fish_patui_using_subcommand update" -l ca-file -d 'Extra certificate authorities to trust (PEM), for a server with a private CA' -r -F
+complete -c patui -n "__fish_patui_using_subcommand update" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand update" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand update" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand update" -l json
@@ -99,7 +114,10 @@ complete -c patui -n "__fish_patui_using_subcommand update" -l demo -d 'Run agai
 complete -c patui -n "__fish_patui_using_subcommand update" -l no-color -d 'Monochrome output (NO_COLOR is honoured too)'
 complete -c patui -n "__fish_patui_using_subcommand update" -s h -l help -d 'Print help'
 complete -c patui -n "__fish_patui_using_subcommand rotate" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
-complete -c patui -n "__fish_patui_using_subcommand rotate" -l org -d 'The organization to work in' -r
+complete -c patui -n "__fish_patui_using_subcommand rotate" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
+complete -c patui -n "__fish_patui_using_subcommand rotate" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
+complete -c patui -n "__fish_patui_using_subcommand rotate" -l ca-file -d 'Extra certificate authorities to trust (PEM), for a server with a private CA' -r -F
+complete -c patui -n "__fish_patui_using_subcommand rotate" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand rotate" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand rotate" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand rotate" -l json
@@ -108,7 +126,10 @@ complete -c patui -n "__fish_patui_using_subcommand rotate" -l no-color -d 'Mono
 complete -c patui -n "__fish_patui_using_subcommand rotate" -s h -l help -d 'Print help'
 complete -c patui -n "__fish_patui_using_subcommand revoke" -l concurrency -d 'Revocations in flight at once' -r
 complete -c patui -n "__fish_patui_using_subcommand revoke" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
-complete -c patui -n "__fish_patui_using_subcommand revoke" -l org -d 'The organization to work in' -r
+complete -c patui -n "__fish_patui_using_subcommand revoke" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
+complete -c patui -n "__fish_patui_using_subcommand revoke" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
+complete -c patui -n "__fish_patui_using_subcommand revoke" -l ca-file -d 'Extra certificate authorities to trust (PEM), for a server with a private CA' -r -F
+complete -c patui -n "__fish_patui_using_subcommand revoke" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand revoke" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand revoke" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand revoke" -l all -d 'Every active token (of --org, or of every organization with --all-orgs)'
@@ -120,7 +141,10 @@ complete -c patui -n "__fish_patui_using_subcommand revoke" -l no-color -d 'Mono
 complete -c patui -n "__fish_patui_using_subcommand revoke" -s h -l help -d 'Print help'
 complete -c patui -n "__fish_patui_using_subcommand migrate-global" -l orgs -d 'The organizations to create replacements in, comma-separated (default: every organization of the account)' -r
 complete -c patui -n "__fish_patui_using_subcommand migrate-global" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
-complete -c patui -n "__fish_patui_using_subcommand migrate-global" -l org -d 'The organization to work in' -r
+complete -c patui -n "__fish_patui_using_subcommand migrate-global" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
+complete -c patui -n "__fish_patui_using_subcommand migrate-global" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
+complete -c patui -n "__fish_patui_using_subcommand migrate-global" -l ca-file -d 'Extra certificate authorities to trust (PEM), for a server with a private CA' -r -F
+complete -c patui -n "__fish_patui_using_subcommand migrate-global" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand migrate-global" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand migrate-global" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand migrate-global" -l keep-old -d 'Keep the global tokens (do not revoke them after their replacements exist)'
@@ -131,7 +155,10 @@ complete -c patui -n "__fish_patui_using_subcommand migrate-global" -l no-color 
 complete -c patui -n "__fish_patui_using_subcommand migrate-global" -s h -l help -d 'Print help'
 complete -c patui -n "__fish_patui_using_subcommand check" -l within -d 'Tokens expiring within this many days need attention (default: `warn_days`, 7)' -r
 complete -c patui -n "__fish_patui_using_subcommand check" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
-complete -c patui -n "__fish_patui_using_subcommand check" -l org -d 'The organization to work in' -r
+complete -c patui -n "__fish_patui_using_subcommand check" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
+complete -c patui -n "__fish_patui_using_subcommand check" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
+complete -c patui -n "__fish_patui_using_subcommand check" -l ca-file -d 'Extra certificate authorities to trust (PEM), for a server with a private CA' -r -F
+complete -c patui -n "__fish_patui_using_subcommand check" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand check" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand check" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand check" -l all-orgs -d 'Every organization of the signed-in user'
@@ -141,7 +168,10 @@ complete -c patui -n "__fish_patui_using_subcommand check" -l no-color -d 'Monoc
 complete -c patui -n "__fish_patui_using_subcommand check" -s h -l help -d 'Print help'
 complete -c patui -n "__fish_patui_using_subcommand renew" -l within -d 'Renew stored tokens expiring within this many days (default: `renew_before_days`, 3)' -r
 complete -c patui -n "__fish_patui_using_subcommand renew" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
-complete -c patui -n "__fish_patui_using_subcommand renew" -l org -d 'The organization to work in' -r
+complete -c patui -n "__fish_patui_using_subcommand renew" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
+complete -c patui -n "__fish_patui_using_subcommand renew" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
+complete -c patui -n "__fish_patui_using_subcommand renew" -l ca-file -d 'Extra certificate authorities to trust (PEM), for a server with a private CA' -r -F
+complete -c patui -n "__fish_patui_using_subcommand renew" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand renew" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand renew" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand renew" -l yes -d 'Do not ask (required without a terminal)'
@@ -150,7 +180,10 @@ complete -c patui -n "__fish_patui_using_subcommand renew" -l demo -d 'Run again
 complete -c patui -n "__fish_patui_using_subcommand renew" -l no-color -d 'Monochrome output (NO_COLOR is honoured too)'
 complete -c patui -n "__fish_patui_using_subcommand renew" -s h -l help -d 'Print help'
 complete -c patui -n "__fish_patui_using_subcommand prune" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
-complete -c patui -n "__fish_patui_using_subcommand prune" -l org -d 'The organization to work in' -r
+complete -c patui -n "__fish_patui_using_subcommand prune" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
+complete -c patui -n "__fish_patui_using_subcommand prune" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
+complete -c patui -n "__fish_patui_using_subcommand prune" -l ca-file -d 'Extra certificate authorities to trust (PEM), for a server with a private CA' -r -F
+complete -c patui -n "__fish_patui_using_subcommand prune" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand prune" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand prune" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand prune" -l yes -d 'Do not ask (required without a terminal)'
@@ -159,21 +192,30 @@ complete -c patui -n "__fish_patui_using_subcommand prune" -l demo -d 'Run again
 complete -c patui -n "__fish_patui_using_subcommand prune" -l no-color -d 'Monochrome output (NO_COLOR is honoured too)'
 complete -c patui -n "__fish_patui_using_subcommand prune" -s h -l help -d 'Print help'
 complete -c patui -n "__fish_patui_using_subcommand login" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
-complete -c patui -n "__fish_patui_using_subcommand login" -l org -d 'The organization to work in' -r
+complete -c patui -n "__fish_patui_using_subcommand login" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
+complete -c patui -n "__fish_patui_using_subcommand login" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
+complete -c patui -n "__fish_patui_using_subcommand login" -l ca-file -d 'Extra certificate authorities to trust (PEM), for a server with a private CA' -r -F
+complete -c patui -n "__fish_patui_using_subcommand login" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand login" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand login" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand login" -l demo -d 'Run against a built-in simulator with sample data (touches no real account, keyring or config)'
 complete -c patui -n "__fish_patui_using_subcommand login" -l no-color -d 'Monochrome output (NO_COLOR is honoured too)'
 complete -c patui -n "__fish_patui_using_subcommand login" -s h -l help -d 'Print help'
 complete -c patui -n "__fish_patui_using_subcommand logout" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
-complete -c patui -n "__fish_patui_using_subcommand logout" -l org -d 'The organization to work in' -r
+complete -c patui -n "__fish_patui_using_subcommand logout" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
+complete -c patui -n "__fish_patui_using_subcommand logout" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
+complete -c patui -n "__fish_patui_using_subcommand logout" -l ca-file -d 'Extra certificate authorities to trust (PEM), for a server with a private CA' -r -F
+complete -c patui -n "__fish_patui_using_subcommand logout" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand logout" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand logout" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand logout" -l demo -d 'Run against a built-in simulator with sample data (touches no real account, keyring or config)'
 complete -c patui -n "__fish_patui_using_subcommand logout" -l no-color -d 'Monochrome output (NO_COLOR is honoured too)'
 complete -c patui -n "__fish_patui_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c patui -n "__fish_patui_using_subcommand doctor" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
-complete -c patui -n "__fish_patui_using_subcommand doctor" -l org -d 'The organization to work in' -r
+complete -c patui -n "__fish_patui_using_subcommand doctor" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
+complete -c patui -n "__fish_patui_using_subcommand doctor" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
+complete -c patui -n "__fish_patui_using_subcommand doctor" -l ca-file -d 'Extra certificate authorities to trust (PEM), for a server with a private CA' -r -F
+complete -c patui -n "__fish_patui_using_subcommand doctor" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand doctor" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand doctor" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand doctor" -l fix -d 'Repair what can be repaired: revoke orphaned tokens (minted, value lost), finish interrupted revocations, forget stored values of dead tokens'
@@ -182,14 +224,20 @@ complete -c patui -n "__fish_patui_using_subcommand doctor" -l demo -d 'Run agai
 complete -c patui -n "__fish_patui_using_subcommand doctor" -l no-color -d 'Monochrome output (NO_COLOR is honoured too)'
 complete -c patui -n "__fish_patui_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c patui -n "__fish_patui_using_subcommand completions" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
-complete -c patui -n "__fish_patui_using_subcommand completions" -l org -d 'The organization to work in' -r
+complete -c patui -n "__fish_patui_using_subcommand completions" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
+complete -c patui -n "__fish_patui_using_subcommand completions" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
+complete -c patui -n "__fish_patui_using_subcommand completions" -l ca-file -d 'Extra certificate authorities to trust (PEM), for a server with a private CA' -r -F
+complete -c patui -n "__fish_patui_using_subcommand completions" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand completions" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand completions" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand completions" -l demo -d 'Run against a built-in simulator with sample data (touches no real account, keyring or config)'
 complete -c patui -n "__fish_patui_using_subcommand completions" -l no-color -d 'Monochrome output (NO_COLOR is honoured too)'
 complete -c patui -n "__fish_patui_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c patui -n "__fish_patui_using_subcommand credential" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
-complete -c patui -n "__fish_patui_using_subcommand credential" -l org -d 'The organization to work in' -r
+complete -c patui -n "__fish_patui_using_subcommand credential" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
+complete -c patui -n "__fish_patui_using_subcommand credential" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
+complete -c patui -n "__fish_patui_using_subcommand credential" -l ca-file -d 'Extra certificate authorities to trust (PEM), for a server with a private CA' -r -F
+complete -c patui -n "__fish_patui_using_subcommand credential" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand credential" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand credential" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand credential" -l demo -d 'Run against a built-in simulator with sample data (touches no real account, keyring or config)'
@@ -213,7 +261,10 @@ complete -c patui -n "__fish_patui_using_subcommand sim" -l sign-in-outcome -d '
 decline\t''
 expire\t''"
 complete -c patui -n "__fish_patui_using_subcommand sim" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
-complete -c patui -n "__fish_patui_using_subcommand sim" -l org -d 'The organization to work in' -r
+complete -c patui -n "__fish_patui_using_subcommand sim" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
+complete -c patui -n "__fish_patui_using_subcommand sim" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
+complete -c patui -n "__fish_patui_using_subcommand sim" -l ca-file -d 'Extra certificate authorities to trust (PEM), for a server with a private CA' -r -F
+complete -c patui -n "__fish_patui_using_subcommand sim" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand sim" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand sim" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand sim" -l allow-remote -d 'Allow a --listen address that is not loopback (e.g. 0.0.0.0). The simulator accepts any bearer token, so anyone who can reach it can use it'
@@ -234,8 +285,8 @@ complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_su
 complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "check" -d 'Exit 5 when something needs attention (global tokens, tokens expiring soon, stored tokens that are dead); for cron, CI and shell prompts. Never signs in interactively'
 complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "renew" -d 'Regenerate the stored tokens that expire soon (same settings; the old ones revoked)'
 complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "prune" -d 'Forget stored values whose tokens no longer work (revoked, expired, retired, gone)'
-complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "login" -d 'Sign in with the device code flow and keep the refresh token in the keyring'
-complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "logout" -d 'Forget the cached sign-in (the refresh token in the keyring)'
+complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "login" -d 'Sign in with the device code flow and keep the refresh token in the keyring; with --server, keep a PAT for that server (asked with hidden input, or read from stdin)'
+complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "logout" -d 'Forget the cached sign-in (the refresh token in the keyring; with --server, its PAT)'
 complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "doctor" -d 'Check the config, logs, keyring, sign-in and the service'
 complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "completions" -d 'Print shell completions'
 complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "credential" -d 'Git credential helper (`git config credential.https://dev.azure.com.helper "patui credential"`)'

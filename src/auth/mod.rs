@@ -4,6 +4,7 @@
 
 pub mod azcli;
 pub mod entra;
+pub mod server_pat;
 pub mod source;
 pub mod tenant;
 

@@ -1,5 +1,7 @@
-//! The small trait every service backend implements: the cloud PAT lifecycle API today, the
-//! on-premises session-token API later. Screens and commands only ever see this trait.
+//! The small trait every service backend implements: the cloud PAT lifecycle API
+//! ([`crate::azure::AzureClient`]) and the on-premises session-token API
+//! ([`crate::azure::server::ServerClient`]). Screens and commands only ever see this trait, and
+//! ask its [`Capabilities`] before they offer an action.
 
 use crate::azure::error::ApiError;
 use crate::azure::models::{
@@ -9,22 +11,49 @@ use crate::azure::models::{
 use async_trait::async_trait;
 use uuid::Uuid;
 
-/// What a backend can do; screens hide the keys of what it cannot.
+/// What a backend can do; screens hide the keys of what it cannot, and say why on a press.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Capabilities {
+    /// Create a token (and so regenerate, rotate and renew, which create one).
+    pub create: bool,
+    /// Change a token's name, scopes or expiry.
     pub update: bool,
+    /// Tokens for every organization (collection) at once.
     pub global_tokens: bool,
+    /// Those are the cloud's global PATs, which Microsoft retires (see
+    /// [`crate::ops::retirement`]); a server's all-collections tokens are not.
+    pub retiring_global_tokens: bool,
     pub profile: bool,
 }
 
 impl Default for Capabilities {
     fn default() -> Self {
         Self {
+            create: true,
             update: true,
             global_tokens: true,
+            retiring_global_tokens: true,
             profile: true,
         }
     }
+}
+
+/// The token a backend signs in with, among those it manages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInToken {
+    /// The sign-in is not a PAT (the cloud's Entra sign-in).
+    NotAToken,
+    /// A PAT, and this is its id.
+    Known(uuid::Uuid),
+    /// A PAT, but which one is not known.
+    Unknown,
+}
+
+/// An operation a backend may be unable to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    Create,
+    Update,
 }
 
 /// A PAT service. `org` is the organization (cloud) or collection (on-premises) name.
@@ -59,6 +88,43 @@ pub trait PatBackend: Send + Sync + 'static {
     /// What this backend supports.
     fn capabilities(&self) -> Capabilities {
         Capabilities::default()
+    }
+
+    /// Why this backend cannot do `op` (a sentence for the user), or `None` when it can.
+    fn refusal(&self, op: Operation) -> Option<String> {
+        let c = self.capabilities();
+        let can = match op {
+            Operation::Create => c.create,
+            Operation::Update => c.update,
+        };
+        (!can).then(|| "this service does not support that".to_owned())
+    }
+
+    /// Whether this backend signs in with one of the tokens it manages (a PAT), and which:
+    /// revoke-all revokes that one last.
+    fn sign_in_token(&self) -> SignInToken {
+        SignInToken::NotAToken
+    }
+
+    /// A short line naming the service for the header ("Azure DevOps Server 2022 ·
+    /// DefaultCollection"); `None` for the cloud.
+    fn describe(&self) -> Option<String> {
+        None
+    }
+
+    /// The scope picker's groups.
+    fn scope_groups(&self) -> &'static [crate::azure::scopes::ScopeGroup] {
+        crate::azure::scopes::GROUPS
+    }
+
+    /// The lifespans (days) the service's own web page offers, when they differ from the cloud's.
+    fn lifespan_days(&self) -> Option<&'static [u32]> {
+        None
+    }
+
+    /// What an organization is called here: "organization", or "collection" on a server.
+    fn org_word(&self) -> &'static str {
+        "organization"
     }
 }
 

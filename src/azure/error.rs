@@ -51,6 +51,10 @@ pub enum ApiError {
     /// Not sent: the work was interrupted (a signal) before this request started.
     #[error("not sent: interrupted before this request started")]
     Interrupted,
+    /// The backend cannot do this at all (e.g. create a token on Azure DevOps Server while
+    /// signed in with a PAT); the text says why and what would work.
+    #[error("{0}")]
+    Unsupported(String),
     /// A configuration problem found before any request (e.g. plain http to a remote host).
     #[error("{0}")]
     Config(String),
@@ -124,6 +128,7 @@ impl ApiError {
             ApiError::Truncated(_) => "truncated",
             ApiError::Malformed(_) => "malformed",
             ApiError::Interrupted => "interrupted",
+            ApiError::Unsupported(_) => "unsupported",
             ApiError::Config(_) => "config",
         }
     }

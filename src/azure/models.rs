@@ -32,6 +32,10 @@ pub struct PatToken {
     /// The token value: only present in the create (and regenerate) response.
     #[serde(default)]
     pub token: Option<Secret>,
+    /// A token of Azure DevOps Server / TFS (set by that backend, never by the cloud's wire
+    /// format). Its "all collections" tokens are not the cloud's global PATs: they do not retire.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub on_premises: bool,
 }
 
 impl PatToken {
@@ -48,6 +52,11 @@ impl PatToken {
     /// True for a token valid in every accessible organization.
     pub fn is_global(&self) -> bool {
         self.target_accounts.is_none()
+    }
+
+    /// True for a cloud global PAT, which Microsoft retires (see [`crate::ops::retirement`]).
+    pub fn retires(&self) -> bool {
+        self.is_global() && !self.on_premises
     }
 
     /// True when `now` is past `validTo`.

@@ -24,6 +24,12 @@ pub trait AccessTokenSource: Send + Sync + 'static {
         self.refresh().await
     }
 
+    /// The Authorization header value for `token`: a bearer token by default. A personal access
+    /// token for Azure DevOps Server goes in HTTP Basic instead.
+    fn authorization(&self, token: &Secret) -> Secret {
+        Secret::new(format!("Bearer {}", token.expose()))
+    }
+
     /// A short description for `patui doctor` ("PATUI_ACCESS_TOKEN", "Azure CLI", …).
     fn describe(&self) -> String;
 }

@@ -29,14 +29,14 @@ impl Ctx {
                     .await?;
             entries
                 .into_iter()
-                .filter(|e| e.token.is_global() && !e.revoked)
+                .filter(|e| e.token.retires() && !e.revoked)
                 .map(|e| (e.token, e.listed_in))
                 .collect()
         } else {
             let mut found = Vec::new();
             for id in &args.ids {
                 let (org, token) = self.locate(*id).await?;
-                if !token.is_global() {
+                if !token.retires() {
                     return Err(usage(format!(
                         "{} ({id}) is not a token for all organizations: nothing to replace",
                         token.display_name

@@ -220,7 +220,7 @@ impl Ctx {
     /// `patui rotate`.
     pub async fn rotate(&self, args: &RotateArgs) -> Result<u8, Failure> {
         let (org, old) = self.locate(args.id).await?;
-        if old.is_global() {
+        if old.retires() {
             // Never a new global token: one per organization, as `migrate-global` does.
             crate::eprintln_safe!(
                 "patui: {} is a token for all organizations (retired on {}): replacing it with one token per organization",

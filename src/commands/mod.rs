@@ -10,6 +10,7 @@ pub mod mint;
 pub mod output;
 pub mod prune;
 pub mod renew;
+pub mod server_login;
 
 use crate::azure::{ApiError, PatBackend, PatToken, PatTokenUpdateRequest};
 use crate::cli::{ListArgs, RevokeArgs, ShowArgs, UpdateArgs};
@@ -60,7 +61,13 @@ pub struct Failure {
 impl From<ApiError> for Failure {
     fn from(e: ApiError) -> Self {
         Failure {
-            code: if e.is_auth() { EXIT_AUTH } else { EXIT_ERROR },
+            code: if e.is_auth() {
+                EXIT_AUTH
+            } else if matches!(e, ApiError::Unsupported(_)) {
+                EXIT_USAGE
+            } else {
+                EXIT_ERROR
+            },
             message: e.to_string(),
         }
     }
@@ -404,21 +411,13 @@ impl Ctx {
             inventory::learn_org_names(&entries, &mut names);
             entries
                 .into_iter()
-                .map(|e| RevokeTarget {
-                    org: e.listed_in,
-                    id: e.token.authorization_id,
-                    name: e.token.display_name,
-                })
+                .map(|e| RevokeTarget::of(&e.token, e.listed_in))
                 .collect()
         } else {
             let mut targets = Vec::new();
             for id in &args.ids {
                 let (org, token) = self.locate(*id).await?;
-                targets.push(RevokeTarget {
-                    org,
-                    id: *id,
-                    name: token.display_name,
-                });
+                targets.push(RevokeTarget::of(&token, org));
             }
             targets
         };
@@ -471,6 +470,14 @@ impl Ctx {
         .await;
         if progress_on_tty {
             eprintln!();
+        }
+        if let crate::azure::backend::SignInToken::Known(own) = self.backend.sign_in_token()
+            && let Some(t) = report.revoked().find(|t| t.id == own)
+        {
+            crate::eprintln_safe!(
+                "patui: {} was the PAT patui signs in with; it was revoked last, and patui needs a new one now (patui login --server URL)",
+                t.name
+            );
         }
         let failed: Vec<_> = report.failed().collect();
         if args.json {

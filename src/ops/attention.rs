@@ -85,7 +85,7 @@ pub fn assess(
     for e in entries {
         let status = TokenStatus::of(&e.token, e.revoked, now);
         let live = matches!(status, TokenStatus::Active | TokenStatus::Expiring { .. });
-        if e.token.is_global() {
+        if e.token.retires() {
             if live || status == TokenStatus::Retired {
                 global.push(e.clone());
             }
@@ -326,6 +326,7 @@ mod tests {
     ) -> TokenEntry {
         TokenEntry {
             token: PatToken {
+                on_premises: false,
                 authorization_id: Uuid::from_u128(n),
                 display_name: name.into(),
                 scope: "vso.code".into(),

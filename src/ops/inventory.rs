@@ -248,6 +248,7 @@ mod tests {
 
     fn token(valid_to: DateTime<Utc>) -> PatToken {
         PatToken {
+            on_premises: false,
             authorization_id: Uuid::nil(),
             display_name: "t".into(),
             scope: "vso.code".into(),

@@ -260,6 +260,7 @@ mod tests {
 
     fn global(valid_to: DateTime<Utc>) -> PatToken {
         PatToken {
+            on_premises: false,
             authorization_id: Uuid::from_u128(9),
             display_name: "everywhere".into(),
             scope: "vso.code vso.packaging".into(),

@@ -278,6 +278,7 @@ mod tests {
 
     fn token(name: &str, at: DateTime<Utc>) -> PatToken {
         PatToken {
+            on_premises: false,
             authorization_id: Uuid::new_v4(),
             display_name: name.into(),
             scope: "vso.code".into(),

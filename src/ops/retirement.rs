@@ -29,7 +29,7 @@ pub fn global_creation_blocked(now: DateTime<Utc>) -> bool {
 
 /// When `token` stops working: `validTo`, or the cut-off for a global token if that is earlier.
 pub fn effective_expiry(token: &PatToken) -> DateTime<Utc> {
-    if token.is_global() {
+    if token.retires() {
         token.valid_to.min(global_cutoff())
     } else {
         token.valid_to
@@ -38,7 +38,7 @@ pub fn effective_expiry(token: &PatToken) -> DateTime<Utc> {
 
 /// True for a global token past the cut-off that had not expired before it.
 pub fn is_retired(token: &PatToken, now: DateTime<Utc>) -> bool {
-    token.is_global() && now >= global_cutoff() && token.valid_to > global_cutoff()
+    token.retires() && now >= global_cutoff() && token.valid_to > global_cutoff()
 }
 
 /// One line on why "All accessible organizations" is not offered (after the cut-off) or what
@@ -64,6 +64,7 @@ mod tests {
 
     fn token(global: bool, valid_to: DateTime<Utc>) -> PatToken {
         PatToken {
+            on_premises: false,
             authorization_id: Uuid::nil(),
             display_name: "g".into(),
             scope: "vso.code".into(),

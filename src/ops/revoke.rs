@@ -5,7 +5,7 @@
 //! 429s are honoured by the client itself (a shared pause across all workers, then retries with
 //! backoff); what still fails after the client's retries is reported, and can be retried.
 
-use crate::azure::{ApiError, PatBackend};
+use crate::azure::{ApiError, PatBackend, backend::SignInToken};
 use futures::StreamExt;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -22,6 +22,23 @@ pub struct RevokeTarget {
     pub org: String,
     pub id: Uuid,
     pub name: String,
+    /// Its scopes let it manage tokens (full access or `vso.tokens`): it may be the PAT the
+    /// backend signs in with, so it goes last (see [`revoke_many_until`]).
+    pub manages_tokens: bool,
+}
+
+impl RevokeTarget {
+    /// The target for `token`, listed in `org`.
+    pub fn of(token: &crate::azure::PatToken, org: impl Into<String>) -> Self {
+        Self {
+            org: org.into(),
+            id: token.authorization_id,
+            name: token.display_name.clone(),
+            manages_tokens: token.scopes().any(|s| {
+                s == crate::azure::models::FULL_ACCESS_SCOPE || s.eq_ignore_ascii_case("vso.tokens")
+            }),
+        }
+    }
 }
 
 /// What happened to one target.
@@ -137,10 +154,19 @@ pub async fn revoke_many_until(
             .is_ok()
     });
     let mut outcomes: Vec<Option<RevokeOutcome>> = vec![None; total];
-    let jobs: Vec<(usize, String, Uuid)> = targets
+    // The token the backend signs in with goes last, alone: revoking it ends the sign-in. When
+    // the backend signs in with a PAT but does not know which, every token that could be it goes
+    // last, one at a time, and a refused sign-in stops the rest.
+    let may_be_own = |t: &RevokeTarget| match backend.sign_in_token() {
+        SignInToken::NotAToken => false,
+        SignInToken::Known(id) => t.id == id,
+        SignInToken::Unknown => t.manages_tokens,
+    };
+    let (last, first): (Vec<usize>, Vec<usize>) =
+        (0..total).partition(|&i| may_be_own(&targets[i]));
+    let jobs: Vec<(usize, String, Uuid)> = first
         .iter()
-        .enumerate()
-        .map(|(i, t)| (i, t.org.clone(), t.id))
+        .map(|&i| (i, targets[i].org.clone(), targets[i].id))
         .collect();
     let mut stream = futures::stream::iter(jobs)
         .take_while(|_| std::future::ready(!stop.load(Ordering::SeqCst)))
@@ -169,6 +195,36 @@ pub async fn revoke_many_until(
         progress(state);
     }
     drop(stream);
+    let mut signed_out = false;
+    for i in last {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        if signed_out {
+            outcomes[i] = Some(RevokeOutcome::Failed(ApiError::Auth {
+                status: 401,
+                detail: "not sent: the server refused patui's sign-in after it revoked one of these tokens (it was the PAT patui signs in with); sign in with a new PAT to revoke the rest".into(),
+            }));
+            state.done += 1;
+            state.failed += 1;
+            progress(state);
+            continue;
+        }
+        let r = backend.revoke(&targets[i].org, targets[i].id).await;
+        state.done += 1;
+        outcomes[i] = Some(match r {
+            Ok(()) => {
+                on_revoked(&targets[i]);
+                RevokeOutcome::Revoked
+            }
+            Err(e) => {
+                state.failed += 1;
+                signed_out = e.is_auth();
+                RevokeOutcome::Failed(e)
+            }
+        });
+        progress(state);
+    }
     if let (true, Some(j)) = (journaled, journal) {
         let done: Vec<crate::journal::Record> = intents
             .iter()
@@ -262,6 +318,7 @@ mod tests {
                 org: "o".into(),
                 id: Uuid::from_u128(i as u128 + 1),
                 name: format!("t{i}"),
+                manages_tokens: i % 3 == 0,
             })
             .collect()
     }

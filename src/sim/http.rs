@@ -28,6 +28,8 @@ pub struct Shared {
     pub opts: SimOptions,
     faults: Mutex<Faults>,
     pub entra: Mutex<entra::EntraSim>,
+    /// The on-premises server's state (used only when `opts.server_version` is set).
+    pub server: Mutex<crate::sim::server::ServerStore>,
 }
 
 struct Faults {
@@ -47,6 +49,7 @@ impl Shared {
         Self {
             store: Mutex::new(store),
             entra: Mutex::new(entra::EntraSim::new(opts.entra.clone())),
+            server: Mutex::new(crate::sim::server::ServerStore::new(&opts)),
             opts,
             faults: Mutex::new(Faults {
                 rng: StdRng::seed_from_u64(seed),
@@ -80,9 +83,9 @@ impl Shared {
     }
 }
 
-type Resp = Response<Body>;
+pub(crate) type Resp = Response<Body>;
 
-fn with_json<T: Serialize>(status: StatusCode, body: &T) -> Resp {
+pub(crate) fn with_json<T: Serialize>(status: StatusCode, body: &T) -> Resp {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
     let mut r = Response::new(Body::from(bytes));
     *r.status_mut() = status;
@@ -94,7 +97,7 @@ fn with_json<T: Serialize>(status: StatusCode, body: &T) -> Resp {
 }
 
 /// A VSS error body.
-fn vss_error(status: StatusCode, message: &str, type_key: &str) -> Resp {
+pub(crate) fn vss_error(status: StatusCode, message: &str, type_key: &str) -> Resp {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct E<'a> {
@@ -178,7 +181,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
 }
 
-fn basic_password(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn basic_password(headers: &HeaderMap) -> Option<String> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, rest) = v.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
@@ -191,7 +194,7 @@ fn basic_password(headers: &HeaderMap) -> Option<String> {
     s.split_once(':').map(|(_, p)| p.to_owned())
 }
 
-fn query_map(uri: &Uri) -> HashMap<String, String> {
+pub(crate) fn query_map(uri: &Uri) -> HashMap<String, String> {
     uri.query()
         .map(|q| {
             url::form_urlencoded::parse(q.as_bytes())
@@ -379,7 +382,7 @@ fn connection_data(shared: &Shared, org: &Org, headers: &HeaderMap) -> Resp {
 
 /// Latency, the rate limit and the 5xx fault, decided before the request acts.
 /// Returns a response when the request must fail here.
-async fn pre_faults(shared: &Shared, method: &Method) -> Option<Resp> {
+pub(crate) async fn pre_faults(shared: &Shared, method: &Method) -> Option<Resp> {
     let (fail, limited) = {
         let Ok(mut f) = shared.faults.lock() else {
             return None;
@@ -441,7 +444,7 @@ fn drop_this_answer(shared: &Shared) -> bool {
 }
 
 /// Cuts a JSON body in half, with the configured probability.
-async fn post_faults(shared: &Shared, r: Resp) -> Resp {
+pub(crate) async fn post_faults(shared: &Shared, r: Resp) -> Resp {
     let p = shared.opts.truncate_rate;
     if p <= 0.0 || !r.status().is_success() {
         return r;

@@ -8,6 +8,7 @@
 pub mod entra;
 pub mod http;
 pub mod seed;
+pub mod server;
 pub mod store;
 
 use axum::Router;
@@ -59,6 +60,9 @@ pub struct SimOptions {
     /// Seed of token values, ids and fault decisions.
     pub rng_seed: u64,
     pub entra: EntraOptions,
+    /// On-premises mode: serve Azure DevOps Server / TFS of this version (session-token API,
+    /// collections under `/tfs/`) instead of the cloud.
+    pub server_version: Option<server::ServerVersion>,
 }
 
 impl Default for SimOptions {
@@ -81,6 +85,7 @@ impl Default for SimOptions {
             drop_create_answers: 0,
             rng_seed: 1,
             entra: EntraOptions::default(),
+            server_version: None,
         }
     }
 }
@@ -177,9 +182,15 @@ pub fn check_listen(listen: SocketAddr, allow_remote: bool) -> Result<Option<Str
 pub async fn start(listen: SocketAddr, opts: SimOptions) -> io::Result<SimHandle> {
     let store = build_store(&opts);
     let shared = Arc::new(Shared::new(store, opts));
-    let app = Router::new()
-        .fallback(http::handle)
-        .with_state(Arc::clone(&shared));
+    let app = if shared.opts.server_version.is_some() {
+        Router::new()
+            .fallback(server::handle)
+            .with_state(Arc::clone(&shared))
+    } else {
+        Router::new()
+            .fallback(http::handle)
+            .with_state(Arc::clone(&shared))
+    };
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = oneshot::channel::<()>();

@@ -54,6 +54,7 @@ impl SimToken {
     /// The wire form (never with the value; create adds it once).
     pub fn to_wire(&self) -> PatToken {
         PatToken {
+            on_premises: false,
             authorization_id: self.id,
             display_name: self.name.clone(),
             scope: self.scope.clone(),

@@ -56,7 +56,7 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
             }
             // Regenerating a global token would mint another global token: replace it with
             // one token per organization instead.
-            if action == Action::Regenerate && r.entry.token.is_global() {
+            if action == Action::Regenerate && r.entry.token.retires() {
                 open_migration(
                     app,
                     vec![(r.entry.token.clone(), r.entry.listed_in.clone())],
@@ -494,10 +494,6 @@ pub fn revoke_targets(entries: Vec<crate::ops::inventory::TokenEntry>) -> Vec<Re
     entries
         .into_iter()
         .filter(|e| !e.revoked)
-        .map(|e| RevokeTarget {
-            org: e.listed_in,
-            id: e.token.authorization_id,
-            name: e.token.display_name,
-        })
+        .map(|e| RevokeTarget::of(&e.token, e.listed_in))
         .collect()
 }

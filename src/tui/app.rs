@@ -377,7 +377,7 @@ impl App {
         let mut seen = HashSet::new();
         self.rows
             .iter()
-            .filter(|r| r.entry.token.is_global() && !r.entry.revoked)
+            .filter(|r| r.entry.token.retires() && !r.entry.revoked)
             .filter(|r| seen.insert(r.entry.token.authorization_id))
             .map(|r| (r.entry.token.clone(), r.entry.listed_in.clone()))
             .collect()

@@ -71,7 +71,7 @@ pub fn render(app: &App, frame: &mut Frame, id: Uuid) {
             },
         ),
     ];
-    if tok.is_global() {
+    if tok.retires() {
         let cut = crate::ops::retirement::global_cutoff();
         let (when, what) = if app.now >= cut {
             ("Retired", "global tokens no longer work".to_owned())

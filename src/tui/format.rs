@@ -32,7 +32,7 @@ pub fn relative(when: DateTime<Utc>, now: DateTime<Utc>) -> String {
 
 /// The status cell: symbol and words. A global token counts down to its retirement, and says so.
 pub fn status(status: TokenStatus, token: &PatToken, now: DateTime<Utc>) -> String {
-    let retires = token.is_global() && token.valid_to > retirement::global_cutoff();
+    let retires = token.retires() && token.valid_to > retirement::global_cutoff();
     let verb = if retires { "retires" } else { "expires" };
     match status {
         TokenStatus::Active if retires => {

@@ -47,6 +47,18 @@ pub struct AppContext {
     pub sign_in: Option<Arc<crate::auth::SignIn>>,
     /// The Entra tenant in use, for the profile screen.
     pub tenant: Option<String>,
+    /// Set for an Azure DevOps Server / TFS.
+    pub server: Option<ServerContext>,
+}
+
+/// What the TUI needs of a server: its URL (for the sign-in screen), the PAT source the sign-in
+/// screen gives a PAT to, and the server's keyring entries.
+pub struct ServerContext {
+    pub url: String,
+    pub pat: Arc<crate::auth::server_pat::ServerPat>,
+    pub vault: Result<crate::vault::Vault, String>,
+    /// The demo's simulator, alive as long as the TUI.
+    pub _demo: Option<Arc<crate::sim::SimHandle>>,
 }
 
 /// Why the TUI stopped abnormally.
@@ -115,6 +127,9 @@ pub fn build_app(ctx: &AppContext) -> Result<App, TuiError> {
 /// The keyring the context asks for: memory in the demo (never the user's real keyring).
 pub fn open_vault(ctx: &AppContext) -> Result<crate::vault::Vault, String> {
     use crate::vault::{StoreKind, Vault};
+    if let Some(s) = &ctx.server {
+        return s.vault.clone();
+    }
     let kind = if ctx.demo {
         StoreKind::Memory
     } else {

@@ -32,6 +32,7 @@ fn token(
     expires_in_hours: i64,
 ) -> PatToken {
     PatToken {
+        on_premises: false,
         authorization_id: Uuid::from_u128(i),
         display_name: name.into(),
         scope: scope.into(),
