@@ -240,7 +240,20 @@ async fn run_tui(
 }
 
 /// `patui sim`: serves until killed; the base URL is the first line of stdout.
-pub async fn sim(args: SimArgs) -> u8 {
+pub async fn sim(args: SimArgs, server_version: Option<String>) -> u8 {
+    let server_version = match server_version
+        .as_deref()
+        .map(sim::server::ServerVersion::parse)
+    {
+        None => None,
+        Some(Some(v)) => Some(v),
+        Some(None) => {
+            crate::eprintln_safe!(
+                "patui sim: --server-version: use 2017, 2018, 2019, 2020 or 2022"
+            );
+            return EXIT_USAGE;
+        }
+    };
     // Before anything binds: the simulator accepts any bearer token, so it stays on loopback
     // unless the user says otherwise.
     match sim::check_listen(args.listen, args.allow_remote) {
@@ -273,6 +286,7 @@ pub async fn sim(args: SimArgs) -> u8 {
         crate::cli::LifespanPolicy::Reject => sim::LifespanPolicy::Reject,
     };
     opts.errors_in_200 = args.errors_in_200;
+    opts.server_version = server_version;
     opts.strict_orgs = args.strict_orgs;
     opts.rng_seed = args.seed;
     opts.entra.approve_after_polls = args.sign_in_after_polls;
@@ -297,10 +311,20 @@ pub async fn sim(args: SimArgs) -> u8 {
             return EXIT_ERROR;
         }
     }
-    crate::eprintln_safe!(
-        "patui sim: serving on {} (any bearer token is accepted; Ctrl-C stops)",
-        handle.base_url
-    );
+    match server_version {
+        Some(v) => crate::eprintln_safe!(
+            "patui sim: serving {} on {}/{}/ (collections {}; sign in with the PAT of the seeded token {:?}; Ctrl-C stops)",
+            v.product_name(),
+            handle.base_url,
+            sim::server::VIRTUAL_DIR,
+            sim::server::COLLECTIONS.join(", "),
+            sim::server::SIGN_IN_PAT_NAME
+        ),
+        None => crate::eprintln_safe!(
+            "patui sim: serving on {} (any bearer token is accepted; Ctrl-C stops)",
+            handle.base_url
+        ),
+    }
     wait_for_shutdown_signal().await;
     handle.shutdown().await;
     0

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
     let code = runtime.block_on(async move {
         match cli.command {
             None => patui::launch::tui(cli.global, log).await,
-            Some(Command::Sim(args)) => patui::launch::sim(args).await,
+            Some(Command::Sim(args)) => patui::launch::sim(args, cli.global.server_version).await,
             Some(other) => patui::launch::command(cli.global, other).await,
         }
     });

@@ -106,8 +106,8 @@ pub trait PatBackend: Send + Sync + 'static {
         SignInToken::NotAToken
     }
 
-    /// A short line naming the service for the header ("Azure DevOps Server 2022 ·
-    /// DefaultCollection"); `None` for the cloud.
+    /// A short name of the service for the header ("Azure DevOps Server 2022"); `None` for the
+    /// cloud.
     fn describe(&self) -> Option<String> {
         None
     }

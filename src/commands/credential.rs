@@ -273,6 +273,83 @@ async fn renew_under_lock(
     }
 }
 
+/// For an https request to a host that is not the cloud's: that server's vault and the
+/// collection named in the path (`{collection}/…/_git/…`, with `credential.useHttpPath`), or
+/// an empty collection (then only tokens for all collections match). `None` when patui keeps
+/// no token for that host.
+fn server_request(
+    vault: &crate::vault::Vault,
+    req: &GitRequest,
+) -> Option<(crate::vault::Vault, String)> {
+    if req.protocol.as_deref() != Some("https") && !is_loopback_http(req) {
+        return None;
+    }
+    let host = req.host.as_deref()?.to_ascii_lowercase();
+    let server = vault.for_server(&host);
+    let metas = server.list().ok()?;
+    if metas.is_empty() {
+        return None;
+    }
+    let segments: Vec<&str> = req
+        .path
+        .as_deref()
+        .unwrap_or("")
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let collection = metas
+        .iter()
+        .map(|m| m.org.as_str())
+        .find(|org| segments.iter().any(|s| s.eq_ignore_ascii_case(org)))
+        .unwrap_or("")
+        .to_owned();
+    Some((server, collection))
+}
+
+/// Plain http is only ever answered on loopback (tests and the simulator).
+fn is_loopback_http(req: &GitRequest) -> bool {
+    req.protocol.as_deref() == Some("http")
+        && req.host.as_deref().is_some_and(|h| {
+            let h = h.rsplit_once(':').map_or(h, |(h, _)| h);
+            h == "127.0.0.1" || h.eq_ignore_ascii_case("localhost") || h == "[::1]"
+        })
+}
+
+/// Answers `get` from `vault`'s tokens for `org`.
+fn answer_from(
+    vault: &crate::vault::Vault,
+    req: &GitRequest,
+    org: &str,
+    out: &mut impl std::io::Write,
+    now: DateTime<Utc>,
+) -> u8 {
+    let metas = match vault.list() {
+        Ok(m) => m,
+        Err(e) => {
+            crate::eprintln_safe!("patui credential: {e}");
+            return super::EXIT_ERROR;
+        }
+    };
+    let candidates: Vec<Candidate<'_>> = metas.iter().map(Candidate::of).collect();
+    let Some(i) = choose(&candidates, org, now) else {
+        return super::EXIT_OK;
+    };
+    match vault.load(metas[i].id) {
+        Ok(Some(t)) => {
+            let user = req.username.clone().unwrap_or_else(|| "pat".to_owned());
+            if writeln!(out, "username={user}\npassword={}", t.value.expose()).is_err() {
+                return super::EXIT_ERROR;
+            }
+            super::EXIT_OK
+        }
+        Ok(None) => super::EXIT_OK,
+        Err(e) => {
+            crate::eprintln_safe!("patui credential: {e}");
+            super::EXIT_ERROR
+        }
+    }
+}
+
 /// Runs `patui credential OP` with git's request on `input`; the answer goes to `out`.
 /// Returns the exit code. Nothing secret is written anywhere but `out`.
 pub fn run(
@@ -299,7 +376,13 @@ pub fn run(
     match op {
         "get" => {
             let Some(org) = organization(&req) else {
-                return super::EXIT_OK; // not an Azure DevOps URL: let git ask the next helper
+                // Not the cloud: an Azure DevOps Server whose tokens patui keeps, if any.
+                return match server_request(vault, &req) {
+                    Some((server_vault, collection)) => {
+                        answer_from(&server_vault, &req, &collection, out, now)
+                    }
+                    None => super::EXIT_OK, // let git ask the next helper
+                };
             };
             let metas = match vault.list() {
                 Ok(m) => m,

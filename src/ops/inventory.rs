@@ -230,9 +230,14 @@ pub const GLOBAL_LABEL: &str = "All organizations";
 /// The same, where the long one does not fit.
 pub const GLOBAL_LABEL_SHORT: &str = "All orgs";
 
-/// The organizations of a token by name ("All organizations" for a global one).
+/// The label of a server's token for all its collections.
+pub const ALL_COLLECTIONS_LABEL: &str = "All collections";
+
+/// The organizations of a token by name ("All organizations" for a global one, "All
+/// collections" on a server).
 pub fn org_label(token: &PatToken, names: &HashMap<Uuid, String>) -> String {
     match &token.target_accounts {
+        None if token.on_premises => ALL_COLLECTIONS_LABEL.to_owned(),
         None => GLOBAL_LABEL.to_owned(),
         Some(ids) => ids
             .iter()

@@ -16,6 +16,10 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
     let selected = app.selected_row().cloned();
     match action {
         Action::NewToken => {
+            if let Some(why) = app.service.create_refusal.clone() {
+                app.error(why);
+                return vec![];
+            }
             if app.orgs.is_empty() {
                 app.error(
                     "No organization is known yet: pass --org NAME or wait for the list to load.",
@@ -26,7 +30,8 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
                 app.orgs.clone(),
                 app.current_org.as_deref(),
                 app.presets.clone(),
-            );
+            )
+            .for_service(&app.service);
             app.modals.push(Modal::Wizard(Box::new(w)));
         }
         Action::Edit => {
@@ -43,10 +48,19 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
                     org: r.entry.listed_in.clone(),
                 }),
                 _ => {
-                    let w = Wizard::edit(&r.entry.token, &r.entry.listed_in, app.presets.clone());
+                    let w = Wizard::edit_for(
+                        &r.entry.token,
+                        &r.entry.listed_in,
+                        app.presets.clone(),
+                        &app.service,
+                    );
                     app.modals.push(Modal::Wizard(Box::new(w)));
                 }
             }
+        }
+        Action::Regenerate if app.service.create_refusal.is_some() => {
+            let why = app.service.create_refusal.clone().unwrap_or_default();
+            app.error(format!("Regenerating creates a new token. {why}"));
         }
         Action::Regenerate | Action::Revoke => {
             let Some(r) = selected else { return vec![] };
@@ -482,6 +496,7 @@ pub fn render_modal(app: &App, frame: &mut Frame, modal: &Modal) {
         | Modal::Details { .. }
         | Modal::OrgPicker { .. }
         | Modal::SignIn(_)
+        | Modal::ServerSignIn(_)
         | Modal::QuitConfirm(_)
         | Modal::Migrate(_)
         | Modal::Cleanup(_)

@@ -116,6 +116,8 @@ pub enum Modal {
     Confirm(Box<Confirm>),
     RevokeAll(Box<RevokeAll>),
     SignIn(Box<crate::tui::sign_in::SignInScreen>),
+    /// Sign-in to an Azure DevOps Server: a PAT typed or pasted, hidden.
+    ServerSignIn(Box<crate::tui::server_sign_in::ServerSignIn>),
     Profile,
     /// Orphans and interrupted revocations found in the mint journal.
     Cleanup(Box<crate::tui::cleanup_dialog::CleanupDialog>),
@@ -173,6 +175,11 @@ pub enum Msg {
     Tenant(String),
     SignInCode(Result<(String, String, DateTime<Utc>), String>),
     SignedIn(Result<(), String>),
+    /// The PAT typed into the server sign-in worked (it is in use and, when `Ok(true)`, kept in
+    /// the keyring), or why not.
+    ServerSignedIn(Result<bool, String>),
+    /// What the service can do, asked again (a server's probe has run).
+    Service(crate::tui::service::ServiceInfo),
     /// Signed out; the source that was in use.
     SignedOut(Result<Option<crate::auth::SourceKind>, String>),
     /// Where the access token in use came from (for the profile screen).
@@ -271,6 +278,8 @@ pub enum Command {
         clear_after: u64,
     },
     StartSignIn,
+    /// Check this PAT with the server, use it, and keep it in the keyring.
+    UseServerPat(crate::secret::Secret),
     CancelSignIn,
     SignOut,
     /// Hand the terminal to another program and wait for it (done by the loop, not the runner).
@@ -338,6 +347,10 @@ pub struct App {
     pub clipboard_clear_seconds: u64,
     pub revoke_concurrency: usize,
     pub presets: Vec<Preset>,
+    /// What the service can do and how it names things.
+    pub service: crate::tui::service::ServiceInfo,
+    /// The server's URL when the TUI is for an Azure DevOps Server (its sign-in takes a PAT).
+    pub server: Option<String>,
     /// True when the sign-in screen can sign in (device code or `az login`).
     pub can_sign_in: bool,
     /// True when the device code flow may run.
@@ -432,6 +445,8 @@ impl App {
             clipboard_clear_seconds: 60,
             revoke_concurrency: crate::ops::revoke::DEFAULT_CONCURRENCY,
             presets: scopes::builtin_presets(),
+            service: crate::tui::service::ServiceInfo::default(),
+            server: None,
             can_sign_in: false,
             sign_in_source: None,
             device_code: false,
@@ -509,7 +524,15 @@ impl App {
 
     /// Opens the sign-in screen (once) and starts the device code flow.
     pub fn begin_sign_in(&mut self) -> Vec<Command> {
-        if self.modals.iter().any(|m| matches!(m, Modal::SignIn(_))) {
+        if self
+            .modals
+            .iter()
+            .any(|m| matches!(m, Modal::SignIn(_) | Modal::ServerSignIn(_)))
+        {
+            return vec![];
+        }
+        if self.server.is_some() {
+            self.modals.push(Modal::ServerSignIn(Box::default()));
             return vec![];
         }
         use crate::tui::sign_in::{SignInPhase, SignInScreen};
@@ -853,6 +876,35 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         | Msg::OrphansResolved(_)
         | Msg::MigrateDone(_)
         | Msg::HandedBack { .. } => crate::tui::actions::on_result(app, msg),
+        Msg::Service(info) => {
+            app.service = info;
+            vec![]
+        }
+        Msg::ServerSignedIn(r) => match r {
+            Ok(stored) => {
+                app.modals.retain(|m| !matches!(m, Modal::ServerSignIn(_)));
+                app.toast(if stored {
+                    "Signed in; the token is kept in the keyring"
+                } else {
+                    "Signed in (the keyring did not keep the token: you will be asked again)"
+                });
+                let mut cmds = vec![Command::LoadOrgs];
+                cmds.extend(app.reload());
+                cmds
+            }
+            Err(e) => {
+                if let Some(Modal::ServerSignIn(d)) = app
+                    .modals
+                    .iter_mut()
+                    .rev()
+                    .find(|m| matches!(m, Modal::ServerSignIn(_)))
+                {
+                    d.checking = false;
+                    d.error = Some(e);
+                }
+                vec![]
+            }
+        },
         Msg::Signal(sig) => {
             app.quit = true;
             app.exit_signal = Some(sig);
@@ -1093,6 +1145,7 @@ fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         Modal::Confirm(c) => crate::tui::dialogs::confirm_key(app, c, key),
         Modal::RevokeAll(r) => crate::tui::dialogs::revoke_all_key(app, r, key),
         Modal::SignIn(screen) => crate::tui::sign_in::on_key(app, screen, key),
+        Modal::ServerSignIn(d) => crate::tui::server_sign_in::on_key(app, d, key),
         Modal::Profile => match (dialog_action, key.code) {
             _ if app.keymap.action(Context::Profile, &key) == Some(Action::SignOut) => {
                 (false, vec![Command::SignOut])

@@ -42,7 +42,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut header = vec![
         Cell::from("  "),
         head("NAME", SortKey::Name),
-        head("ORGANIZATION", SortKey::Organization),
+        head(
+            if app.service.org_word == "collection" {
+                "COLLECTION"
+            } else {
+                "ORGANIZATION"
+            },
+            SortKey::Organization,
+        ),
         head("STATUS", SortKey::Status),
     ];
     let mut widths = vec![
@@ -137,7 +144,11 @@ fn row<'a>(app: &App, r: &'a Row, selected: bool, cols: &Columns) -> TableRow<'a
         Cell::from(marker).style(t.key()),
         Cell::from(crate::text::sanitize(&tok.display_name)),
         Cell::from(if short_global && tok.is_global() {
-            crate::ops::inventory::GLOBAL_LABEL_SHORT
+            if tok.on_premises {
+                "All colls"
+            } else {
+                crate::ops::inventory::GLOBAL_LABEL_SHORT
+            }
         } else {
             r.org_label.as_str()
         }),

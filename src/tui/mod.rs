@@ -16,6 +16,8 @@ pub mod migrate_dialog;
 pub mod org_picker;
 pub mod quit_confirm;
 pub mod runner;
+pub mod server_sign_in;
+pub mod service;
 pub mod sign_in;
 pub mod terminal;
 pub mod theme;
@@ -121,6 +123,10 @@ pub fn build_app(ctx: &AppContext) -> Result<App, TuiError> {
     app.revoke_concurrency = ctx.config.revoke_concurrency;
     app.warn_days = ctx.config.warn_days;
     app.presets = ctx.config.all_presets();
+    if let Some(s) = &ctx.server {
+        app.server = Some(s.url.clone());
+        app.can_sign_in = true;
+    }
     Ok(app)
 }
 
@@ -168,7 +174,9 @@ pub async fn run(backend: Arc<dyn PatBackend>, ctx: AppContext) -> Result<Outcom
         } else {
             crate::journal::Journal::open_default().ok()
         },
+        server_pat: ctx.server.as_ref().map(|s| Arc::clone(&s.pat)),
     };
+    app.service = service::ServiceInfo::of(runner.backend.as_ref());
     let mut host = host::TerminalHost::new(mouse);
     let result = run_loop(&mut guard.terminal, &mut app, &mut host, rx, &runner).await;
     // A copied token is not left in the clipboard because patui quit before its clear.

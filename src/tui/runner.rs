@@ -25,6 +25,8 @@ pub struct Runner {
     pub pending_clear: Arc<Mutex<Option<crate::secret::Secret>>>,
     /// The mint journal (none in the demo and in tests that do not ask for one).
     pub journal: Option<crate::journal::Journal>,
+    /// The PAT sign-in of an Azure DevOps Server, which the sign-in dialog gives a PAT.
+    pub server_pat: Option<Arc<crate::auth::server_pat::ServerPat>>,
 }
 
 fn write_stdout_osc(
@@ -69,6 +71,45 @@ impl Runner {
         let vault = self.vault().cloned();
         match cmd {
             Command::Suspend | Command::HandOver(_) => {}
+            Command::UseServerPat(pat) => {
+                let source = self.server_pat.clone();
+                tokio::spawn(async move {
+                    let Some(source) = source else {
+                        let _ = tx.send(Msg::ServerSignedIn(Err(
+                            "this is not a server: nothing to sign in to with a PAT".into(),
+                        )));
+                        return;
+                    };
+                    source.set(pat.clone(), crate::auth::server_pat::PatOrigin::Typed);
+                    // The probe checks the PAT (and learns the product).
+                    let r = match backend.profile().await {
+                        Err(e) => Err(if e.is_auth() {
+                            format!("The server refused this token: {e}")
+                        } else {
+                            e.to_string()
+                        }),
+                        Ok(_) => {
+                            let _ = tx.send(Msg::Service(crate::tui::service::ServiceInfo::of(
+                                backend.as_ref(),
+                            )));
+                            let entry = crate::vault::ServerSignIn { pat, id: None };
+                            match vault {
+                                Some(v) => {
+                                    match v.run(move |v| v.store_server_sign_in(&entry)).await {
+                                        Ok(()) => Ok(true),
+                                        Err(e) => {
+                                            tracing::warn!("the server PAT was not kept: {e}");
+                                            Ok(false)
+                                        }
+                                    }
+                                }
+                                None => Ok(false),
+                            }
+                        }
+                    };
+                    let _ = tx.send(Msg::ServerSignedIn(r));
+                });
+            }
             Command::RunDetached(what) => {
                 tokio::spawn(async move {
                     let result = crate::external::run(&what).await;
@@ -117,6 +158,9 @@ impl Runner {
                             });
                         })
                         .await;
+                    let _ = tx.send(Msg::Service(crate::tui::service::ServiceInfo::of(
+                        backend.as_ref(),
+                    )));
                     let _ = tx.send(Msg::Loaded { generation, result });
                 });
             }

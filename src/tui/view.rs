@@ -55,6 +55,7 @@ pub fn view(app: &App, frame: &mut Frame) {
             Modal::SignIn(screen) => crate::tui::sign_in::render(app, frame, screen),
             Modal::Profile => crate::tui::sign_in::render_profile(app, frame, app.profile.as_ref()),
             Modal::QuitConfirm(q) => crate::tui::quit_confirm::render(app, frame, q),
+            Modal::ServerSignIn(d) => crate::tui::server_sign_in::render(app, frame, d),
             Modal::Migrate(d) => crate::tui::migrate_dialog::render(app, frame, d),
             Modal::Cleanup(d) => crate::tui::cleanup_dialog::render(app, frame, d),
             other => crate::tui::actions::render_modal(app, frame, other),
@@ -67,11 +68,13 @@ fn title_line(app: &App) -> Paragraph<'static> {
     let org = app
         .current_org
         .clone()
-        .unwrap_or_else(|| "all organizations".into());
+        .unwrap_or_else(|| format!("all {}s", app.service.org_word));
     let arrow = if app.ascending { "↑" } else { "↓" };
-    let mut spans = vec![
-        Span::styled(" patui ", t.title()),
-        Span::raw("│ "),
+    let mut spans = vec![Span::styled(" patui ", t.title()), Span::raw("│ ")];
+    if let Some(label) = &app.service.label {
+        spans.push(Span::raw(format!("{} │ ", crate::text::sanitize(label))));
+    }
+    spans.extend([
         Span::styled(org, t.header()),
         Span::raw(" │ "),
         Span::raw(if app.attention_only {
@@ -80,7 +83,7 @@ fn title_line(app: &App) -> Paragraph<'static> {
             app.view.name().to_owned()
         }),
         Span::raw(format!(" │ sort: {} {arrow}", app.sort.label())),
-    ];
+    ]);
     if app.filter_editing || !app.filter.is_empty() {
         let cursor = if app.filter_editing { "▏" } else { "" };
         spans.push(Span::raw(" │ filter: "));
@@ -186,7 +189,10 @@ fn hint_bar(app: &App) -> Paragraph<'static> {
             spans.push(Span::styled(format!(" {k}"), t.key()));
             spans.push(Span::styled(" replace global ", t.dim()));
         }
-        for (k, label) in app.keymap.hints() {
+        let offered = |label: &str| {
+            app.service.caps.create || !matches!(label, "new" | "regenerate" | "renew")
+        };
+        for (k, label) in app.keymap.hints().into_iter().filter(|(_, l)| offered(l)) {
             spans.push(Span::styled(format!(" {k}"), t.key()));
             spans.push(Span::styled(format!(" {label} "), t.dim()));
         }

@@ -2,7 +2,7 @@
 //! organization (create only), scopes, review. Every step validates inline before any request;
 //! a policy error from the service brings the user back to the step it concerns.
 
-use crate::azure::scopes::{self, GROUPS, Preset};
+use crate::azure::scopes::{self, GROUPS, Preset, ScopeGroup, ScopeLevel};
 use crate::azure::{
     ApiError, FULL_ACCESS_SCOPE, PatToken, PatTokenCreateRequest, PatTokenError,
     PatTokenUpdateRequest,
@@ -65,7 +65,11 @@ pub struct Wizard {
     /// Index into `orgs`; `orgs.len()` = all accessible organizations.
     pub org: usize,
     pub full_access: bool,
-    /// Chosen level index per group (by group position in GROUPS).
+    /// The service's scope groups (the cloud's [`GROUPS`], or a server version's).
+    pub groups: &'static [ScopeGroup],
+    /// The lifespans offered (days), besides a custom date.
+    pub lifespan_days: &'static [u32],
+    /// Chosen level index per group (by group position in `groups`).
     pub levels: Vec<Option<usize>>,
     pub search: String,
     /// Cursor among the groups matching the search.
@@ -98,6 +102,7 @@ impl Wizard {
             .iter()
             .position(|d| *d == validate::DEFAULT_LIFESPAN_DAYS)
             .unwrap_or(1);
+        let groups = GROUPS;
         Wizard {
             mode: Mode::Create,
             step: Step::Name,
@@ -107,7 +112,9 @@ impl Wizard {
             orgs,
             org,
             full_access: false,
-            levels: vec![None; GROUPS.len()],
+            groups,
+            lifespan_days: &validate::LIFESPAN_PRESETS,
+            levels: vec![None; groups.len()],
             search: String::new(),
             cursor: 0,
             presets,
@@ -128,13 +135,55 @@ impl Wizard {
         w.name = token.display_name.clone();
         w.lifespan = 0; // keep
         w.full_access = token.is_full_access();
-        for s in token.scopes() {
-            if let Some((g, l)) = scopes::find(s) {
-                let gi = GROUPS.iter().position(|x| x.name == g.name).unwrap_or(0);
-                w.levels[gi] = g.levels.iter().position(|x| x.scope == l.scope);
+        w.select_scopes(token.scopes());
+        w
+    }
+
+    /// The edit dialog over `token`, with the service's scopes and lifespans.
+    pub fn edit_for(
+        token: &PatToken,
+        org: &str,
+        presets: Vec<Preset>,
+        service: &crate::tui::service::ServiceInfo,
+    ) -> Wizard {
+        let mut w = Wizard::edit(token, org, presets).for_service(service);
+        w.lifespan = 0; // keep
+        w.select_scopes(token.scopes());
+        w
+    }
+
+    /// Uses the service's scope groups and lifespans (a server's, say).
+    pub fn for_service(mut self, service: &crate::tui::service::ServiceInfo) -> Wizard {
+        self.groups = service.scope_groups;
+        self.levels = vec![None; self.groups.len()];
+        if let Some(days) = service.lifespan_days {
+            self.lifespan_days = days;
+            if !self.is_edit() {
+                // The service's default: its shortest lifespan.
+                self.lifespan = 0;
             }
         }
-        w
+        self
+    }
+
+    /// The group and level of a scope id among this wizard's groups.
+    fn find(&self, scope: &str) -> Option<(usize, usize)> {
+        self.groups.iter().enumerate().find_map(|(gi, g)| {
+            g.levels
+                .iter()
+                .position(|l: &ScopeLevel| l.scope.eq_ignore_ascii_case(scope))
+                .map(|li| (gi, li))
+        })
+    }
+
+    /// Selects exactly `scopes` (ids this service does not offer are dropped).
+    fn select_scopes<'a>(&mut self, scopes: impl IntoIterator<Item = &'a str>) {
+        self.levels = vec![None; self.groups.len()];
+        for s in scopes {
+            if let Some((g, l)) = self.find(s) {
+                self.levels[g] = Some(l);
+            }
+        }
     }
 
     fn is_edit(&self) -> bool {
@@ -160,11 +209,7 @@ impl Wizard {
         if self.is_edit() {
             v.push(Lifespan::Keep);
         }
-        v.extend(
-            validate::LIFESPAN_PRESETS
-                .iter()
-                .map(|d| Lifespan::Days(*d)),
-        );
+        v.extend(self.lifespan_days.iter().map(|d| Lifespan::Days(*d)));
         v.push(Lifespan::Custom);
         v
     }
@@ -194,7 +239,7 @@ impl Wizard {
             .levels
             .iter()
             .enumerate()
-            .filter_map(|(g, l)| l.map(|l| GROUPS[g].levels[l].scope))
+            .filter_map(|(g, l)| l.map(|l| self.groups[g].levels[l].scope))
             .collect();
         if chosen.is_empty() {
             return Err("Choose at least one scope, or Full access (ctrl-f).".into());
@@ -206,10 +251,10 @@ impl Wizard {
         self.org >= self.orgs.len()
     }
 
-    /// Groups matching the search (indices into GROUPS).
+    /// Groups matching the search (indices into `groups`).
     pub fn matching_groups(&self) -> Vec<usize> {
         let q = self.search.to_lowercase();
-        GROUPS
+        self.groups
             .iter()
             .enumerate()
             .filter(|(_, g)| {
@@ -483,7 +528,7 @@ pub fn on_key(app: &mut App, w: &mut Wizard, key: KeyEvent) -> (bool, Vec<Comman
                 KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') => {
                     if let Some(g) = groups.get(w.cursor) {
                         w.full_access = false;
-                        let n = GROUPS[*g].levels.len();
+                        let n = w.groups[*g].levels.len();
                         // None → level 0 → … → last → None
                         let cur = w.levels[*g].map_or(0, |l| l + 1);
                         let next = if key.code == KeyCode::Left {
@@ -498,13 +543,7 @@ pub fn on_key(app: &mut App, w: &mut Wizard, key: KeyEvent) -> (bool, Vec<Comman
                     let i = (c as u8 - b'1') as usize;
                     if let Some(p) = w.presets.get(i).cloned() {
                         w.full_access = false;
-                        w.levels = vec![None; GROUPS.len()];
-                        for s in &p.scopes {
-                            if let Some((g, l)) = scopes::find(s) {
-                                let gi = GROUPS.iter().position(|x| x.name == g.name).unwrap_or(0);
-                                w.levels[gi] = g.levels.iter().position(|x| x.scope == l.scope);
-                            }
-                        }
+                        w.select_scopes(p.scopes.iter().map(String::as_str));
                         app.toast(format!("Preset applied: {}", p.name));
                     }
                 }
@@ -715,7 +754,7 @@ fn scope_lines(app: &App, w: &Wizard, height: usize) -> Vec<Line<'static>> {
     let room = height.saturating_sub(3).max(1);
     let start = w.cursor.saturating_sub(room.saturating_sub(1));
     for (i, g) in groups.iter().enumerate().skip(start).take(room) {
-        let group = &GROUPS[*g];
+        let group = &w.groups[*g];
         let level = w.levels[*g].map(|l| group.levels[l]);
         let mut spans = vec![Span::styled(
             format!(

@@ -146,6 +146,7 @@ pub fn runner(
         sign_in_task: Arc::new(Mutex::new(None)),
         pending_clear: Arc::new(Mutex::new(None)),
         journal: None,
+        server_pat: None,
     }
 }
 

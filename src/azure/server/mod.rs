@@ -624,10 +624,9 @@ impl PatBackend for ServerClient {
     }
 
     fn describe(&self) -> Option<String> {
-        let collection = self.url.collection.as_deref().unwrap_or("all collections");
         Some(match self.info.get() {
-            Some(i) => format!("{} · {collection}", i.product.name()),
-            None => format!("{} · {collection}", self.url.host()),
+            Some(i) => i.product.name(),
+            None => self.url.host(),
         })
     }
 
