@@ -85,7 +85,7 @@ fn build(
     let mut opts = ServerOptions::new(url);
     opts.sign_in_token = sign_in_token;
     opts.ca_file = ca_file;
-    let client = ServerClient::new(opts, Arc::clone(&source) as _).map_err(|e| e.to_string())?;
+    let client = ServerClient::with_pat(opts, Arc::clone(&source)).map_err(|e| e.to_string())?;
     Ok(Server {
         client: Arc::new(client),
         pat: source,

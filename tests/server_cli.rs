@@ -114,7 +114,22 @@ impl Server {
     }
 
     fn start_with(version: &str, config: &str) -> Server {
-        let sim = SimProcess::start(&["--server-version", version]);
+        Self::launch(&["--server-version", version], version, config)
+    }
+
+    /// The simulator started with `args` (which name the version).
+    fn start_sim(args: &[&str]) -> Server {
+        let version = args
+            .iter()
+            .skip_while(|a| **a != "--server-version")
+            .nth(1)
+            .copied()
+            .unwrap_or("2022");
+        Self::launch(args, version, "keyring = \"memory\"\n")
+    }
+
+    fn launch(args: &[&str], version: &str, config: &str) -> Server {
+        let sim = SimProcess::start(args);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
         std::fs::write(&path, config).unwrap();
@@ -992,4 +1007,28 @@ fn git_credential_fill_for_an_on_premises_host() {
     // Another collection of the same server gets nothing from patui.
     let other = fill("tfs/Fabrikam/Project/_git/repo");
     assert!(!other.contains(value), "{other}");
+}
+
+/// The server clamps an expiry beyond its maximum lifetime (a registry setting; here 90 days)
+/// without a word: patui compares and says so.
+#[test]
+fn an_expiry_beyond_the_servers_maximum_is_clamped_and_reported() {
+    let s = Server::start_sim(&["--server-version", "2022", "--max-lifespan-days", "90"]);
+    let list = s.json(&["list", "--json"]);
+    let id = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "build agent")
+        .and_then(|t| t["id"].as_str())
+        .unwrap()
+        .to_owned();
+    let out = s.run(&["update", &id, "--days", "200"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let granted = (Utc::now() + Duration::days(90)).date_naive().to_string();
+    assert!(
+        err.contains("set the expiry to") && err.contains(&granted),
+        "the clamp is reported: {err}"
+    );
 }

@@ -37,6 +37,8 @@ pub struct ServerPat {
     /// The server's URL, for messages.
     server: String,
     current: RwLock<Option<(Secret, PatOrigin)>>,
+    /// The authorization id of the current PAT, when known.
+    id: RwLock<Option<uuid::Uuid>>,
 }
 
 impl ServerPat {
@@ -45,14 +47,28 @@ impl ServerPat {
         Self {
             server: server.into(),
             current: RwLock::new(pat),
+            id: RwLock::new(None),
         }
     }
 
-    /// Uses `pat` from now on.
+    /// Uses `pat` from now on; which token it is is not known.
     pub fn set(&self, pat: Secret, origin: PatOrigin) {
         if let Ok(mut g) = self.current.write() {
             *g = Some((pat, origin));
         }
+        self.set_id(None);
+    }
+
+    /// Says which token the current PAT is.
+    pub fn set_id(&self, id: Option<uuid::Uuid>) {
+        if let Ok(mut g) = self.id.write() {
+            *g = id;
+        }
+    }
+
+    /// The authorization id of the current PAT, when known.
+    pub fn id(&self) -> Option<uuid::Uuid> {
+        self.id.read().ok().and_then(|g| *g)
     }
 
     /// True when a PAT is known.

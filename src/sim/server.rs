@@ -279,6 +279,8 @@ pub struct ServerStore {
     updates: u32,
     /// Requests on `Token/SessionTokens` per method (all of them, refused ones included).
     requests: BTreeMap<String, u32>,
+    /// The server's maximum token lifetime (its registry setting; `--max-lifespan-days`).
+    max_lifetime_days: i64,
 }
 
 /// Where a request is addressed: the server root or a collection.
@@ -475,6 +477,7 @@ impl ServerStore {
             delete_all: 0,
             updates: 0,
             requests: BTreeMap::new(),
+            max_lifetime_days: opts.max_lifespan_days.map_or(MAX_LIFETIME_DAYS, i64::from),
         };
         if opts.server_version.is_some() {
             store.seed(Utc::now(), opts.seed_tokens);
@@ -772,7 +775,7 @@ impl ServerStore {
                 Err(r) => return r,
             },
         };
-        let max = now + days(MAX_LIFETIME_DAYS);
+        let max = now + days(self.max_lifetime_days);
         let valid_to = match field(body, "validTo").map(date_field) {
             None => max,
             Some(Err(r)) => return r,
@@ -853,7 +856,7 @@ impl ServerStore {
                 Err(r) => return r,
             },
         };
-        let max = now + days(MAX_LIFETIME_DAYS);
+        let max = now + days(self.max_lifetime_days);
         let valid_to = match field(body, "validTo").map(date_field) {
             None => year_one(),
             Some(Err(r)) => return r,

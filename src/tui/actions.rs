@@ -233,16 +233,27 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
             }
         }
         Msg::Updated(r) => {
+            let now = app.now;
             let Some(w) = wizard_modal(app) else {
                 return vec![];
             };
             match r {
                 Ok(t) => {
+                    // A server may shorten the life asked for without a word: say so.
+                    let asked = w.valid_to(now).ok().flatten();
+                    let shortened = asked
+                        .and_then(|a| crate::azure::server::wire::clamped(a, t.valid_to))
+                        .is_some();
                     app.modals.retain(|m| !matches!(m, Modal::Wizard(_)));
                     app.toast(format!(
-                        "Saved {}, expires {}",
+                        "Saved {}, expires {}{}",
                         t.display_name,
-                        t.valid_to.format("%Y-%m-%d")
+                        t.valid_to.format("%Y-%m-%d"),
+                        if shortened {
+                            " (shortened by the service: its maximum lifetime)"
+                        } else {
+                            ""
+                        }
                     ));
                     return app.reload();
                 }

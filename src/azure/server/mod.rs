@@ -194,6 +194,9 @@ pub struct ServerClient {
     url: ServerUrl,
     opts: ServerOptions,
     info: OnceLock<ServerInfo>,
+    /// The PAT source, when the client was built with one: it knows which token the PAT in use
+    /// is (a PAT typed later is not the one the keyring named).
+    pat: Option<Arc<crate::auth::server_pat::ServerPat>>,
 }
 
 impl std::fmt::Debug for ServerClient {
@@ -225,7 +228,19 @@ impl ServerClient {
             url,
             opts,
             info: OnceLock::new(),
+            pat: None,
         })
+    }
+
+    /// Builds the client signing in with `pat`, which learns `opts.sign_in_token`.
+    pub fn with_pat(
+        opts: ServerOptions,
+        pat: Arc<crate::auth::server_pat::ServerPat>,
+    ) -> Result<Self, ApiError> {
+        pat.set_id(opts.sign_in_token);
+        let mut c = Self::new(opts, Arc::clone(&pat) as Arc<dyn AccessTokenSource>)?;
+        c.pat = Some(pat);
+        Ok(c)
     }
 
     /// The root and collection of the URL.
@@ -617,7 +632,11 @@ impl PatBackend for ServerClient {
 
     fn sign_in_token(&self) -> crate::azure::backend::SignInToken {
         use crate::azure::backend::SignInToken;
-        match self.opts.sign_in_token {
+        let id = match &self.pat {
+            Some(p) => p.id(),
+            None => self.opts.sign_in_token,
+        };
+        match id {
             Some(id) => SignInToken::Known(id),
             None => SignInToken::Unknown,
         }
@@ -750,4 +769,21 @@ mod tests {
     }
 
     use std::ops::Not;
+
+    #[test]
+    fn a_pat_typed_later_is_not_the_token_the_keyring_named() {
+        use crate::auth::server_pat::{PatOrigin, ServerPat};
+        use crate::azure::backend::SignInToken;
+        let id = Uuid::new_v4();
+        let pat = Arc::new(ServerPat::new(
+            "http://127.0.0.1:9/tfs",
+            Some((Secret::from("OLD"), PatOrigin::Keyring)),
+        ));
+        let mut opts = ServerOptions::new("http://127.0.0.1:9/tfs");
+        opts.sign_in_token = Some(id);
+        let c = ServerClient::with_pat(opts, Arc::clone(&pat)).unwrap();
+        assert_eq!(c.sign_in_token(), SignInToken::Known(id));
+        pat.set(Secret::from("NEW"), PatOrigin::Typed);
+        assert_eq!(c.sign_in_token(), SignInToken::Unknown);
+    }
 }
