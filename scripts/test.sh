@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian/Ubuntu machine or a developer's box:
 #   installs what the tests need (tmux and procps for the end-to-end tests, faketime for the
-#   tests past the retirement of global PATs; gnome-keyring, dbus
+#   tests past the retirement of global PATs, socat and openssl for a server with a private CA;
+#   gnome-keyring, dbus
 #   and keyutils for the real-keyring tests) when missing and we are root, then runs every test inside a
 #   throwaway, unlocked gnome-keyring session (scripts/with-keyring.sh).
 # In CI (CI=true) a missing tmux, faketime or keyring fails the tests instead of skipping them.
@@ -15,6 +16,8 @@ command -v gnome-keyring-daemon >/dev/null || need+=(gnome-keyring)
 command -v dbus-run-session >/dev/null || need+=(dbus-bin dbus-daemon)
 command -v keyctl >/dev/null || need+=(keyutils)
 command -v pgrep >/dev/null || need+=(procps)
+command -v socat >/dev/null || need+=(socat)
+command -v openssl >/dev/null || need+=(openssl)
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "installing: ${need[*]}"
@@ -27,7 +30,7 @@ if ((${#need[@]})); then
 fi
 
 if [ "${CI:-}" = "true" ]; then
-  export PATUI_REQUIRE_KEYRING=1 PATUI_REQUIRE_TMUX=1
+  export PATUI_REQUIRE_KEYRING=1 PATUI_REQUIRE_TMUX=1 PATUI_REQUIRE_TLS_TOOLS=1
 fi
 
 # The fuzz targets, for a bounded time, where a nightly toolchain exists (in CI cargo-fuzz is

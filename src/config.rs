@@ -1,9 +1,13 @@
 //! The config file: TOML at the platform config directory (`~/.config/patui/config.toml` on
 //! Linux; `PATUI_CONFIG` or `--config` overrides). A missing file means defaults; a bad file is
 //! an error that names the file, line, column and key, reported before the terminal is touched.
+//! Values with a fixed set of names (the keyring store, the sign-in sources) are parsed into
+//! their types here, once, so nothing downstream reads them as strings.
 
+use crate::auth::SourceKind;
 use crate::azure::scopes::Preset;
-use serde::Deserialize;
+use crate::vault::StoreKind;
+use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -43,9 +47,12 @@ pub struct Config {
     /// Scope presets added to the built-in ones.
     pub presets: Vec<Preset>,
     /// Keyring store: "native" (default), "secret-service", "keyutils" or "memory".
-    pub keyring: Option<String>,
-    /// Order of sign-in sources: "env", "keyring", "azure-cli", "device-code".
-    pub sign_in: Vec<String>,
+    #[serde(deserialize_with = "keyring")]
+    pub keyring: Option<StoreKind>,
+    /// Order of sign-in sources: "env", "keyring", "azure-cli" (or "az"), "device-code"; empty
+    /// means the default order.
+    #[serde(deserialize_with = "sign_in")]
+    pub sign_in: Vec<SourceKind>,
     /// Entra authority URL (default https://login.microsoftonline.com).
     pub authority: Option<String>,
     /// Entra tenant (default: discovered from the organization, else "organizations").
@@ -100,6 +107,62 @@ pub enum ConfigError {
     },
 }
 
+/// Reads a keyring store's name; an unknown name is an error at the value.
+struct KeyringName;
+
+impl serde::de::Visitor<'_> for KeyringName {
+    type Value = StoreKind;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("one of native, secret-service, keyutils, memory")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<StoreKind, E> {
+        StoreKind::parse(s).ok_or_else(|| {
+            E::custom(format!(
+                "keyring: {s:?} is not one of native, secret-service, keyutils, memory"
+            ))
+        })
+    }
+}
+
+fn keyring<'de, D: Deserializer<'de>>(d: D) -> Result<Option<StoreKind>, D::Error> {
+    d.deserialize_str(KeyringName).map(Some)
+}
+
+/// Reads a sign-in source's name (as [`SourceKind::parse`] does); an unknown name is an error at
+/// that element of the list.
+struct SourceName;
+
+impl serde::de::Visitor<'_> for SourceName {
+    type Value = SourceKind;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a sign-in source (env, keyring, azure-cli, device-code)")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<SourceKind, E> {
+        SourceKind::parse(s).ok_or_else(|| {
+            E::custom(format!(
+                "sign_in: unknown source {s:?} (env, keyring, azure-cli, device-code)"
+            ))
+        })
+    }
+}
+
+/// One element of `sign_in`.
+struct Source(SourceKind);
+
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(SourceName).map(Source)
+    }
+}
+
+fn sign_in<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SourceKind>, D::Error> {
+    Vec::<Source>::deserialize(d).map(|v| v.into_iter().map(|s| s.0).collect())
+}
+
 /// The config path: `PATUI_CONFIG`, else the platform config dir's `patui/config.toml`.
 pub fn config_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("PATUI_CONFIG") {
@@ -147,7 +210,7 @@ impl Config {
         Ok(config)
     }
 
-    /// Checks values serde cannot: key names, sign-in sources, numbers in range.
+    /// Checks values serde cannot: key names, numbers in range, the server URL, presets.
     fn check(&self, text: &str, path: &Path) -> Result<(), ConfigError> {
         let at = |needle: &str, message: String| {
             let offset = text.find(needle).unwrap_or(0);
@@ -169,14 +232,6 @@ impl Config {
                 }
             }
         }
-        for s in &self.sign_in {
-            if crate::auth::SourceKind::parse(s).is_none() {
-                return Err(at(
-                    s,
-                    format!("sign_in: unknown source {s:?} (env, keyring, azure-cli, device-code)"),
-                ));
-            }
-        }
         if let Some(server) = &self.server
             && let Err(e) = crate::azure::server::ServerUrl::parse(server)
         {
@@ -186,14 +241,6 @@ impl Config {
             return Err(at(
                 "revoke_concurrency",
                 "revoke_concurrency must be between 1 and 64".into(),
-            ));
-        }
-        if let Some(k) = &self.keyring
-            && !["native", "secret-service", "keyutils", "memory"].contains(&k.as_str())
-        {
-            return Err(at(
-                "keyring",
-                format!("keyring: {k:?} is not one of native, secret-service, keyutils, memory"),
             ));
         }
         for p in &self.presets {
@@ -264,10 +311,59 @@ scopes = ["vso.wiki_write"]
         assert!(e.contains("unknown action \"fly\""), "{e}");
         let e = parse("revoke_concurrency = 0\n").unwrap_err().to_string();
         assert!(e.contains(":1:1:"), "{e}");
+        let e = parse("mouse = true\nkeyring = \"file\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("/x/config.toml:2:11:")
+                && e.contains("keyring: \"file\" is not one of native, secret-service"),
+            "{e}"
+        );
+        let e = parse("sign_in = [\"env\", \"password\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("/x/config.toml:1:19:")
+                && e.contains("sign_in: unknown source \"password\""),
+            "{e}"
+        );
         let e = parse("[[presets]]\nname = \"bad\"\nscopes = [\"vso.nope\"]\n")
             .unwrap_err()
             .to_string();
         assert!(e.contains(":2:") && e.contains("vso.nope"), "{e}");
+    }
+
+    /// The keyring store and the sign-in order come out typed.
+    #[test]
+    fn keyring_and_sign_in_are_typed() {
+        let c = parse("").unwrap();
+        assert_eq!(c.keyring, None);
+        assert!(c.sign_in.is_empty());
+        let c = parse(concat!(
+            "keyring = \"secret-service\"\n",
+            "sign_in = [\"az\", \"Keyring\", \"device-code\"]\n"
+        ))
+        .unwrap();
+        assert_eq!(c.keyring, Some(StoreKind::SecretService));
+        assert_eq!(
+            c.sign_in,
+            [
+                SourceKind::AzureCli,
+                SourceKind::Keyring,
+                SourceKind::DeviceCode
+            ]
+        );
+        for (name, kind) in [
+            ("native", StoreKind::Native),
+            ("keyutils", StoreKind::Keyutils),
+            ("memory", StoreKind::Memory),
+        ] {
+            let c = parse(&format!("keyring = {name:?}\n")).unwrap();
+            assert_eq!(c.keyring, Some(kind));
+        }
+        assert!(parse("keyring = \"NATIVE\"\n").is_err());
+        assert!(parse("keyring = 1\n").is_err());
+        assert!(parse("sign_in = \"env\"\n").is_err());
     }
 
     #[test]

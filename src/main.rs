@@ -21,7 +21,7 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("patui: cannot start the async runtime: {e}");
-            return ExitCode::from(1);
+            return ExitCode::from(patui::commands::EXIT_ERROR);
         }
     };
     let code = runtime.block_on(async move {

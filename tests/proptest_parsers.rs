@@ -24,7 +24,7 @@ use patui::ops::validate;
 use patui::secret::Secret;
 use patui::text::{self, is_unsafe};
 use patui::tui::keymap::{Action, KeySpec};
-use patui::vault::{StoredToken, TokenMeta};
+use patui::vault::{StoreKind, StoredToken, TokenMeta};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -1225,19 +1225,11 @@ fn check_config(text: &str) -> Result<Option<Config>, TestCaseError> {
     match Config::parse(text, Path::new("/x/config.toml")) {
         Ok(c) => {
             prop_assert!((1..=64).contains(&c.revoke_concurrency));
-            if let Some(k) = &c.keyring {
-                prop_assert!(
-                    ["native", "secret-service", "keyutils", "memory"].contains(&k.as_str())
-                );
-            }
             for (action, keys) in &c.keymap {
                 prop_assert!(Action::from_name(action).is_some(), "{action:?}");
                 for k in keys {
                     prop_assert!(KeySpec::parse(k).is_ok(), "{k:?}");
                 }
-            }
-            for s in &c.sign_in {
-                prop_assert!(SourceKind::parse(s).is_some(), "{s:?}");
             }
             for p in &c.presets {
                 prop_assert!(validate::scope_list(&p.scopes.join(" ")).is_ok());
@@ -1296,10 +1288,13 @@ proptest! {
             c.is_some(),
             ["native", "secret-service", "keyutils", "memory"].contains(&keyring.as_str())
         );
+        prop_assert_eq!(c.and_then(|c| c.keyring), StoreKind::parse(&keyring));
 
         let list: Vec<String> = sources.iter().map(|s| toml_str(s)).collect();
         let c = check_config(&format!("sign_in = [{}]\n", list.join(", ")))?;
-        prop_assert_eq!(c.is_some(), sources.iter().all(|s| SourceKind::parse(s).is_some()));
+        let parsed: Option<Vec<SourceKind>> = sources.iter().map(|s| SourceKind::parse(s)).collect();
+        prop_assert_eq!(c.is_some(), parsed.is_some());
+        prop_assert_eq!(c.map(|c| c.sign_in), parsed);
 
         let c = check_config(&format!("[keymap]\n{} = [{}]\n", toml_str(&action), toml_str(&key)))?;
         prop_assert_eq!(

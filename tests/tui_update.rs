@@ -827,3 +827,97 @@ fn copying_an_unstored_token_closes_its_journal_record() {
     );
     assert!(cmds.is_empty());
 }
+
+/// Dialog keys and the universal navigation keys are keymap actions: remapped in the config,
+/// the new key acts, the old one no longer does, and the hint bar follows the dialog on top.
+#[test]
+fn dialog_and_navigation_keys_follow_the_keymap() {
+    use patui::tui::token_modal::TokenShown;
+    use std::collections::BTreeMap;
+    let mut app = loaded_app(120, 40);
+    app.keymap = Keymap::new(&BTreeMap::from([
+        ("copy_value".to_owned(), vec!["x".to_owned()]),
+        ("down".to_owned(), vec!["ctrl-n".to_owned()]),
+    ]))
+    .unwrap();
+    app.modals.push(Modal::TokenShown(Box::new(TokenShown {
+        id: uuid::Uuid::from_u128(5),
+        name: "n".into(),
+        org: "o".into(),
+        value: "v".into(),
+        stored: Ok(()),
+        clamped: None,
+        old_not_revoked: None,
+        copied: None,
+        confirm_leave: false,
+        intent: None,
+    })));
+    assert!(ch(&mut app, 'y').is_empty(), "y no longer copies");
+    assert!(matches!(&ch(&mut app, 'x')[..], [Command::Copy { .. }]));
+    let bottom = screen_text(&render(&app));
+    let last = bottom.lines().last().unwrap_or("");
+    assert!(
+        last.contains("x copy"),
+        "the bar follows the dialog: {last}"
+    );
+    assert!(!last.contains("/ filter"), "not the list's keys: {last}");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.modals.is_empty());
+    // Navigation: the organization picker moves with the remapped key only.
+    ch(&mut app, 'o');
+    let selected = |app: &App| match app.modals.last() {
+        Some(Modal::OrgPicker { selected }) => *selected,
+        other => panic!("{other:?}"),
+    };
+    let start = selected(&app);
+    ch(&mut app, 'j');
+    assert_eq!(selected(&app), start, "j no longer moves");
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL)),
+    );
+    assert_eq!(selected(&app), start + 1);
+}
+
+/// No key is matched as a literal outside the keymap (text typed into a field is not a key).
+#[test]
+fn no_literal_key_matches_outside_the_keymap() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().is_some_and(|n| n == "keymap.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let literal = line.contains("KeyCode::Char('")
+                || [
+                    "KeyCode::Up",
+                    "KeyCode::Down",
+                    "KeyCode::Left",
+                    "KeyCode::Right",
+                    "KeyCode::Enter",
+                    "KeyCode::Esc",
+                    "KeyCode::Tab",
+                    "KeyCode::BackTab",
+                    "KeyCode::PageUp",
+                    "KeyCode::PageDown",
+                    "KeyCode::Home",
+                    "KeyCode::End",
+                    "KeyCode::Backspace",
+                    "KeyCode::Delete",
+                ]
+                .iter()
+                .any(|k| line.contains(k));
+            if literal && !line.trim_start().starts_with("//") {
+                found.push(format!("{}:{}: {}", path.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "literal keys outside keymap.rs:\n{}",
+        found.join("\n")
+    );
+}

@@ -36,6 +36,9 @@ pub const TOKENS_LIST_API_VERSION: &str = "7.1-preview.1";
 pub const PROFILE_API_VERSION: &str = "7.1";
 /// Default org-level host of the tokens API.
 pub const DEFAULT_TOKENS_HOST: &str = "https://vssps.dev.azure.com";
+/// The organizations' host of Azure DevOps Services (`https://dev.azure.com/{org}`): tenant
+/// discovery asks it which Entra tenant backs an organization.
+pub const DEFAULT_ORG_HOST: &str = "https://dev.azure.com";
 /// Default global host of profile and accounts.
 pub const DEFAULT_PROFILE_HOST: &str = "https://app.vssps.visualstudio.com";
 /// Page size of list requests (the service's limit).

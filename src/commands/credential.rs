@@ -111,7 +111,8 @@ pub fn choose(candidates: &[Candidate<'_>], org: &str, now: DateTime<Utc>) -> Op
         .filter(|(_, c)| c.global || c.org.eq_ignore_ascii_case(org))
         .filter(|(_, c)| c.valid_to > now + chrono::Duration::minutes(1))
         .filter(|(_, c)| scopes::allows_code_read(c.scope))
-        .max_by_key(|(_, c)| c.valid_from)
+        // The newest; of two made at the same moment (a renewal), the one that lives longer.
+        .max_by_key(|(_, c)| (c.valid_from, c.valid_to))
         .map(|(i, _)| i)
 }
 
@@ -150,23 +151,15 @@ pub fn prepare(
         crate::eprintln_safe!("patui credential: {e}");
         super::EXIT_USAGE
     })?;
-    if demo {
-        return Ok(Prepared {
-            request,
-            config: crate::config::Config::default(),
-            vault: crate::vault::Vault::memory().map_err(|e| e.to_string()),
-        });
-    }
-    let config = crate::config::Config::load(config_path).map_err(|e| {
-        crate::eprintln_safe!("patui credential: {e}");
-        super::EXIT_USAGE
-    })?;
-    let kind = config
-        .keyring
-        .as_deref()
-        .and_then(crate::vault::StoreKind::parse)
-        .unwrap_or(crate::vault::StoreKind::Native);
-    let vault = crate::vault::Vault::open(kind).map_err(|e| e.to_string());
+    let config = if demo {
+        crate::config::Config::default()
+    } else {
+        crate::config::Config::load(config_path).map_err(|e| {
+            crate::eprintln_safe!("patui credential: {e}");
+            super::EXIT_USAGE
+        })?
+    };
+    let vault = crate::setup::open_vault(&config, demo);
     Ok(Prepared {
         request,
         config,
@@ -202,14 +195,17 @@ pub async fn answer(
     backend: Option<&dyn crate::azure::PatBackend>,
 ) -> u8 {
     let days = p.config.renew_before_days;
+    // Where a renewal may happen, the answer is read under the renewal lock too: a git process
+    // that asks while another one renews waits for it, and never answers with the token that is
+    // about to be revoked.
+    let mut _lock = None;
     if op == "get"
         && days > 0
         && let (Some(backend), Ok(vault), Ok(req)) = (backend, &p.vault, parse_request(&p.request))
         && let Some(org) = organization(&req)
-        && let Some(meta) = chosen(vault, &org, now)
-        && crate::ops::renew::is_due(&meta, now, days)
+        && let Some(before) = chosen(vault, &org, now)
     {
-        renew_under_lock(backend, vault, &org, &meta, now, days).await;
+        _lock = renew_under_lock(backend, vault, &org, before.id, now, days).await;
     }
     run(&p.vault, op, &p.request, out, now)
 }
@@ -225,33 +221,36 @@ fn chosen(
     choose(&candidates, org, now).map(|i| metas[i].clone())
 }
 
-/// Renews `meta` unless another process did while this one waited for the lock.
+/// Takes the renewal lock every patui process shares, then renews the token `get` would answer
+/// with, `before`, if it is due and still the one to answer with (another process may have
+/// renewed it while this one waited: its replacement is not renewed again). Returns the lock, to
+/// be held while the answer is read.
 async fn renew_under_lock(
     backend: &dyn crate::azure::PatBackend,
     vault: &crate::vault::Vault,
     org: &str,
-    meta: &crate::vault::TokenMeta,
+    before: uuid::Uuid,
     now: DateTime<Utc>,
     days: u32,
-) {
+) -> Option<std::fs::File> {
     let name = crate::ops::renew::lock_name(vault);
     let lock = tokio::task::spawn_blocking(move || crate::vault::state_lock(&name)).await;
-    let _lock = match lock {
+    let lock = match lock {
         Ok(Ok(f)) => f,
         Ok(Err(e)) => {
             crate::eprintln_safe!("patui credential: not renewed ({e}); using the current token");
-            return;
+            return None;
         }
         Err(e) => {
             crate::eprintln_safe!("patui credential: not renewed ({e}); using the current token");
-            return;
+            return None;
         }
     };
-    // Another git process may have renewed it while this one waited.
-    match chosen(vault, org, now) {
-        Some(m) if m.id == meta.id && crate::ops::renew::is_due(&m, now, days) => {}
-        _ => return,
-    }
+    let meta = match chosen(vault, org, now) {
+        Some(m) if m.id == before && crate::ops::renew::is_due(&m, now, days) => m,
+        _ => return Some(lock),
+    };
+    let meta = &meta;
     let journal = crate::journal::Journal::open_default().ok();
     match crate::ops::renew::renew(backend, vault, journal.as_ref(), meta, now).await {
         Ok(r) => {
@@ -271,6 +270,7 @@ async fn renew_under_lock(
             meta.valid_to.date_naive()
         ),
     }
+    Some(lock)
 }
 
 /// For an https request to a host that is not the cloud's: that server's vault and the

@@ -2,8 +2,10 @@
 //! whether the service answers. Each check says what to do when it fails.
 
 use super::{EXIT_ERROR, EXIT_OK, Failure, print_json, print_text};
-use crate::azure::PatBackend;
+use crate::azure::{AccessTokenSource, PatBackend};
 use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One check.
 #[derive(Debug, Serialize)]
@@ -13,11 +15,66 @@ pub struct Check {
     pub detail: String,
 }
 
+/// What signs patui in, for the "sign-in" check.
+pub enum SignInSource {
+    /// The cloud's sign-in chain: it is asked for a token, and the source that gave one is named
+    /// (the check fails, saying what to do, when none does).
+    Chain(Arc<crate::auth::SignIn>),
+    /// A sign-in that is described, not asked: the demo's fixed token, a server's PAT (the
+    /// "service" check then tries it).
+    Described(String),
+}
+
+/// The "sign-in" check: the source actually in use.
+pub async fn sign_in_check(source: &SignInSource) -> Check {
+    match source {
+        SignInSource::Described(d) => Check {
+            name: "sign-in",
+            ok: true,
+            detail: d.clone(),
+        },
+        SignInSource::Chain(chain) => match chain.access_token().await {
+            Ok(_) => {
+                let used = chain
+                    .current_source()
+                    .await
+                    .map_or("a source of the chain", |k| k.label());
+                Check {
+                    name: "sign-in",
+                    ok: true,
+                    detail: format!("signed in with {used} ({})", chain.describe()),
+                }
+            }
+            // The chain's answer names each source that failed and what to do.
+            Err(e) => Check {
+                name: "sign-in",
+                ok: false,
+                detail: match e {
+                    crate::azure::ApiError::Auth { detail, .. } => detail,
+                    other => other.to_string(),
+                },
+            },
+        },
+    }
+}
+
+/// The config file doctor reports: `explicit` (`--config`, PATUI_CONFIG), else the default path,
+/// and whether it loads.
+pub fn config_file(explicit: Option<&Path>) -> Result<PathBuf, String> {
+    let path = explicit
+        .map(Path::to_path_buf)
+        .or_else(crate::config::config_path)
+        .ok_or_else(|| "no config directory".to_owned())?;
+    crate::config::Config::load(Some(&path))
+        .map(|_| path)
+        .map_err(|e| e.to_string())
+}
+
 /// Runs the checks.
 pub async fn run(
-    config: Result<std::path::PathBuf, String>,
+    config: Result<PathBuf, String>,
     vault: &Result<crate::vault::Vault, String>,
-    sign_in: String,
+    sign_in: &SignInSource,
     backend: &dyn PatBackend,
     org: Option<String>,
     json: bool,
@@ -93,11 +150,7 @@ pub async fn run(
             detail: h,
         });
     }
-    checks.push(Check {
-        name: "sign-in",
-        ok: true,
-        detail: sign_in,
-    });
+    checks.push(sign_in_check(sign_in).await);
     checks.push(match backend.profile().await {
         Ok(p) => Check {
             name: "service",
@@ -150,4 +203,41 @@ pub async fn run(
         print_text(&s)?;
     }
     Ok(if all_ok { EXIT_OK } else { EXIT_ERROR })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::{Entra, SignIn, SignInOptions, SourceKind, entra::DEFAULT_CLIENT_ID};
+
+    /// A chain of the environment's token only (nothing is sent: the authority is never asked).
+    fn chain(env_token: Option<&str>) -> SignInSource {
+        let entra = Entra::new("http://127.0.0.1:1/", "organizations", DEFAULT_CLIENT_ID).unwrap();
+        SignInSource::Chain(Arc::new(SignIn::new(SignInOptions {
+            order: vec![SourceKind::Env],
+            env_token: env_token.map(crate::secret::Secret::from),
+            entra,
+            store: None,
+            az: "az".into(),
+        })))
+    }
+
+    /// The check names the source that gave a token, and fails with what to do when none does.
+    #[tokio::test]
+    async fn the_sign_in_check_names_the_source_in_use() {
+        let c = sign_in_check(&chain(Some("token"))).await;
+        assert!(c.ok, "{c:?}");
+        assert!(
+            c.detail.starts_with("signed in with PATUI_ACCESS_TOKEN"),
+            "{c:?}"
+        );
+        let c = sign_in_check(&chain(None)).await;
+        assert!(!c.ok, "{c:?}");
+        assert!(
+            c.detail.contains("patui login") && c.detail.contains("az login"),
+            "{c:?}"
+        );
+        let c = sign_in_check(&SignInSource::Described("demo simulator".into())).await;
+        assert!(c.ok && c.detail == "demo simulator", "{c:?}");
+    }
 }

@@ -1,10 +1,12 @@
 //! The scriptable commands (`patui list`, `show`, `create`, `update`, `rotate`, `revoke`,
-//! `doctor`, `completions`, `credential`). They share the TUI's core (`ops`, the backend, the
-//! vault), print data on stdout only and use stable exit codes.
+//! `migrate-global`, `check`, `renew`, `prune`, `doctor`, `completions`, `credential`, `login`,
+//! `logout`). They share the TUI's core (`ops`, the backend, the vault), print data on stdout
+//! only and use the stable exit codes below (the one set of them: the binary uses these too).
 
 pub mod check;
 pub mod credential;
 pub mod doctor;
+pub mod login;
 pub mod migrate;
 pub mod mint;
 pub mod output;
@@ -15,7 +17,7 @@ pub mod server_login;
 use crate::azure::{ApiError, PatBackend, PatToken, PatTokenUpdateRequest};
 use crate::cli::{ListArgs, RevokeArgs, ShowArgs, UpdateArgs};
 use crate::ops::inventory::{self, StatusView, TokenStatus};
-use crate::ops::revoke::{RevokeProgress, RevokeTarget, revoke_many_until};
+use crate::ops::revoke::{RevokeProgress, RevokeTarget, forget_stored, revoke_many_until};
 use crate::ops::validate;
 use chrono::Utc;
 use output::TokenJson;
@@ -392,12 +394,9 @@ impl Ctx {
         Ok(EXIT_OK)
     }
 
-    /// `patui revoke ID…` and `patui revoke --all`.
-    pub async fn revoke(
-        &self,
-        args: &RevokeArgs,
-        on_revoked: impl Fn(&RevokeTarget) + Send + Sync,
-    ) -> Result<u8, Failure> {
+    /// `patui revoke ID…` and `patui revoke --all`. The stored value of each revoked token is
+    /// forgotten as soon as it is revoked (on the blocking pool, awaited before the report).
+    pub async fn revoke(&self, args: &RevokeArgs) -> Result<u8, Failure> {
         let concurrency = match args.concurrency {
             Some(0) => return Err(usage("--concurrency must be at least 1")),
             Some(n) => n,
@@ -454,6 +453,8 @@ impl Ctx {
             })
         };
 
+        let vault = self.vault.as_ref().ok();
+        let forgets: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>> = Default::default();
         let report = revoke_many_until(
             Arc::clone(&self.backend),
             targets,
@@ -465,9 +466,23 @@ impl Ctx {
                     eprint!("\rrevoking {}/{} ({} failed)   ", p.done, p.total, p.failed);
                 }
             },
-            on_revoked,
+            |t: &RevokeTarget| {
+                if let Some(v) = vault {
+                    let (v, id) = (v.clone(), t.id);
+                    let task = tokio::spawn(async move { forget_stored(&v, id).await });
+                    if let Ok(mut f) = forgets.lock() {
+                        f.push(task);
+                    }
+                }
+            },
         )
         .await;
+        let forgets = forgets.into_inner().unwrap_or_else(|p| p.into_inner());
+        for task in forgets {
+            if let Err(e) = task.await {
+                tracing::warn!("forgetting a revoked token's stored value failed: {e}");
+            }
+        }
         if progress_on_tty {
             eprintln!();
         }

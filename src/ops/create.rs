@@ -218,10 +218,7 @@ pub async fn regenerate(
     if old_revoked.is_ok()
         && let Ok(v) = vault
     {
-        let id = old.authorization_id;
-        if let Err(e) = v.run(move |v| v.delete(id)).await {
-            tracing::warn!("old keyring entry not deleted: {e}");
-        }
+        crate::ops::revoke::forget_stored(v, old.authorization_id).await;
     }
     Ok(Regenerated {
         minted,

@@ -201,10 +201,8 @@ pub async fn run(
         Ok(()) => OldState::Revoked,
         Err(e) => OldState::RevokeFailed(e.to_string()),
     };
-    if m.old == OldState::Revoked
-        && let Err(e) = vault.run(move |v| v.delete(id)).await
-    {
-        tracing::warn!("the revoked global token's keyring entry was not deleted: {e}");
+    if m.old == OldState::Revoked {
+        crate::ops::revoke::forget_stored(vault, id).await;
     }
     on_step(m);
 }

@@ -262,8 +262,7 @@ pub async fn finish_revoke(
         Err(e) => return Err(e),
     }
     if let Some(v) = vault {
-        let id = u.revoke.token;
-        let _ = v.run(move |v| v.delete(id)).await;
+        crate::ops::revoke::forget_stored(v, u.revoke.token).await;
     }
     let _ = journal.append(&crate::journal::Record::RevokeDone {
         intent: u.revoke.intent,

@@ -80,10 +80,7 @@ pub async fn renew(
     }
     let old_revoked = match revoked {
         Ok(()) => {
-            let id = meta.id;
-            if let Err(e) = vault.run(move |v| v.delete(id)).await {
-                tracing::warn!("the renewed token's old keyring entry was not deleted: {e}");
-            }
+            crate::ops::revoke::forget_stored(vault, meta.id).await;
             Ok(())
         }
         Err(e) => Err(e.to_string()),

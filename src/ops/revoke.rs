@@ -4,8 +4,13 @@
 //!
 //! 429s are honoured by the client itself (a shared pause across all workers, then retries with
 //! backoff); what still fails after the client's retries is reported, and can be retried.
+//!
+//! Also the one place that forgets a revoked token's stored value ([`forget_stored`],
+//! [`forget_stored_all`]): through the vault's async path, failures logged, for the TUI and the
+//! commands alike.
 
 use crate::azure::{ApiError, PatBackend, backend::SignInToken};
+use crate::vault::Vault;
 use futures::StreamExt;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -90,9 +95,41 @@ impl RevokeReport {
     }
 }
 
+/// Forgets the value the keyring keeps for token `id`, once the token is revoked (or replaced):
+/// the value no longer works. Runs on the blocking pool ([`Vault::run`]), so it may be awaited
+/// in async code. A token with no stored value is fine; a failure is logged, not returned (the
+/// value is then a dead stored value, which `patui prune` and the TUI's cleanup offer to forget).
+pub async fn forget_stored(vault: &Vault, id: Uuid) {
+    if let Err(e) = vault.run(move |v| v.delete(id)).await {
+        tracing::warn!(%id, "the keyring entry of a revoked token was not deleted: {e}");
+    }
+}
+
+/// [`forget_stored`] for many tokens (after a revoke-all), in one trip to the blocking pool.
+/// Each failure is logged and does not stop the rest.
+pub async fn forget_stored_all(vault: &Vault, ids: Vec<Uuid>) {
+    if ids.is_empty() {
+        return;
+    }
+    let r = vault
+        .run(move |v| {
+            for id in ids {
+                if let Err(e) = v.delete(id) {
+                    tracing::warn!(%id, "a revoked token's keyring entry was not deleted: {e}");
+                }
+            }
+            Ok(())
+        })
+        .await;
+    if let Err(e) = r {
+        tracing::warn!("the keyring entries of revoked tokens were not deleted: {e}");
+    }
+}
+
 /// Revokes every target (duplicates by id are dropped first) with at most `concurrency` requests
 /// in flight. `progress` is called after each target finishes; `on_revoked` after each success
-/// (e.g. to delete the keyring entry).
+/// (synchronously, inside async code: it must not block; forget stored values with
+/// [`forget_stored_all`] once the report is in, or spawn [`forget_stored`]).
 pub async fn revoke_many(
     backend: Arc<dyn PatBackend>,
     targets: Vec<RevokeTarget>,
@@ -367,5 +404,37 @@ mod tests {
         assert!(fake.peak.load(Ordering::SeqCst) <= 4);
         assert!(fake.peak.load(Ordering::SeqCst) >= 2, "ran concurrently");
         assert_eq!(report.retry_targets().len(), fail.len());
+    }
+
+    fn stored(name: &str) -> crate::vault::StoredToken {
+        crate::vault::StoredToken {
+            value: crate::secret::Secret::from(format!("value-of-{name}")),
+            meta: crate::vault::TokenMeta {
+                org: "o".into(),
+                id: Uuid::new_v4(),
+                name: name.into(),
+                scope: "vso.code".into(),
+                valid_from: chrono::Utc::now(),
+                valid_to: chrono::Utc::now() + chrono::Duration::days(3),
+                global: false,
+            },
+        }
+    }
+
+    /// Forgetting goes through the async path, leaves the other values, and a token with no
+    /// stored value is no failure.
+    #[tokio::test]
+    async fn forgetting_stored_values() {
+        let vault = Vault::memory().unwrap();
+        let (a, b, c) = (stored("a"), stored("b"), stored("c"));
+        for t in [&a, &b, &c] {
+            vault.store(t).unwrap();
+        }
+        forget_stored(&vault, a.meta.id).await;
+        forget_stored(&vault, Uuid::new_v4()).await;
+        assert_eq!(vault.list().unwrap().len(), 2);
+        forget_stored_all(&vault, vec![b.meta.id, Uuid::new_v4()]).await;
+        forget_stored_all(&vault, Vec::new()).await;
+        assert_eq!(vault.list().unwrap(), vec![c.meta.clone()]);
     }
 }

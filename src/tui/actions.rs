@@ -4,11 +4,11 @@
 use crate::ops::inventory::TokenStatus;
 use crate::ops::revoke::RevokeTarget;
 use crate::tui::app::{App, Command, Modal, Msg};
-use crate::tui::dialogs::{self, Confirm, ConfirmKind, RevokeAll, RevokeAllPhase};
+use crate::tui::confirm::{Confirm, ConfirmKind};
 use crate::tui::keymap::Action;
-use crate::tui::token_modal::{self, TokenShown};
-use crate::tui::wizard::{self, Wizard};
-use ratatui::Frame;
+use crate::tui::revoke_all::{RevokeAll, RevokeAllPhase};
+use crate::tui::token_modal::TokenShown;
+use crate::tui::wizard::Wizard;
 use uuid::Uuid;
 
 /// Handles a token action key on the list.
@@ -490,28 +490,6 @@ fn shown(m: crate::ops::create::Minted, old_not_revoked: Option<String>) -> Toke
         copied: None,
         confirm_leave: false,
         intent: m.intent,
-    }
-}
-
-/// Draws one of the action modals.
-pub fn render_modal(app: &App, frame: &mut Frame, modal: &Modal) {
-    match modal {
-        Modal::Wizard(w) => wizard::render(app, frame, w),
-        Modal::TokenShown(m) => token_modal::render(app, frame, m),
-        Modal::Confirm(c) => dialogs::render_confirm(app, frame, c),
-        Modal::RevokeAll(r) => dialogs::render_revoke_all(app, frame, r),
-        Modal::Expired { token, .. } => {
-            dialogs::render_expired(app, frame, &crate::text::sanitize(&token.display_name))
-        }
-        Modal::Help { .. }
-        | Modal::Details { .. }
-        | Modal::OrgPicker { .. }
-        | Modal::SignIn(_)
-        | Modal::ServerSignIn(_)
-        | Modal::QuitConfirm(_)
-        | Modal::Migrate(_)
-        | Modal::Cleanup(_)
-        | Modal::Profile => {}
     }
 }
 

@@ -10,13 +10,10 @@ use crate::ops::create::{Minted, Regenerated};
 use crate::ops::inventory::{StatusView, TokenEntry, TokenStatus, org_label};
 use crate::ops::revoke::{RevokeProgress, RevokeReport, RevokeTarget};
 use crate::secret::Secret;
-use crate::tui::dialogs::{Confirm, RevokeAll};
 use crate::tui::keymap::{Action, Context, Keymap};
 use crate::tui::theme::Theme;
-use crate::tui::token_modal::TokenShown;
-use crate::tui::wizard::Wizard;
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -99,38 +96,7 @@ impl Row {
     }
 }
 
-/// A modal on top of the list (the top of the stack gets the keys).
-#[derive(Debug, Clone)]
-pub enum Modal {
-    Help {
-        scroll: u16,
-    },
-    Details {
-        id: Uuid,
-    },
-    OrgPicker {
-        selected: usize,
-    },
-    Wizard(Box<Wizard>),
-    TokenShown(Box<TokenShown>),
-    Confirm(Box<Confirm>),
-    RevokeAll(Box<RevokeAll>),
-    SignIn(Box<crate::tui::sign_in::SignInScreen>),
-    /// Sign-in to an Azure DevOps Server: a PAT typed or pasted, hidden.
-    ServerSignIn(Box<crate::tui::server_sign_in::ServerSignIn>),
-    Profile,
-    /// Orphans and interrupted revocations found in the mint journal.
-    Cleanup(Box<crate::tui::cleanup_dialog::CleanupDialog>),
-    /// Replace global tokens with one token per organization.
-    Migrate(Box<crate::tui::migrate_dialog::MigrateDialog>),
-    /// A quit was asked for while a token's value is neither stored nor copied.
-    QuitConfirm(Box<crate::tui::quit_confirm::QuitConfirm>),
-    /// `e` on an expired token: it cannot be extended; R regenerates.
-    Expired {
-        token: Box<PatToken>,
-        org: String,
-    },
-}
+pub use crate::tui::modal::Modal;
 
 /// Input to `update`.
 #[derive(Debug)]
@@ -921,32 +887,26 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
     // ctrl-c always quits, whatever the mode or the keymap, unless that would lose a token's
     // value: then it asks first.
-    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+    if crate::tui::keymap::is_interrupt(&key) {
         if !matches!(app.modals.last(), Some(Modal::QuitConfirm(_))) {
             app.request_quit();
         }
         return vec![];
     }
-    if key.code == KeyCode::Char('z') && key.modifiers.contains(KeyModifiers::CONTROL) {
+    if crate::tui::keymap::is_suspend(&key) {
         return vec![Command::Suspend];
     }
     if !app.modals.is_empty() {
-        return on_modal_key(app, key);
+        return crate::tui::modal::on_key(app, key);
     }
     if app.filter_editing {
         return on_filter_key(app, key);
     }
-    // Esc dismisses an error first, then clears a kept filter.
-    if key.code == KeyCode::Esc {
-        if matches!(app.notice, Some(Notice::Error(_))) {
-            app.notice = None;
-        } else if !app.filter.is_empty() {
-            app.filter.clear();
-            app.refilter();
-        }
-        return vec![];
-    }
-    let Some(action) = app.keymap.action(Context::List, &key) else {
+    let Some(action) = app
+        .keymap
+        .action(Context::List, &key)
+        .or_else(|| app.keymap.nav(&key))
+    else {
         return vec![];
     };
     let page = app.page_rows() as isize;
@@ -1004,6 +964,15 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         Action::Profile => app.modals.push(Modal::Profile),
         Action::SignIn => return app.begin_sign_in(),
         Action::Quit => app.request_quit(),
+        // Dismisses an error first, then clears a kept filter.
+        Action::Dismiss => {
+            if matches!(app.notice, Some(Notice::Error(_))) {
+                app.notice = None;
+            } else if !app.filter.is_empty() {
+                app.filter.clear();
+                app.refilter();
+            }
+        }
         Action::NewToken
         | Action::Edit
         | Action::Regenerate
@@ -1019,6 +988,12 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         | Action::Confirm
         | Action::NextField
         | Action::PrevField
+        | Action::Toggle
+        | Action::NextChoice
+        | Action::PrevChoice
+        | Action::FullAccess
+        | Action::CopyValue
+        | Action::Retry
         | Action::CopyCode
         | Action::OpenBrowser
         | Action::AzLogin
@@ -1041,138 +1016,17 @@ fn on_filter_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         }
         _ => {}
     }
-    match key.code {
-        KeyCode::Backspace => {
-            app.filter.pop();
+    // Typing goes into the filter; the navigation keys that are not letters still move.
+    match crate::tui::keymap::text_edit(&key) {
+        Some(edit) => {
+            edit.apply(&mut app.filter);
             app.refilter();
         }
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-            app.filter.push(c);
-            app.refilter();
-        }
-        KeyCode::Up => app.move_to(app.selected as isize - 1),
-        KeyCode::Down => app.move_to(app.selected as isize + 1),
-        _ => {}
+        None => match app.keymap.nav(&key) {
+            Some(Action::Up) => app.move_to(app.selected as isize - 1),
+            Some(Action::Down) => app.move_to(app.selected as isize + 1),
+            _ => {}
+        },
     }
     vec![]
-}
-
-fn on_modal_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
-    let Some(mut top) = app.modals.pop() else {
-        return vec![];
-    };
-    let dialog_action = app.keymap.action(Context::Dialog, &key);
-    let base = app.modals.len();
-    let (keep, cmds) = match &mut top {
-        Modal::Help { scroll } => {
-            let max = crate::tui::help::max_scroll(app, app.size.1);
-            let keep = match (dialog_action, key.code) {
-                (Some(Action::Close), _) | (_, KeyCode::Char('q' | '?')) => false,
-                (_, KeyCode::Char('j') | KeyCode::Down) => {
-                    *scroll = scroll.saturating_add(1);
-                    true
-                }
-                (_, KeyCode::Char('k') | KeyCode::Up) => {
-                    *scroll = scroll.saturating_sub(1);
-                    true
-                }
-                (_, KeyCode::PageDown) => {
-                    *scroll = scroll.saturating_add(10);
-                    true
-                }
-                (_, KeyCode::PageUp) => {
-                    *scroll = scroll.saturating_sub(10);
-                    true
-                }
-                (_, KeyCode::Char('G') | KeyCode::End) => {
-                    *scroll = max;
-                    true
-                }
-                (_, KeyCode::Char('g') | KeyCode::Home) => {
-                    *scroll = 0;
-                    true
-                }
-                _ => true,
-            };
-            *scroll = (*scroll).min(max);
-            (keep, vec![])
-        }
-        Modal::Details { id } => {
-            // The token's own actions work from its details, as from the list.
-            let shown_is_selected = app.selected_row().map(Row::id) == Some(*id);
-            match app.keymap.action(Context::List, &key) {
-                Some(a) if shown_is_selected && crate::tui::details::acts_here(a) => {
-                    (false, crate::tui::actions::on_action(app, a))
-                }
-                _ => (
-                    !(matches!(dialog_action, Some(Action::Close | Action::Confirm))
-                        || key.code == KeyCode::Char('q')),
-                    vec![],
-                ),
-            }
-        }
-        Modal::OrgPicker { selected } => {
-            let n = app.orgs.len() + 1;
-            match (dialog_action, key.code) {
-                (Some(Action::Close), _) => (false, vec![]),
-                (_, KeyCode::Char('j') | KeyCode::Down) => {
-                    *selected = (*selected + 1).min(n - 1);
-                    (true, vec![])
-                }
-                (_, KeyCode::Char('k') | KeyCode::Up) => {
-                    *selected = selected.saturating_sub(1);
-                    (true, vec![])
-                }
-                (Some(Action::Confirm), _) => {
-                    let choice = *selected;
-                    app.current_org = if choice == 0 {
-                        None
-                    } else {
-                        app.orgs.get(choice - 1).cloned()
-                    };
-                    app.rows.clear();
-                    app.refilter();
-                    (false, app.reload())
-                }
-                _ => (true, vec![]),
-            }
-        }
-        Modal::Wizard(w) => crate::tui::wizard::on_key(app, w, key),
-        Modal::TokenShown(m) => crate::tui::token_modal::on_key(app, m, key),
-        Modal::QuitConfirm(q) => crate::tui::quit_confirm::on_key(app, q, key),
-        Modal::Migrate(d) => crate::tui::migrate_dialog::on_key(app, d, key),
-        Modal::Cleanup(d) => crate::tui::cleanup_dialog::on_key(app, d, key),
-        Modal::Confirm(c) => crate::tui::dialogs::confirm_key(app, c, key),
-        Modal::RevokeAll(r) => crate::tui::dialogs::revoke_all_key(app, r, key),
-        Modal::SignIn(screen) => crate::tui::sign_in::on_key(app, screen, key),
-        Modal::ServerSignIn(d) => crate::tui::server_sign_in::on_key(app, d, key),
-        Modal::Profile => match (dialog_action, key.code) {
-            _ if app.keymap.action(Context::Profile, &key) == Some(Action::SignOut) => {
-                (false, vec![Command::SignOut])
-            }
-            (Some(Action::Close | Action::Confirm), _) | (_, KeyCode::Char('q')) => (false, vec![]),
-            _ => (true, vec![]),
-        },
-        Modal::Expired { token, org } => match (dialog_action, key.code) {
-            (Some(Action::Close), _) => (false, vec![]),
-            (_, KeyCode::Char('R')) => {
-                let label = org_label(token, &app.org_names);
-                app.modals.push(Modal::Confirm(Box::new(Confirm::new(
-                    crate::tui::dialogs::ConfirmKind::Regenerate,
-                    (**token).clone(),
-                    org.clone(),
-                    label,
-                ))));
-                (false, vec![])
-            }
-            _ => (true, vec![]),
-        },
-    };
-    if keep {
-        // A handler may have pushed a follow-up modal; keep this one under it.
-        let pushed = app.modals.split_off(base.min(app.modals.len()));
-        app.modals.push(top);
-        app.modals.extend(pushed);
-    }
-    cmds
 }

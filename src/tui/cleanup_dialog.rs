@@ -4,9 +4,9 @@
 
 use crate::ops::orphans::Findings;
 use crate::tui::app::{App, Command};
-use crate::tui::keymap::{Action, Context};
+use crate::tui::keymap::Action;
 use crate::tui::view;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -41,9 +41,9 @@ pub fn on_key(app: &mut App, d: &mut CleanupDialog, key: KeyEvent) -> (bool, Vec
     if d.busy {
         return (true, vec![]);
     }
-    match (app.keymap.action(Context::Dialog, &key), key.code) {
-        (Some(Action::Close), _) => return (false, vec![]),
-        (Some(Action::Confirm), _) => {
+    match app.keymap.dialog_or_nav(&key) {
+        Some(Action::Close) => return (false, vec![]),
+        Some(Action::Confirm) => {
             d.busy = true;
             let orphans = d
                 .findings
@@ -61,9 +61,9 @@ pub fn on_key(app: &mut App, d: &mut CleanupDialog, key: KeyEvent) -> (bool, Vec
                 }],
             );
         }
-        (_, KeyCode::Up) => d.cursor = d.cursor.saturating_sub(1),
-        (_, KeyCode::Down) => d.cursor = (d.cursor + 1).min(d.revoke.len().saturating_sub(1)),
-        (_, KeyCode::Char(' ')) => {
+        Some(Action::Up) => d.cursor = d.cursor.saturating_sub(1),
+        Some(Action::Down) => d.cursor = (d.cursor + 1).min(d.revoke.len().saturating_sub(1)),
+        Some(Action::Toggle) => {
             if let Some(r) = d.revoke.get_mut(d.cursor) {
                 *r = !*r;
             }
@@ -135,9 +135,16 @@ pub fn render(app: &App, frame: &mut Frame, d: &CleanupDialog) {
     lines.push(Line::from(""));
     lines.push(Line::from(vec![Span::styled(
         if d.busy {
-            "Working…"
+            "Working…".to_owned()
         } else {
-            "space revoke/keep  enter apply  esc later"
+            view::hint_text(
+                app,
+                &[
+                    (Action::Toggle, "revoke/keep"),
+                    (Action::Confirm, "apply"),
+                    (Action::Close, "later"),
+                ],
+            )
         },
         t.dim(),
     )]));
@@ -147,4 +154,17 @@ pub fn render(app: &App, frame: &mut Frame, d: &CleanupDialog) {
             .block(block),
         area,
     );
+}
+
+/// The bottom bar's items.
+pub fn hints(app: &App) -> Vec<(String, String)> {
+    view::key_hints(
+        app,
+        &[
+            (Action::Down, "move"),
+            (Action::Toggle, "revoke/keep"),
+            (Action::Confirm, "apply"),
+            (Action::Close, "later"),
+        ],
+    )
 }

@@ -2,9 +2,10 @@
 //! high-privilege flags, target organizations by name, and validity (absolute and relative).
 
 use crate::azure::scopes;
-use crate::tui::app::App;
-use crate::tui::keymap::Action;
+use crate::tui::app::{App, Command, Row};
+use crate::tui::keymap::{Action, Context};
 use crate::tui::{format, view};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -129,4 +130,30 @@ pub fn render(app: &App, frame: &mut Frame, id: Uuid) {
             .block(block),
         area,
     );
+}
+
+/// Keys: the token's own actions work here as on the list (for the token shown, when it is the
+/// selected one); close, confirm or the list's quit key close.
+pub fn on_key(app: &mut App, id: Uuid, key: KeyEvent) -> (bool, Vec<Command>) {
+    let shown_is_selected = app.selected_row().map(Row::id) == Some(id);
+    match app.keymap.action(Context::List, &key) {
+        Some(a) if shown_is_selected && acts_here(a) => {
+            (false, crate::tui::actions::on_action(app, a))
+        }
+        Some(Action::Quit) => (false, vec![]),
+        _ => (
+            !matches!(
+                app.keymap.action(Context::Dialog, &key),
+                Some(Action::Close | Action::Confirm)
+            ),
+            vec![],
+        ),
+    }
+}
+
+/// The bottom bar's items.
+pub fn hints(app: &App) -> Vec<(String, String)> {
+    let mut items: Vec<(Action, &str)> = ACTION_HINTS.to_vec();
+    items.push((Action::Close, "close"));
+    view::key_hints(app, &items)
 }

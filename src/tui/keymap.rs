@@ -9,9 +9,14 @@ use std::fmt;
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Context {
+    /// Moving in any list: the tokens, help, pickers, reports, the wizard's lists (lazygit's
+    /// "universal" keys).
+    Nav,
     List,
     Filter,
     Dialog,
+    /// The window that shows a new token's value once.
+    NewToken,
     SignIn,
     Profile,
 }
@@ -20,9 +25,11 @@ impl Context {
     /// Heading in the help overlay.
     pub fn title(self) -> &'static str {
         match self {
+            Context::Nav => "Moving (every list)",
             Context::List => "Token list",
             Context::Filter => "Filter (after /)",
             Context::Dialog => "Dialogs",
+            Context::NewToken => "New token's value",
             Context::SignIn => "Sign-in screen",
             Context::Profile => "Profile screen",
         }
@@ -43,12 +50,12 @@ macro_rules! actions {
 }
 
 actions! {
-    Up = "up", List, ["k", "up"], "Move up", None;
-    Down = "down", List, ["j", "down"], "Move down", None;
-    Top = "top", List, ["g", "home"], "First token", None;
-    Bottom = "bottom", List, ["G", "end"], "Last token", None;
-    PageUp = "page_up", List, ["pgup", "ctrl-u"], "Page up", None;
-    PageDown = "page_down", List, ["pgdn", "ctrl-d"], "Page down", None;
+    Up = "up", Nav, ["k", "up"], "Move up", None;
+    Down = "down", Nav, ["j", "down"], "Move down", None;
+    Top = "top", Nav, ["g", "home"], "First item", None;
+    Bottom = "bottom", Nav, ["G", "end"], "Last item", None;
+    PageUp = "page_up", Nav, ["pgup", "ctrl-u"], "Page up", None;
+    PageDown = "page_down", Nav, ["pgdn", "ctrl-d"], "Page down", None;
     Details = "details", List, ["enter"], "Details of the token", Some("details");
     Filter = "filter", List, ["/"], "Filter by name, organization or scope", Some("filter");
     CycleStatus = "cycle_status", List, ["f"], "Status: active, expiring, expired, revoked, retired, all", Some("status");
@@ -69,12 +76,19 @@ actions! {
     SignIn = "sign_in", List, ["ctrl-s"], "Sign in (device code or az login)", None;
     Help = "help", List, ["?"], "This help", Some("help");
     Quit = "quit", List, ["q", "ctrl-c"], "Quit", Some("quit");
+    Dismiss = "dismiss", List, ["esc"], "Dismiss the error shown, then clear a kept filter", None;
     FilterKeep = "filter_keep", Filter, ["enter"], "Keep the filter", None;
     FilterClear = "filter_clear", Filter, ["esc"], "Clear the filter", None;
     Close = "close", Dialog, ["esc"], "Close / cancel / back", None;
     Confirm = "confirm", Dialog, ["enter"], "Confirm / next", None;
     NextField = "next_field", Dialog, ["tab"], "Next field or step", None;
     PrevField = "prev_field", Dialog, ["shift-tab", "backtab"], "Previous field or step", None;
+    Toggle = "toggle", Dialog, ["space"], "Select or unselect (scopes, tokens to clean up)", Some("select");
+    NextChoice = "next_choice", Dialog, ["right", "l"], "Next button or access level", None;
+    PrevChoice = "prev_choice", Dialog, ["left", "h"], "Previous button or access level", None;
+    FullAccess = "full_access", Dialog, ["ctrl-f"], "Full access on or off (new token's scopes)", Some("full access");
+    CopyValue = "copy_value", NewToken, ["y", "c"], "Copy the new token's value", Some("copy");
+    Retry = "retry", Dialog, ["r"], "Retry what failed (revoke-all, replacing global tokens)", Some("retry");
     CopyCode = "copy_code", SignIn, ["y"], "Copy the sign-in code", Some("copy code");
     OpenBrowser = "open_browser", SignIn, ["o"], "Open the sign-in page in the browser", Some("open browser");
     AzLogin = "az_login", SignIn, ["a"], "Sign in with the Azure CLI (runs az login)", Some("az login");
@@ -273,10 +287,17 @@ impl Keymap {
     fn check_conflicts(&self) -> Result<(), String> {
         let together = |a: Context, b: Context| {
             a == b
+                || a == Context::Nav
+                || b == Context::Nav
                 || matches!(
                     (a, b),
-                    (Context::Dialog, Context::SignIn | Context::Profile)
-                        | (Context::SignIn | Context::Profile, Context::Dialog)
+                    (
+                        Context::Dialog,
+                        Context::SignIn | Context::Profile | Context::NewToken
+                    ) | (
+                        Context::SignIn | Context::Profile | Context::NewToken,
+                        Context::Dialog
+                    )
                 )
         };
         for (i, (a, a_keys)) in self.bindings.iter().enumerate() {
@@ -304,6 +325,16 @@ impl Keymap {
             .filter(|(a, _)| a.context() == ctx)
             .find(|(_, keys)| keys.iter().any(|k| k.matches(key)))
             .map(|(a, _)| *a)
+    }
+
+    /// The navigation action of a key (up, down, page, first, last), in any list.
+    pub fn nav(&self, key: &KeyEvent) -> Option<Action> {
+        self.action(Context::Nav, key)
+    }
+
+    /// A dialog's action, or else a navigation action.
+    pub fn dialog_or_nav(&self, key: &KeyEvent) -> Option<Action> {
+        self.action(Context::Dialog, key).or_else(|| self.nav(key))
     }
 
     /// The first key of an action with its hint label, for a dialog's own hint line.
@@ -336,9 +367,11 @@ impl Keymap {
     pub fn help(&self) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         let mut out: Vec<(&'static str, Vec<(String, &'static str)>)> = Vec::new();
         for ctx in [
+            Context::Nav,
             Context::List,
             Context::Filter,
             Context::Dialog,
+            Context::NewToken,
             Context::SignIn,
             Context::Profile,
         ] {
@@ -371,12 +404,105 @@ impl Keymap {
     }
 }
 
+/// What a key does to a text field (a name, a search, a typed confirmation, a PAT). Text is
+/// typing, not a binding: these are the only keys a field takes besides the dialog's actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEdit {
+    Insert(char),
+    DeleteBack,
+    /// ctrl-u: clear the field.
+    Clear,
+}
+
+/// The text edit a key makes, if any (printable characters without ctrl or alt, backspace,
+/// ctrl-u).
+pub fn text_edit(key: &KeyEvent) -> Option<TextEdit> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Char('u') if ctrl => Some(TextEdit::Clear),
+        KeyCode::Char(c)
+            if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) && !c.is_control() =>
+        {
+            Some(TextEdit::Insert(c))
+        }
+        KeyCode::Backspace => Some(TextEdit::DeleteBack),
+        _ => None,
+    }
+}
+
+impl TextEdit {
+    /// Applies the edit to `field`.
+    pub fn apply(self, field: &mut String) {
+        match self {
+            TextEdit::Insert(c) => field.push(c),
+            TextEdit::DeleteBack => {
+                field.pop();
+            }
+            TextEdit::Clear => field.clear(),
+        }
+    }
+}
+
+/// ctrl-c and ctrl-z: quit and suspend work everywhere, whatever the keymap says (a terminal
+/// program that ignores them traps its user).
+pub fn is_interrupt(key: &KeyEvent) -> bool {
+    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
+}
+
+/// See [`is_interrupt`].
+pub fn is_suspend(key: &KeyEvent) -> bool {
+    key.code == KeyCode::Char('z') && key.modifiers.contains(KeyModifiers::CONTROL)
+}
+
+/// The default key table as Markdown, one section per context (the README's "Keys" table is
+/// this text; a test keeps them equal).
+pub fn markdown_table() -> String {
+    let km = Keymap::default();
+    let mut out = String::new();
+    for (title, lines) in km.help() {
+        out.push_str(&format!(
+            "\n**{title}**\n\n| Keys | Action | Config name |\n|---|---|---|\n"
+        ));
+        let ctx_rows = TABLE.iter().filter(|r| r.2.title() == title);
+        for (r, (keys, desc)) in ctx_rows.zip(lines) {
+            let keys = keys
+                .split(' ')
+                .map(|k| format!("`{}`", k.replace('|', "\\|")))
+                .collect::<Vec<_>>()
+                .join(" ");
+            out.push_str(&format!("| {keys} | {desc} | `{}` |\n", r.1));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
+    }
+
+    /// The README's key table is the keymap's (regenerated with PATUI_UPDATE_GENERATED=1).
+    #[test]
+    fn readme_key_table() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+        let readme = std::fs::read_to_string(&path).unwrap();
+        let begin = readme.find("<!-- keys:begin").expect("the begin marker");
+        let body_start = begin + readme[begin..].find("-->").unwrap() + 3;
+        let end = readme.find("<!-- keys:end -->").expect("the end marker");
+        let want = format!("{}\n", markdown_table());
+        if std::env::var_os("PATUI_UPDATE_GENERATED").is_some() {
+            let updated = format!("{}{want}{}", &readme[..body_start], &readme[end..]);
+            std::fs::write(&path, updated).unwrap();
+            return;
+        }
+        assert_eq!(
+            &readme[body_start..end],
+            want,
+            "README.md's key table is out of date: PATUI_UPDATE_GENERATED=1 cargo test --lib readme_key_table"
+        );
     }
 
     #[test]
@@ -422,10 +548,11 @@ mod tests {
         );
         let help = km.help();
         assert!(
-            help[0]
-                .1
-                .iter()
-                .any(|(k, d)| k == "f5" && d.contains("Reload"))
+            help.iter()
+                .find(|(title, _)| *title == Context::List.title())
+                .is_some_and(|(_, rows)| rows
+                    .iter()
+                    .any(|(k, d)| k == "f5" && d.contains("Reload")))
         );
         assert!(km.hints().iter().any(|(k, l)| k == "h" && *l == "help"));
         assert!(Keymap::new(&BTreeMap::from([("nope".to_owned(), vec![])])).is_err());

@@ -8,7 +8,7 @@ use crate::ops::migrate::{Migration, OldState, ReplacementState};
 use crate::tui::app::{App, Command};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::view;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -102,7 +102,11 @@ pub fn on_key(app: &mut App, d: &mut MigrateDialog, key: KeyEvent) -> (bool, Vec
     match &mut d.phase {
         Phase::Choose { index } => {
             let index = *index;
-            match (action, key.code) {
+            let nav = app
+                .keymap
+                .nav(&key)
+                .filter(|_| crate::tui::keymap::text_edit(&key).is_none());
+            match (action.or(nav), crate::tui::keymap::text_edit(&key)) {
                 (Some(Action::Close), _) => {
                     if index == 0 {
                         return (false, vec![]);
@@ -123,22 +127,18 @@ pub fn on_key(app: &mut App, d: &mut MigrateDialog, key: KeyEvent) -> (bool, Vec
                         Phase::Review
                     };
                 }
-                (_, KeyCode::Up) => d.cursor = d.cursor.saturating_sub(1),
-                (_, KeyCode::Down) => {
+                (Some(Action::Up), _) => d.cursor = d.cursor.saturating_sub(1),
+                (Some(Action::Down), _) => {
                     d.cursor = (d.cursor + 1).min(d.visible().len().saturating_sub(1))
                 }
-                (_, KeyCode::Char(' ')) => {
+                (Some(Action::Toggle), _) => {
                     if let Some(&i) = d.visible().get(d.cursor) {
                         let c = &mut d.choices[index].chosen[i];
                         *c = !*c;
                     }
                 }
-                (_, KeyCode::Backspace) => {
-                    d.filter.pop();
-                    d.cursor = 0;
-                }
-                (_, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    d.filter.push(c);
+                (_, Some(edit)) => {
+                    edit.apply(&mut d.filter);
                     d.cursor = 0;
                 }
                 _ => {}
@@ -164,9 +164,9 @@ pub fn on_key(app: &mut App, d: &mut MigrateDialog, key: KeyEvent) -> (bool, Vec
             _ => {}
         },
         Phase::Running(_) => {}
-        Phase::Done(done) => match (action, key.code) {
-            (Some(Action::Close | Action::Confirm), _) => return (false, vec![]),
-            (_, KeyCode::Char('r')) if !done.iter().all(Migration::is_done) => {
+        Phase::Done(done) => match action {
+            Some(Action::Close | Action::Confirm) => return (false, vec![]),
+            Some(Action::Retry) if !done.iter().all(Migration::is_done) => {
                 // The same migrations again: what was created stays, only the rest is retried.
                 let migrations = done.clone();
                 d.phase = Phase::Running(migrations.clone());
@@ -223,7 +223,11 @@ pub fn render(app: &App, frame: &mut Frame, d: &MigrateDialog) {
                 lines.push(Line::styled("  (no organization matches)", t.dim()));
             }
             lines.push(Line::styled(
-                "↑↓ move  space choose  type to filter  enter next  esc back",
+                format!(
+                    "{}  type to filter  {}",
+                    view::hint_text(app, &[(Action::Down, "move"), (Action::Toggle, "choose")]),
+                    view::hint_text(app, &[(Action::Confirm, "next"), (Action::Close, "back")])
+                ),
                 t.dim(),
             ));
         }
@@ -242,7 +246,13 @@ pub fn render(app: &App, frame: &mut Frame, d: &MigrateDialog) {
                 "Each new token is stored in the keyring before it counts. The global token is \
                  revoked only after all its replacements exist; any failure leaves it untouched.",
             ));
-            lines.push(Line::styled("enter replaces  esc back", t.dim()));
+            lines.push(Line::styled(
+                view::hint_text(
+                    app,
+                    &[(Action::Confirm, "replaces"), (Action::Close, "back")],
+                ),
+                t.dim(),
+            ));
         }
         Phase::Running(ms) | Phase::Done(ms) => {
             let running = matches!(d.phase, Phase::Running(_));
@@ -299,9 +309,18 @@ pub fn render(app: &App, frame: &mut Frame, d: &MigrateDialog) {
                 let all = ms.iter().all(Migration::is_done);
                 lines.push(Line::styled(
                     if all {
-                        "Done. enter closes"
+                        format!(
+                            "Done. {}",
+                            view::hint_text(app, &[(Action::Confirm, "closes")])
+                        )
                     } else {
-                        "r retries what failed  enter closes"
+                        view::hint_text(
+                            app,
+                            &[
+                                (Action::Retry, "retries what failed"),
+                                (Action::Confirm, "closes"),
+                            ],
+                        )
                     },
                     t.dim(),
                 ));
@@ -317,4 +336,23 @@ pub fn render(app: &App, frame: &mut Frame, d: &MigrateDialog) {
             .block(block),
         area,
     );
+}
+
+/// The bottom bar's items in each phase.
+pub fn hints(app: &App, d: &MigrateDialog) -> Vec<(String, String)> {
+    let items: &[(Action, &str)] = match &d.phase {
+        Phase::Choose { .. } => &[
+            (Action::Down, "move"),
+            (Action::Toggle, "choose"),
+            (Action::Confirm, "next"),
+            (Action::Close, "back"),
+        ],
+        Phase::Review => &[(Action::Confirm, "replace"), (Action::Close, "back")],
+        Phase::Running(_) => &[],
+        Phase::Done(ms) if !ms.iter().all(Migration::is_done) => {
+            &[(Action::Retry, "retry"), (Action::Confirm, "close")]
+        }
+        Phase::Done(_) => &[(Action::Confirm, "close")],
+    };
+    view::key_hints(app, items)
 }

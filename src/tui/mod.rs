@@ -5,16 +5,20 @@
 pub mod actions;
 pub mod app;
 pub mod cleanup_dialog;
+pub mod confirm;
 pub mod details;
-pub mod dialogs;
+pub mod expired;
 pub mod format;
 pub mod help;
 pub mod host;
 pub mod keymap;
 pub mod list;
 pub mod migrate_dialog;
+pub mod modal;
 pub mod org_picker;
+pub mod profile;
 pub mod quit_confirm;
+pub mod revoke_all;
 pub mod runner;
 pub mod server_sign_in;
 pub mod service;
@@ -49,18 +53,18 @@ pub struct AppContext {
     pub sign_in: Option<Arc<crate::auth::SignIn>>,
     /// The Entra tenant in use, for the profile screen.
     pub tenant: Option<String>,
+    /// The keyring, opened once by `setup::wire` (a server's own entries on a server, memory in
+    /// the demo), or why there is none.
+    pub vault: Result<crate::vault::Vault, String>,
     /// Set for an Azure DevOps Server / TFS.
     pub server: Option<ServerContext>,
 }
 
-/// What the TUI needs of a server: its URL (for the sign-in screen), the PAT source the sign-in
-/// screen gives a PAT to, and the server's keyring entries.
+/// What the TUI needs of a server: its URL (for the sign-in screen) and the PAT source the
+/// sign-in screen gives a PAT to. (Its keyring entries are [`AppContext::vault`].)
 pub struct ServerContext {
     pub url: String,
     pub pat: Arc<crate::auth::server_pat::ServerPat>,
-    pub vault: Result<crate::vault::Vault, String>,
-    /// The demo's simulator, alive as long as the TUI.
-    pub _demo: Option<Arc<crate::sim::SimHandle>>,
 }
 
 /// Why the TUI stopped abnormally.
@@ -130,22 +134,10 @@ pub fn build_app(ctx: &AppContext) -> Result<App, TuiError> {
     Ok(app)
 }
 
-/// The keyring the context asks for: memory in the demo (never the user's real keyring).
+/// The keyring of the context: opened once, before the TUI starts (memory in the demo, never the
+/// user's real keyring; a server's own entries on a server). Nothing is opened here.
 pub fn open_vault(ctx: &AppContext) -> Result<crate::vault::Vault, String> {
-    use crate::vault::{StoreKind, Vault};
-    if let Some(s) = &ctx.server {
-        return s.vault.clone();
-    }
-    let kind = if ctx.demo {
-        StoreKind::Memory
-    } else {
-        ctx.config
-            .keyring
-            .as_deref()
-            .and_then(StoreKind::parse)
-            .unwrap_or(StoreKind::Native)
-    };
-    Vault::open(kind).map_err(|e| e.to_string())
+    ctx.vault.clone()
 }
 
 /// Runs the TUI in the real terminal until the user quits (or a signal or a panic ends it).

@@ -1,7 +1,9 @@
 //! The organization picker (`o`): one organization, or all of them at once.
 
-use crate::tui::app::App;
+use crate::tui::app::{App, Command};
+use crate::tui::keymap::{Action, Context};
 use crate::tui::view;
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
@@ -13,7 +15,8 @@ pub fn render(app: &App, frame: &mut Frame, selected: usize) {
     let area = view::centered(frame.area(), 44, h);
     let block = view::popup(frame, area, "Organization", t.title());
     let mut lines = Vec::new();
-    let items = std::iter::once("All organizations".to_owned()).chain(app.orgs.iter().cloned());
+    let items =
+        std::iter::once(format!("All {}s", app.service.org_word)).chain(app.orgs.iter().cloned());
     for (i, name) in items.enumerate() {
         let current = match (&app.current_org, i) {
             (None, 0) => true,
@@ -33,4 +36,56 @@ pub fn render(app: &App, frame: &mut Frame, selected: usize) {
     let inner_h = usize::from(area.height.saturating_sub(2));
     let scroll = selected.saturating_sub(inner_h.saturating_sub(1)) as u16;
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block), area);
+}
+
+/// Keys: move with the navigation keys, confirm picks, close cancels.
+pub fn on_key(app: &mut App, selected: &mut usize, key: KeyEvent) -> (bool, Vec<Command>) {
+    let last = app.orgs.len();
+    match app
+        .keymap
+        .action(Context::Dialog, &key)
+        .or_else(|| app.keymap.nav(&key))
+    {
+        Some(Action::Close) => (false, vec![]),
+        Some(Action::Down) => {
+            *selected = (*selected + 1).min(last);
+            (true, vec![])
+        }
+        Some(Action::Up) => {
+            *selected = selected.saturating_sub(1);
+            (true, vec![])
+        }
+        Some(Action::Top | Action::PageUp) => {
+            *selected = 0;
+            (true, vec![])
+        }
+        Some(Action::Bottom | Action::PageDown) => {
+            *selected = last;
+            (true, vec![])
+        }
+        Some(Action::Confirm) => {
+            let choice = *selected;
+            app.current_org = if choice == 0 {
+                None
+            } else {
+                app.orgs.get(choice - 1).cloned()
+            };
+            app.rows.clear();
+            app.refilter();
+            (false, app.reload())
+        }
+        _ => (true, vec![]),
+    }
+}
+
+/// The bottom bar's items.
+pub fn hints(app: &App) -> Vec<(String, String)> {
+    view::key_hints(
+        app,
+        &[
+            (Action::Down, "move"),
+            (Action::Confirm, "pick"),
+            (Action::Close, "cancel"),
+        ],
+    )
 }

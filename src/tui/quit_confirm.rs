@@ -5,7 +5,7 @@
 use crate::tui::app::{App, Command};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::view;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -22,7 +22,10 @@ pub struct QuitConfirm {
 
 /// Keys; returns (keep open, commands). Confirming sets `app.quit`.
 pub fn on_key(app: &mut App, q: &mut QuitConfirm, key: KeyEvent) -> (bool, Vec<Command>) {
-    match (app.keymap.action(Context::Dialog, &key), key.code) {
+    match (
+        app.keymap.action(Context::Dialog, &key),
+        crate::tui::keymap::text_edit(&key),
+    ) {
         (Some(Action::Close), _) => return (false, vec![]),
         (Some(Action::Confirm), _) => {
             if q.typed.trim() == QUIT_WORD {
@@ -31,12 +34,7 @@ pub fn on_key(app: &mut App, q: &mut QuitConfirm, key: KeyEvent) -> (bool, Vec<C
             }
             q.error = Some(format!("Type {QUIT_WORD:?} to quit, or esc to go back."));
         }
-        (_, KeyCode::Backspace) => {
-            q.typed.pop();
-        }
-        (_, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-            q.typed.push(c);
-        }
+        (_, Some(edit)) => edit.apply(&mut q.typed),
         _ => {}
     }
     (true, vec![])
@@ -62,7 +60,18 @@ pub fn render(app: &App, frame: &mut Frame, q: &QuitConfirm) {
             Span::raw(format!("Quit anyway? Type {QUIT_WORD:?} and press enter: ")),
             Span::styled(format!("{}▏", q.typed), t.key()),
         ]),
-        Line::styled("esc goes back to the token (y copies it)", t.dim()),
+        Line::styled(
+            format!(
+                "{} goes back to the token ({} copies it)",
+                app.keymap.keys_label(Action::Close),
+                app.keymap
+                    .keys(Action::CopyValue)
+                    .first()
+                    .cloned()
+                    .unwrap_or_default()
+            ),
+            t.dim(),
+        ),
     ];
     if let Some(e) = &q.error {
         lines.push(Line::styled(e.clone(), t.error()));
@@ -73,4 +82,9 @@ pub fn render(app: &App, frame: &mut Frame, q: &QuitConfirm) {
             .block(block),
         area,
     );
+}
+
+/// The bottom bar's items.
+pub fn hints(app: &App) -> Vec<(String, String)> {
+    view::key_hints(app, &[(Action::Confirm, "quit"), (Action::Close, "back")])
 }

@@ -307,9 +307,8 @@ impl Runner {
                     let result = backend.revoke(&org, id).await;
                     if result.is_ok()
                         && let Some(v) = vault
-                        && let Err(e) = v.run(move |v| v.delete(id)).await
                     {
-                        tracing::warn!("keyring entry of a revoked token not deleted: {e}");
+                        revoke::forget_stored(&v, id).await;
                     }
                     let _ = tx.send(Msg::Revoked { id, result });
                 });
@@ -364,14 +363,7 @@ impl Runner {
                     )
                     .await;
                     if let Some(v) = vault {
-                        let ids: Vec<_> = report.revoked().map(|t| t.id).collect();
-                        let _ = v
-                            .run(move |v| {
-                                for id in ids {
-                                    v.delete(id)?;
-                                }
-                                Ok(())
-                            })
+                        revoke::forget_stored_all(&v, report.revoked().map(|t| t.id).collect())
                             .await;
                     }
                     let _ = tx.send(Msg::RevokeAllDone(report));

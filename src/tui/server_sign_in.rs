@@ -7,7 +7,7 @@ use crate::secret::Secret;
 use crate::tui::app::{App, Command};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::view;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -46,7 +46,10 @@ pub fn on_key(app: &mut App, d: &mut ServerSignIn, key: KeyEvent) -> (bool, Vec<
     if d.checking {
         return (true, vec![]);
     }
-    match (app.keymap.action(Context::Dialog, &key), key.code) {
+    match (
+        app.keymap.action(Context::Dialog, &key),
+        crate::tui::keymap::text_edit(&key),
+    ) {
         (Some(Action::Close), _) => return (false, vec![]),
         (Some(Action::Confirm), _) => {
             let pat = d.typed.trim().to_owned();
@@ -59,11 +62,8 @@ pub fn on_key(app: &mut App, d: &mut ServerSignIn, key: KeyEvent) -> (bool, Vec<
             d.checking = true;
             return (true, vec![Command::UseServerPat(Secret::new(pat))]);
         }
-        (_, KeyCode::Backspace) => {
-            d.typed.pop();
-        }
-        (_, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-            d.typed.push(c);
+        (_, Some(edit)) => {
+            edit.apply(&mut d.typed);
             d.error = None;
         }
         _ => {}
@@ -118,4 +118,12 @@ pub fn render(app: &App, frame: &mut Frame, d: &ServerSignIn) {
             .block(block),
         area,
     );
+}
+
+/// The bottom bar's items.
+pub fn hints(app: &App) -> Vec<(String, String)> {
+    view::key_hints(
+        app,
+        &[(Action::Confirm, "sign in"), (Action::Close, "cancel")],
+    )
 }

@@ -3,7 +3,6 @@
 //! (both with the terminal handed over), Esc cancels. The runner polls Entra at the given
 //! interval (slowing down when told to) and reports the outcome.
 
-use crate::azure::Profile;
 use crate::external::{External, ExternalError};
 use crate::secret::Secret;
 use crate::tui::app::{App, Command};
@@ -292,60 +291,13 @@ fn hint_line(app: &App, s: &SignInScreen) -> Line<'static> {
     view::dialog_hints(app, items, "cancel")
 }
 
-/// Draws the profile screen.
-pub fn render_profile(app: &App, frame: &mut Frame, profile: Option<&Profile>) {
-    let t = &app.theme;
-    let area = view::centered(frame.area(), 70, 20);
-    let block = view::popup(frame, area, "Profile", t.title());
-    let field = |k: &str, v: String| {
-        Line::from(vec![
-            Span::styled(format!("{k:<15}"), t.header()),
-            Span::raw(v),
-        ])
-    };
-    let mut lines = Vec::new();
-    match profile {
-        Some(p) => {
-            lines.push(field(
-                "Name",
-                crate::text::sanitize(&p.display_name).into_owned(),
-            ));
-            lines.push(field("E-mail", p.email_address.clone().unwrap_or_default()));
-            lines.push(field("Id", p.id.to_string()));
-        }
-        None => lines.push(Line::styled(
-            "The profile is not loaded (not signed in?).",
-            t.dim(),
-        )),
-    }
-    if let Some(src) = app.sign_in_source {
-        lines.push(field("Signed in with", src.label().to_owned()));
-    }
-    lines.push(field(
-        "Tenant",
-        app.tenant
-            .clone()
-            .unwrap_or_else(|| "organizations (not discovered)".into()),
-    ));
-    lines.push(Line::from(""));
-    lines.push(Line::styled("Organizations", t.header()));
-    for o in &app.orgs {
-        lines.push(Line::from(format!("  {o}")));
-    }
-    lines.push(Line::from(""));
-    let sign_out = app
-        .keymap
-        .hint(Action::SignOut)
-        .map(|(k, label)| (k, format!("{label} (forgets the cached sign-in)")));
-    lines.push(view::dialog_hints(
-        app,
-        sign_out.into_iter().collect(),
-        "close",
-    ));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block),
-        area,
-    );
+/// The bottom bar's items.
+pub fn hints(app: &App, s: &SignInScreen) -> Vec<(String, String)> {
+    let mut items: Vec<(String, String)> = available(app, s)
+        .into_iter()
+        .filter_map(|a| app.keymap.hint(a))
+        .map(|(k, label)| (k, label.to_owned()))
+        .collect();
+    items.extend(view::key_hints(app, &[(Action::Close, "cancel")]));
+    items
 }

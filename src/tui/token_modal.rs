@@ -8,7 +8,7 @@ use crate::tui::app::{App, Command};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::view;
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -43,7 +43,7 @@ impl TokenShown {
 
 /// Handles a key; returns (keep open, commands).
 pub fn on_key(app: &mut App, m: &mut TokenShown, key: KeyEvent) -> (bool, Vec<Command>) {
-    if let KeyCode::Char('y' | 'c') = key.code {
+    if app.keymap.action(Context::NewToken, &key) == Some(Action::CopyValue) {
         return (
             true,
             vec![Command::Copy {
@@ -157,4 +157,17 @@ pub fn render(app: &App, frame: &mut Frame, m: &TokenShown) {
             .block(block),
         area,
     );
+}
+
+/// The bottom bar's items.
+pub fn hints(app: &App, m: &TokenShown) -> Vec<(String, String)> {
+    let close = if m.safe_to_close() {
+        "close"
+    } else {
+        "close (value not kept!)"
+    };
+    crate::tui::view::key_hints(
+        app,
+        &[(Action::CopyValue, "copy"), (Action::Confirm, close)],
+    )
 }

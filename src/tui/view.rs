@@ -1,8 +1,8 @@
 //! The pure view: draws the state and never awaits, locks or mutates. Layout: title line, the
 //! token table, status line (spinner, toast or error), hint bar; modals on top.
 
-use crate::tui::app::{App, Modal, Notice};
-use crate::tui::{details, help, list, org_picker};
+use crate::tui::app::{App, Notice};
+use crate::tui::list;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -48,18 +48,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     frame.render_widget(status_line(app), status);
     frame.render_widget(hint_bar(app), hints);
     for modal in &app.modals {
-        match modal {
-            Modal::Help { scroll } => help::render(app, frame, *scroll),
-            Modal::Details { id } => details::render(app, frame, *id),
-            Modal::OrgPicker { selected } => org_picker::render(app, frame, *selected),
-            Modal::SignIn(screen) => crate::tui::sign_in::render(app, frame, screen),
-            Modal::Profile => crate::tui::sign_in::render_profile(app, frame, app.profile.as_ref()),
-            Modal::QuitConfirm(q) => crate::tui::quit_confirm::render(app, frame, q),
-            Modal::ServerSignIn(d) => crate::tui::server_sign_in::render(app, frame, d),
-            Modal::Migrate(d) => crate::tui::migrate_dialog::render(app, frame, d),
-            Modal::Cleanup(d) => crate::tui::cleanup_dialog::render(app, frame, d),
-            other => crate::tui::actions::render_modal(app, frame, other),
-        }
+        crate::tui::modal::render(app, frame, modal);
     }
 }
 
@@ -175,29 +164,62 @@ fn status_line(app: &App) -> Paragraph<'static> {
 }
 
 fn hint_bar(app: &App) -> Paragraph<'static> {
+    use crate::tui::keymap::Action;
     let t = &app.theme;
-    let mut spans = Vec::new();
-    if app.filter_editing {
-        for (k, label) in [("enter", "keep"), ("esc", "clear")] {
-            spans.push(Span::styled(format!(" {k}"), t.key()));
-            spans.push(Span::styled(format!(" {label} "), t.dim()));
-        }
+    let mut items: Vec<(String, String)> = Vec::new();
+    if let Some(top) = app.modals.last() {
+        // The bar follows the dialog on top.
+        items = crate::tui::modal::hints(app, top);
+    } else if app.filter_editing {
+        items = key_hints(
+            app,
+            &[(Action::FilterKeep, "keep"), (Action::FilterClear, "clear")],
+        );
     } else {
         // While global tokens exist, the key that replaces them leads the bar.
         if !app.attention.global.is_empty() {
-            let k = app.keymap.keys_label(crate::tui::keymap::Action::Migrate);
-            spans.push(Span::styled(format!(" {k}"), t.key()));
-            spans.push(Span::styled(" replace global ", t.dim()));
+            items.push((
+                app.keymap.keys_label(Action::Migrate),
+                "replace global".into(),
+            ));
         }
         let offered = |label: &str| {
             app.service.caps.create || !matches!(label, "new" | "regenerate" | "renew")
         };
-        for (k, label) in app.keymap.hints().into_iter().filter(|(_, l)| offered(l)) {
-            spans.push(Span::styled(format!(" {k}"), t.key()));
-            spans.push(Span::styled(format!(" {label} "), t.dim()));
-        }
+        items.extend(
+            app.keymap
+                .hints()
+                .into_iter()
+                .filter(|(_, l)| offered(l))
+                .map(|(k, l)| (k, l.to_owned())),
+        );
+    }
+    let mut spans = Vec::new();
+    for (k, label) in items {
+        spans.push(Span::styled(format!(" {k}"), t.key()));
+        spans.push(Span::styled(format!(" {label} "), t.dim()));
     }
     Paragraph::new(Line::from(spans))
+}
+
+/// "k label  k label": a dialog's inline hint text, from the keymap.
+pub fn hint_text(app: &App, items: &[(crate::tui::keymap::Action, &str)]) -> String {
+    key_hints(app, items)
+        .into_iter()
+        .map(|(k, l)| format!("{k} {l}"))
+        .collect::<Vec<_>>()
+        .join("  ")
+}
+
+/// (first key, label) of each action, from the keymap; actions without a key are left out.
+pub fn key_hints(app: &App, items: &[(crate::tui::keymap::Action, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .filter_map(|(a, label)| {
+            let key = app.keymap.keys(*a).into_iter().next()?;
+            Some((key, (*label).to_owned()))
+        })
+        .collect()
 }
 
 /// A dialog's hint line, "k label   k label   esc close": the items, then the dialog's close key

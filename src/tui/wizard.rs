@@ -9,10 +9,10 @@ use crate::azure::{
 };
 use crate::ops::validate;
 use crate::tui::app::{App, Command};
-use crate::tui::keymap::{Action, Context};
+use crate::tui::keymap::{Action, Context, TextEdit, text_edit};
 use crate::tui::{format, view};
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
@@ -380,7 +380,6 @@ pub fn on_key(app: &mut App, w: &mut Wizard, key: KeyEvent) -> (bool, Vec<Comman
     }
     let now = app.now;
     let action = app.keymap.action(Context::Dialog, &key);
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if w.lost.is_some() {
         match action {
             Some(Action::Confirm) => {
@@ -474,94 +473,151 @@ pub fn on_key(app: &mut App, w: &mut Wizard, key: KeyEvent) -> (bool, Vec<Comman
         }
         _ => {}
     }
+    let edit = text_edit(&key);
+    // A printable key in a step that types (name, date, search) is text, not a binding.
+    let typing = matches!(edit, Some(TextEdit::Insert(c)) if c != ' ');
+    let nav = if typing { None } else { app.keymap.nav(&key) };
     match w.step {
-        Step::Name => match key.code {
-            KeyCode::Backspace => {
-                w.name.pop();
+        Step::Name => {
+            if let Some(e) = edit {
+                e.apply(&mut w.name);
             }
-            KeyCode::Char(c) if !ctrl => w.name.push(c),
-            _ => {}
-        },
+        }
         Step::Lifespan => {
             let n = w.lifespans().len();
-            match key.code {
-                KeyCode::Up => w.lifespan = w.lifespan.saturating_sub(1),
-                KeyCode::Down => w.lifespan = (w.lifespan + 1).min(n - 1),
-                KeyCode::Char('k') if w.current_lifespan() != Lifespan::Custom => {
-                    w.lifespan = w.lifespan.saturating_sub(1)
-                }
-                KeyCode::Char('j') if w.current_lifespan() != Lifespan::Custom => {
-                    w.lifespan = (w.lifespan + 1).min(n - 1)
-                }
-                KeyCode::Char(c) if c.is_ascii_digit() || c == '-' => {
+            match (edit, nav) {
+                (Some(TextEdit::Insert(c)), _) if c.is_ascii_digit() || c == '-' => {
                     w.lifespan = n - 1;
                     if w.custom_date.len() < 10 {
                         w.custom_date.push(c);
                     }
                 }
-                KeyCode::Backspace => {
-                    w.custom_date.pop();
+                (Some(TextEdit::DeleteBack | TextEdit::Clear), _) => {
+                    if let Some(e) = edit {
+                        e.apply(&mut w.custom_date);
+                    }
                 }
+                (_, Some(Action::Up)) => w.lifespan = w.lifespan.saturating_sub(1),
+                (_, Some(Action::Down)) => w.lifespan = (w.lifespan + 1).min(n - 1),
+                (_, Some(Action::Top | Action::PageUp)) => w.lifespan = 0,
+                (_, Some(Action::Bottom | Action::PageDown)) => w.lifespan = n - 1,
+                // j and k move even though they are letters: no letter is part of a date.
+                (Some(TextEdit::Insert(_)), _) => match app.keymap.nav(&key) {
+                    Some(Action::Up) => w.lifespan = w.lifespan.saturating_sub(1),
+                    Some(Action::Down) => w.lifespan = (w.lifespan + 1).min(n - 1),
+                    _ => {}
+                },
                 _ => {}
             }
             w.error = None;
         }
         Step::Organization => {
             // After the retirement of global tokens, "all organizations" is not offered.
-            let last = if crate::ops::retirement::global_creation_blocked(app.now) {
+            let last = if app.service.caps.retiring_global_tokens
+                && crate::ops::retirement::global_creation_blocked(app.now)
+            {
                 w.orgs.len().saturating_sub(1)
             } else {
                 w.orgs.len()
             };
-            match key.code {
-                KeyCode::Up | KeyCode::Char('k') => w.org = w.org.saturating_sub(1),
-                KeyCode::Down | KeyCode::Char('j') => w.org = (w.org + 1).min(last),
+            match app.keymap.nav(&key) {
+                Some(Action::Up) => w.org = w.org.saturating_sub(1),
+                Some(Action::Down) => w.org = (w.org + 1).min(last),
+                Some(Action::Top | Action::PageUp) => w.org = 0,
+                Some(Action::Bottom | Action::PageDown) => w.org = last,
                 _ => {}
             }
         }
         Step::Scopes => {
             let groups = w.matching_groups();
-            match key.code {
-                KeyCode::Char('f') if ctrl => w.full_access = !w.full_access,
-                KeyCode::Up => w.cursor = w.cursor.saturating_sub(1),
-                KeyCode::Down => w.cursor = (w.cursor + 1).min(groups.len().saturating_sub(1)),
-                KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') => {
-                    if let Some(g) = groups.get(w.cursor) {
-                        w.full_access = false;
-                        let n = w.groups[*g].levels.len();
-                        // None → level 0 → … → last → None
-                        let cur = w.levels[*g].map_or(0, |l| l + 1);
-                        let next = if key.code == KeyCode::Left {
-                            (cur + n) % (n + 1)
-                        } else {
-                            (cur + 1) % (n + 1)
-                        };
-                        w.levels[*g] = next.checked_sub(1);
+            let act = if typing { None } else { action };
+            let step_level = |w: &mut Wizard, forward: bool| {
+                if let Some(g) = groups.get(w.cursor) {
+                    w.full_access = false;
+                    let n = w.groups[*g].levels.len();
+                    // None → level 0 → … → last → None
+                    let cur = w.levels[*g].map_or(0, |l| l + 1);
+                    let next = if forward {
+                        (cur + 1) % (n + 1)
+                    } else {
+                        (cur + n) % (n + 1)
+                    };
+                    w.levels[*g] = next.checked_sub(1);
+                }
+            };
+            match (act, nav) {
+                (Some(Action::FullAccess), _) => w.full_access = !w.full_access,
+                (Some(Action::NextChoice | Action::Toggle), _) => step_level(w, true),
+                (Some(Action::PrevChoice), _) => step_level(w, false),
+                (_, Some(Action::Up)) => w.cursor = w.cursor.saturating_sub(1),
+                (_, Some(Action::Down)) => {
+                    w.cursor = (w.cursor + 1).min(groups.len().saturating_sub(1))
+                }
+                (_, Some(Action::PageUp)) => w.cursor = w.cursor.saturating_sub(10),
+                (_, Some(Action::PageDown)) => {
+                    w.cursor = (w.cursor + 10).min(groups.len().saturating_sub(1))
+                }
+                (_, Some(Action::Top)) => w.cursor = 0,
+                (_, Some(Action::Bottom)) => w.cursor = groups.len().saturating_sub(1),
+                _ => match edit {
+                    // Digits pick a numbered preset.
+                    Some(TextEdit::Insert(c)) if c.is_ascii_digit() && c != '0' => {
+                        let i = (c as u8 - b'1') as usize;
+                        if let Some(p) = w.presets.get(i).cloned() {
+                            w.full_access = false;
+                            w.select_scopes(p.scopes.iter().map(String::as_str));
+                            app.toast(format!("Preset applied: {}", p.name));
+                        }
                     }
-                }
-                KeyCode::Char(c) if c.is_ascii_digit() && c != '0' => {
-                    let i = (c as u8 - b'1') as usize;
-                    if let Some(p) = w.presets.get(i).cloned() {
-                        w.full_access = false;
-                        w.select_scopes(p.scopes.iter().map(String::as_str));
-                        app.toast(format!("Preset applied: {}", p.name));
+                    Some(e) => {
+                        e.apply(&mut w.search);
+                        w.cursor = 0;
                     }
-                }
-                KeyCode::Backspace => {
-                    w.search.pop();
-                    w.cursor = 0;
-                }
-                KeyCode::Char(c) if !ctrl => {
-                    w.search.push(c);
-                    w.cursor = 0;
-                }
-                _ => {}
+                    None => {}
+                },
             }
             w.error = None;
         }
         Step::Review => {}
     }
     (true, vec![])
+}
+
+/// The bottom bar's items for the current step.
+pub fn hints(app: &App, w: &Wizard) -> Vec<(String, String)> {
+    let items: Vec<(Action, &str)> = if w.lost.is_some() {
+        vec![
+            (Action::Confirm, "revoke it and create again"),
+            (Action::Close, "keep it"),
+        ]
+    } else {
+        match w.step {
+            Step::Scopes => vec![
+                (Action::Down, "group"),
+                (Action::NextChoice, "level"),
+                (Action::FullAccess, "full access"),
+                (Action::Confirm, "next"),
+                (Action::PrevField, "back"),
+            ],
+            Step::Review => vec![
+                (Action::Confirm, if w.is_edit() { "save" } else { "create" }),
+                (Action::PrevField, "back"),
+                (Action::Close, "back"),
+            ],
+            Step::Lifespan | Step::Organization => vec![
+                (Action::Down, "choose"),
+                (Action::Confirm, "next"),
+                (Action::PrevField, "back"),
+                (Action::Close, "back"),
+            ],
+            Step::Name => vec![
+                (Action::Confirm, "next"),
+                (Action::PrevField, "back"),
+                (Action::Close, "back"),
+            ],
+        }
+    };
+    view::key_hints(app, &items)
 }
 
 /// Draws the wizard.
@@ -642,20 +698,14 @@ pub fn render(app: &App, frame: &mut Frame, w: &Wizard) {
     } else if w.submitting {
         frame.render_widget(Paragraph::new(Span::styled("Sending…", t.key())), err_area);
     }
-    let hint = match w.step {
-        Step::Scopes => {
-            "↑↓ group  ←→/space level  type to search  1-9 preset  ctrl-f full access  enter next  shift-tab back"
-        }
-        Step::Review => "enter create  shift-tab back  esc back",
-        _ => "enter/tab next  shift-tab back  esc back",
-    };
-    let hint = if w.lost.is_some() {
-        "enter revoke it and create again  esc keep it"
-    } else if w.step == Step::Review && w.is_edit() {
-        "enter save  shift-tab back  esc back"
-    } else {
-        hint
-    };
+    let mut hint = hints(app, w)
+        .into_iter()
+        .map(|(k, l)| format!("{k} {l}"))
+        .collect::<Vec<_>>()
+        .join("  ");
+    if w.step == Step::Scopes && w.lost.is_none() {
+        hint = format!("type to search  1-9 preset  {hint}");
+    }
     frame.render_widget(Paragraph::new(Span::styled(hint, t.dim())), hint_area);
 }
 
