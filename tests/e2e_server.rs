@@ -77,6 +77,11 @@ fn tfs_2017_sign_in_refusals_scopes_and_revoke_all_with_the_own_pat_last() {
     t.keys(&["n"]);
     t.wait_for("do not let a personal access token create tokens");
     t.keys(&["Escape"]);
+    // Help marks it too.
+    t.keys(&["?"]);
+    t.wait_for_all(&["New token", "(not with this sign-in)"]);
+    t.keys(&["Escape"]);
+    t.wait_gone("(not with this sign-in)");
     // Edit: the scope list is TFS 2017's; the server refuses the edit: regenerate is named.
     t.keys(&["/"]);
     t.type_text("build agent");

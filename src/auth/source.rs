@@ -160,6 +160,28 @@ impl SignIn {
         self.current.lock().await.as_ref().map(|c| c.source)
     }
 
+    /// The whole device code sign-in: asks Entra for a code, hands it to `show` (the TUI's
+    /// screen, or stderr for `patui login`), waits for the user to enter it, then keeps the
+    /// result as [`SignIn::complete_device_code`] does. The TUI and `patui login` both run this.
+    pub async fn device_code_sign_in(
+        &self,
+        show: impl FnOnce(&crate::auth::DeviceCode),
+    ) -> Result<(), DeviceCodeError> {
+        let entra = self.entra();
+        let code = entra
+            .start_device_code()
+            .await
+            .map_err(|e| DeviceCodeError::SignIn(e.to_string()))?;
+        show(&code);
+        let tokens = entra
+            .wait_for_device_code(&code)
+            .await
+            .map_err(|e| DeviceCodeError::SignIn(e.to_string()))?;
+        self.complete_device_code(tokens)
+            .await
+            .map_err(DeviceCodeError::NotKept)
+    }
+
     /// Takes the result of an interactive sign-in: caches the refresh token and uses the tokens.
     pub async fn complete_device_code(&self, tokens: TokenSet) -> Result<(), String> {
         let mut stored = Ok(());
@@ -350,4 +372,15 @@ impl AccessTokenSource for SignIn {
         let order: Vec<&str> = self.opts.order.iter().map(|k| k.label()).collect();
         format!("sign-in chain: {}", order.join(" → "))
     }
+}
+
+/// Why a device code sign-in ended without a kept sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeviceCodeError {
+    /// The code could not be had, or the user did not complete the sign-in.
+    #[error("{0}")]
+    SignIn(String),
+    /// Signed in, but the keyring refused the refresh token (this run is signed in).
+    #[error("signed in, but the keyring refused the sign-in: {0}")]
+    NotKept(String),
 }

@@ -28,33 +28,25 @@ pub async fn login(args: &GlobalArgs, config: &Config, vault: &Result<Vault, Str
             return EXIT_USAGE;
         }
     };
-    let entra = chain.entra();
-    let code = match entra.start_device_code().await {
-        Ok(c) => c,
-        Err(e) => {
-            crate::eprintln_safe!("patui: {e}");
-            return EXIT_AUTH;
+    let tenant = chain.entra().tenant().to_owned();
+    let r = chain
+        .device_code_sign_in(|code| {
+            crate::eprintln_safe!(
+                "To sign in, open {} and enter the code {} (tenant {tenant}).",
+                code.verification_uri,
+                code.user_code,
+            );
+        })
+        .await;
+    match r {
+        Ok(()) => {
+            crate::eprintln_safe!("Signed in; the sign-in is kept in the keyring.");
+            EXIT_OK
         }
-    };
-    crate::eprintln_safe!(
-        "To sign in, open {} and enter the code {} (tenant {}).",
-        code.verification_uri,
-        code.user_code,
-        entra.tenant()
-    );
-    match entra.wait_for_device_code(&code).await {
-        Ok(tokens) => match chain.complete_device_code(tokens).await {
-            Ok(()) => {
-                crate::eprintln_safe!("Signed in; the sign-in is kept in the keyring.");
-                EXIT_OK
-            }
-            Err(e) => {
-                crate::eprintln_safe!(
-                    "patui: signed in, but the keyring refused the refresh token: {e}"
-                );
-                EXIT_ERROR
-            }
-        },
+        Err(e @ crate::auth::source::DeviceCodeError::NotKept(_)) => {
+            crate::eprintln_safe!("patui: {e}");
+            EXIT_ERROR
+        }
         Err(e) => {
             crate::eprintln_safe!("patui: {e}");
             EXIT_AUTH

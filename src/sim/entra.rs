@@ -1,12 +1,17 @@
 //! The simulated Microsoft Entra endpoints: `/{tenant}/oauth2/v2.0/devicecode` and `/token`
 //! (device code grant and refresh-token grant). A sign-in is approved after a set number of
 //! polls, or declined, or left to expire; the first poll can be told to slow down.
+//!
+//! Owns the Entra state ([`EntraSim`]) and the OAuth wire answers. It sits below `sim::http`,
+//! which holds an `EntraSim` in its shared state and routes the two endpoints here: this module
+//! is handed the locks it needs and uses nothing of `http`.
 
-use crate::sim::http::Shared;
+use crate::sim::store::Store;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use std::collections::HashMap;
+use std::sync::Mutex;
 use uuid::Uuid;
 
 /// How the simulated user answers a device code sign-in.
@@ -86,8 +91,14 @@ fn oauth_error(error: &str, description: &str) -> Response<Body> {
     )
 }
 
-/// Handles `devicecode` and `token`.
-pub fn handle(shared: &Shared, op: &str, body: &Bytes) -> Response<Body> {
+/// Handles `devicecode` and `token`, with the Entra state and the store (which issues the
+/// access tokens); both are locked, in that order, once the request has a `client_id`.
+pub fn handle(
+    entra: &Mutex<EntraSim>,
+    store: &Mutex<Store>,
+    op: &str,
+    body: &Bytes,
+) -> Response<Body> {
     let form: HashMap<String, String> = url::form_urlencoded::parse(body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
@@ -97,7 +108,7 @@ pub fn handle(shared: &Shared, op: &str, body: &Bytes) -> Response<Body> {
             "AADSTS900144: The request body must contain the following parameter: 'client_id'.",
         );
     }
-    let (Ok(mut entra), Ok(mut store)) = (shared.entra.lock(), shared.store.lock()) else {
+    let (Ok(mut entra), Ok(mut store)) = (entra.lock(), store.lock()) else {
         return oauth_error("server_error", "state");
     };
     match op {

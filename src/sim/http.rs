@@ -1,6 +1,8 @@
 //! The simulator's HTTP face (axum): routing (case-insensitive, like the service), bearer and
 //! Basic auth, the 203 sign-in page, fault injection (latency, 5xx, truncated bodies, 429), and
-//! the wire formats of tokens, profile, accounts and connectionData.
+//! the wire formats of tokens, profile, accounts and connectionData. The Entra endpoints are
+//! routed to [`entra`], which is handed the Entra state and the store from [`Shared`] (the
+//! dependency goes one way: `entra` does not use this module).
 
 use crate::azure::models::{
     Account, DisplayFilter, PagedPatTokens, PatTokenCreateRequest, PatTokenResult,
@@ -233,7 +235,7 @@ pub async fn handle(
 
     match lower.as_slice() {
         [_tenant, "oauth2", "v2.0", op] if method == Method::POST => {
-            entra::handle(&shared, op, &body)
+            entra::handle(&shared.entra, &shared.store, op, &body)
         }
         // The simulator's own counters, for tests against a `patui sim` process (no auth).
         ["_sim", "stats"] if method == Method::GET => with_json(

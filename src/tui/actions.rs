@@ -312,13 +312,16 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
             }
         }
         Msg::CreateLost { error, orphan } => {
+            let (confirm, close) = (
+                app.keymap.keys_label(Action::Confirm),
+                app.keymap.keys_label(Action::Close),
+            );
             if let Some(w) = wizard_modal(app) {
                 w.on_error(&error);
                 tracing::warn!(id = %orphan.token.authorization_id, "create answer lost: {error}");
-                w.error = Some(
-                    "The token was created, but the service's answer was lost: its value cannot be recovered. Enter revokes it and creates it again; esc keeps it."
-                        .to_owned(),
-                );
+                w.error = Some(format!(
+                    "The token was created, but the service's answer was lost: its value cannot be recovered. {confirm} revokes it and creates it again; {close} keeps it."
+                ));
                 w.lost = Some(*orphan);
             } else {
                 app.orphans.orphans.push(*orphan);
@@ -469,7 +472,20 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
                 }
             }
         }
-        _ => {}
+        // Handled by `update` itself; named so that a new message is a decision, not a
+        // silent no-op.
+        Msg::Key(_)
+        | Msg::Resize(..)
+        | Msg::Mouse(_)
+        | Msg::Tick(_)
+        | Msg::OrgsLoaded(_)
+        | Msg::LoadProgress { .. }
+        | Msg::Loaded { .. }
+        | Msg::Stored(_)
+        | Msg::ServerSignedIn(_)
+        | Msg::Service(_)
+        | Msg::Signal(_)
+        | Msg::Panicked => {}
     }
     vec![]
 }

@@ -119,6 +119,7 @@ pub fn render(app: &App, frame: &mut Frame, id: Uuid) {
     lines.push(Line::from(""));
     let actions = ACTION_HINTS
         .iter()
+        .filter(|(a, _)| app.service.caps.create || *a != Action::Regenerate)
         .filter_map(|(a, label)| {
             Some((app.keymap.keys(*a).into_iter().next()?, (*label).to_owned()))
         })
@@ -153,7 +154,11 @@ pub fn on_key(app: &mut App, id: Uuid, key: KeyEvent) -> (bool, Vec<Command>) {
 
 /// The bottom bar's items.
 pub fn hints(app: &App) -> Vec<(String, String)> {
-    let mut items: Vec<(Action, &str)> = ACTION_HINTS.to_vec();
+    let mut items: Vec<(Action, &str)> = ACTION_HINTS
+        .iter()
+        .filter(|(a, _)| app.service.caps.create || *a != Action::Regenerate)
+        .copied()
+        .collect();
     items.push((Action::Close, "close"));
     view::key_hints(app, &items)
 }

@@ -53,10 +53,19 @@ pub fn render(app: &App, frame: &mut Frame, scroll: u16) {
     for (title, rows) in app.keymap.help() {
         lines.push(Line::from(Span::styled(title, t.header())));
         for (keys, desc) in rows {
-            lines.push(Line::from(vec![
+            // What the service cannot do is marked, not hidden: the key says why when pressed.
+            let unavailable = !app.service.caps.create
+                && [Action::NewToken, Action::Regenerate]
+                    .iter()
+                    .any(|a| a.description() == desc);
+            let mut spans = vec![
                 Span::styled(format!("  {keys:<18} "), t.key()),
                 Span::raw(desc),
-            ]));
+            ];
+            if unavailable {
+                spans.push(Span::styled("  (not with this sign-in)", t.dim()));
+            }
+            lines.push(Line::from(spans));
         }
         lines.push(Line::from(""));
     }

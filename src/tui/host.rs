@@ -7,16 +7,18 @@
 //! single keystroke meant for the other program is read by patui; then it restores the terminal
 //! (cooked mode, main screen, cursor, no mouse capture), runs the program in the foreground, and
 //! enters raw mode and the alternate screen again. While the program runs, ctrl-c reaches it
-//! (same process group) and patui ignores it.
+//! (same process group) and patui ignores it: the host raises [`terminal::HANDED_OVER`] for the
+//! duration, and the signal forwarder in [`terminal`] skips SIGINT while it is up.
+//!
+//! This module sits above [`terminal`] (it uses its leave, re-enter, suspend and the flag);
+//! `terminal` does not use this module.
 
 use crate::external::{External, ExternalError};
 use crate::tui::app::Msg;
+use crate::tui::terminal::{self, HANDED_OVER};
 use futures::StreamExt;
 use futures::stream::BoxStream;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-/// True while another program has the terminal (SIGINT is then meant for it, not for patui).
-pub static HANDED_OVER: AtomicBool = AtomicBool::new(false);
+use std::sync::atomic::Ordering;
 
 /// The terminal side of the event loop. The real one is [`TerminalHost`]; tests script one.
 pub trait Host {
@@ -87,12 +89,12 @@ impl Host for TerminalHost {
 
     fn suspend(&mut self) -> std::io::Result<()> {
         self.stop_input();
-        crate::tui::terminal::suspend(self.mouse)
+        terminal::suspend(self.mouse)
     }
 
     async fn hand_over(&mut self, what: &External) -> std::io::Result<Result<(), ExternalError>> {
         self.stop_input();
-        crate::tui::terminal::leave(self.mouse);
+        terminal::leave(self.mouse);
         HANDED_OVER.store(true, Ordering::SeqCst);
         tracing::info!(program = what.label(), "terminal handed over");
         let result = crate::external::run(what).await;
@@ -102,7 +104,7 @@ impl Host for TerminalHost {
             ok = result.is_ok(),
             "terminal taken back"
         );
-        crate::tui::terminal::reenter(self.mouse)?;
+        terminal::reenter(self.mouse)?;
         Ok(result)
     }
 }

@@ -115,6 +115,11 @@ impl Action {
         TABLE.iter().find(|r| r.0 == self).unwrap_or(&TABLE[0])
     }
 
+    /// What the action does, as the help says it.
+    pub fn description(self) -> &'static str {
+        self.row().4
+    }
+
     /// The context the action belongs to.
     pub fn context(self) -> Context {
         self.row().2

@@ -1,15 +1,242 @@
-//! The token table: only the visible window of rows is built, so a frame over 10,000 tokens
-//! costs the same as over 40. Columns drop on narrow terminals: scopes first, then created,
-//! then absolute dates.
+//! The token list: its rows (with their derived text precomputed), the sort keys, the live
+//! filter and the status view, the selection and scrolling, and the table drawn from them. Only
+//! the visible window of rows is built, so a frame over 10,000 tokens costs the same as over
+//! 40. Columns drop on narrow terminals: scopes first, then created, then absolute dates.
 
+use crate::azure::scopes;
 use crate::ops::inventory::TokenStatus;
-use crate::tui::app::{App, Row, SortKey};
+use crate::ops::inventory::{TokenEntry, org_label};
+use crate::tui::app::App;
 use crate::tui::format;
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row as TableRow, Table};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Client-side sort keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Name,
+    Created,
+    Expires,
+    Status,
+    Organization,
+}
+
+impl SortKey {
+    const ORDER: [SortKey; 5] = [
+        SortKey::Name,
+        SortKey::Created,
+        SortKey::Expires,
+        SortKey::Status,
+        SortKey::Organization,
+    ];
+
+    /// The column label.
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::Created => "created",
+            SortKey::Expires => "expires",
+            SortKey::Status => "status",
+            SortKey::Organization => "organization",
+        }
+    }
+
+    pub(crate) fn next(self) -> SortKey {
+        let i = Self::ORDER.iter().position(|k| *k == self).unwrap_or(0);
+        Self::ORDER[(i + 1) % Self::ORDER.len()]
+    }
+}
+
+/// One row, with its derived text precomputed (filtering 10,000 rows stays cheap).
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub entry: TokenEntry,
+    pub status: TokenStatus,
+    pub org_label: String,
+    pub scopes_label: String,
+    /// Lower-cased name, organization and scopes, for the live filter.
+    search: String,
+    /// Lower-cased name and organization, for sorting without allocating.
+    name_key: String,
+    org_key: String,
+}
+
+impl Row {
+    pub(crate) fn new(entry: TokenEntry, names: &HashMap<Uuid, String>, now: DateTime<Utc>) -> Row {
+        let status = TokenStatus::of(&entry.token, entry.revoked, now);
+        let org_label = org_label(&entry.token, names);
+        let scopes_label = scopes::describe(&entry.token.scope);
+        let search = format!(
+            "{}\u{1}{}\u{1}{}\u{1}{}",
+            entry.token.display_name, org_label, scopes_label, entry.token.scope
+        )
+        .to_lowercase();
+        let name_key = entry.token.display_name.to_lowercase();
+        let org_key = org_label.to_lowercase();
+        Row {
+            entry,
+            status,
+            org_label,
+            scopes_label,
+            search,
+            name_key,
+            org_key,
+        }
+    }
+
+    /// The token id.
+    pub fn id(&self) -> Uuid {
+        self.entry.token.authorization_id
+    }
+}
+
+impl App {
+    /// Relabels every row's organizations from the names known now.
+    pub(crate) fn relabel_orgs(&mut self) {
+        let names = &self.org_names;
+        for r in &mut self.rows {
+            r.org_label = org_label(&r.entry.token, names);
+            r.org_key = r.org_label.to_lowercase();
+        }
+    }
+
+    /// The selected row.
+    pub fn selected_row(&self) -> Option<&Row> {
+        self.visible
+            .get(self.selected)
+            .and_then(|i| self.rows.get(*i))
+    }
+
+    /// A row by token id.
+    pub fn row(&self, id: Uuid) -> Option<&Row> {
+        self.rows.iter().find(|r| r.id() == id)
+    }
+
+    /// Rows of the table body at the current size.
+    pub fn page_rows(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(6)).max(1)
+    }
+
+    /// Recomputes `visible` from rows, view, filter and sort, keeping the selection if possible.
+    pub fn refilter(&mut self) {
+        let keep = self.selected_row().map(Row::id);
+        self.refilter_keeping(keep);
+    }
+
+    pub(crate) fn refilter_keeping(&mut self, keep: Option<Uuid>) {
+        let needle = self.filter.to_lowercase();
+        let mut visible: Vec<usize> = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| self.view.admits(r.status))
+            .filter(|(_, r)| !self.attention_only || self.needs_attention(r))
+            .filter(|(_, r)| needle.is_empty() || r.search.contains(&needle))
+            .map(|(i, _)| i)
+            .collect();
+        let rows = &self.rows;
+        let key = self.sort;
+        visible.sort_by(|a, b| {
+            let (a, b) = (&rows[*a], &rows[*b]);
+            let o = match key {
+                SortKey::Name => a.name_key.cmp(&b.name_key),
+                SortKey::Created => a.entry.token.valid_from.cmp(&b.entry.token.valid_from),
+                SortKey::Expires => a.entry.token.valid_to.cmp(&b.entry.token.valid_to),
+                SortKey::Status => status_rank(a.status).cmp(&status_rank(b.status)),
+                SortKey::Organization => a.org_key.cmp(&b.org_key),
+            }
+            .then_with(|| a.name_key.cmp(&b.name_key))
+            .then_with(|| a.id().cmp(&b.id()));
+            if self.ascending { o } else { o.reverse() }
+        });
+        self.visible = visible;
+        self.selected = keep
+            .and_then(|id| self.visible.iter().position(|i| self.rows[*i].id() == id))
+            .unwrap_or(0)
+            .min(self.visible.len().saturating_sub(1));
+        self.scroll_into_view();
+    }
+
+    pub(crate) fn scroll_into_view(&mut self) {
+        let page = self.page_rows();
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + page {
+            self.offset = self.selected + 1 - page;
+        }
+        let max_offset = self.visible.len().saturating_sub(page);
+        self.offset = self.offset.min(max_offset);
+    }
+
+    pub(crate) fn move_to(&mut self, i: isize) {
+        let last = self.visible.len().saturating_sub(1) as isize;
+        self.selected = i.clamp(0, last.max(0)) as usize;
+        self.scroll_into_view();
+    }
+
+    /// Replaces the rows with a fresh load.
+    pub(crate) fn set_entries(&mut self, entries: Vec<TokenEntry>) {
+        let keep = self.selected_row().map(Row::id);
+        crate::ops::inventory::learn_org_names(&entries, &mut self.org_names);
+        let now = self.now;
+        let names = &self.org_names;
+        self.rows = entries
+            .into_iter()
+            .map(|e| Row::new(e, names, now))
+            .collect();
+        self.visible.clear();
+        self.recompute_attention();
+        self.refilter_keeping(keep);
+    }
+
+    /// True when `r` needs attention (the `!` filter).
+    pub(crate) fn needs_attention(&self, r: &Row) -> bool {
+        let id = r.id();
+        self.attention
+            .global
+            .iter()
+            .chain(&self.attention.expiring)
+            .any(|e| e.token.authorization_id == id)
+            || (self.stored.contains(&id)
+                && matches!(
+                    r.status,
+                    TokenStatus::Expired | TokenStatus::Revoked | TokenStatus::Retired
+                ))
+    }
+
+    /// Recomputes statuses (a tick crossed an expiry) and org labels.
+    pub(crate) fn restatus(&mut self) {
+        let now = self.now;
+        let mut changed = false;
+        for r in &mut self.rows {
+            let s = TokenStatus::of(&r.entry.token, r.entry.revoked, now);
+            if s != r.status {
+                r.status = s;
+                changed = true;
+            }
+        }
+        if changed {
+            self.recompute_attention();
+            self.refilter();
+        }
+    }
+}
+
+fn status_rank(s: TokenStatus) -> u8 {
+    match s {
+        TokenStatus::Retired => 0,
+        TokenStatus::Expiring { .. } => 1,
+        TokenStatus::Active => 2,
+        TokenStatus::Expired => 3,
+        TokenStatus::Revoked => 4,
+    }
+}
 
 /// Draws the table in `area`.
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -19,9 +246,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let text = if !app.busy.is_empty() && app.rows.is_empty() {
             "Loading…".to_owned()
         } else if !app.filter.is_empty() {
-            format!("No token matches {:?} (esc clears the filter).", app.filter)
+            format!(
+                "No token matches {:?} ({} clears the filter).",
+                app.filter,
+                app.keymap.keys_label(crate::tui::keymap::Action::Dismiss)
+            )
+        } else if app.loaded_once && app.service.caps.create {
+            format!(
+                "No {} tokens here. Press {} to create one.",
+                app.view.name(),
+                app.keymap.keys_label(crate::tui::keymap::Action::NewToken)
+            )
         } else if app.loaded_once {
-            format!("No {} tokens here. Press n to create one.", app.view.name())
+            format!("No {} tokens here.", app.view.name())
         } else {
             String::new()
         };

@@ -115,7 +115,10 @@ pub fn on_key(app: &mut App, d: &mut MigrateDialog, key: KeyEvent) -> (bool, Vec
                 }
                 (Some(Action::Confirm), _) => {
                     if !d.choices[index].chosen.iter().any(|c| *c) {
-                        d.error = Some("Choose at least one organization (space).".into());
+                        d.error = Some(format!(
+                            "Choose at least one organization ({}).",
+                            app.keymap.keys_label(Action::Toggle)
+                        ));
                         return (true, vec![]);
                     }
                     d.error = None;

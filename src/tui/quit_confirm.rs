@@ -32,7 +32,10 @@ pub fn on_key(app: &mut App, q: &mut QuitConfirm, key: KeyEvent) -> (bool, Vec<C
                 app.quit = true;
                 return (false, vec![]);
             }
-            q.error = Some(format!("Type {QUIT_WORD:?} to quit, or esc to go back."));
+            q.error = Some(format!(
+                "Type {QUIT_WORD:?} to quit, or {} to go back.",
+                app.keymap.keys_label(Action::Close)
+            ));
         }
         (_, Some(edit)) => edit.apply(&mut q.typed),
         _ => {}
@@ -57,7 +60,10 @@ pub fn render(app: &App, frame: &mut Frame, q: &QuitConfirm) {
         ]),
         Line::from(""),
         Line::from(vec![
-            Span::raw(format!("Quit anyway? Type {QUIT_WORD:?} and press enter: ")),
+            Span::raw(format!(
+                "Quit anyway? Type {QUIT_WORD:?} and press {}: ",
+                app.keymap.keys_label(Action::Confirm)
+            )),
             Span::styled(format!("{}▏", q.typed), t.key()),
         ]),
         Line::styled(

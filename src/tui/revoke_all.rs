@@ -133,7 +133,10 @@ pub fn render(app: &App, frame: &mut Frame, r: &RevokeAll) {
                     t.warning(),
                 ));
                 lines.push(Line::from(vec![
-                    Span::raw(format!("Type {CONFIRM_WORD:?} and press enter: ")),
+                    Span::raw(format!(
+                        "Type {CONFIRM_WORD:?} and press {}: ",
+                        app.keymap.keys_label(Action::Confirm)
+                    )),
                     Span::styled(format!("{}▏", r.typed), t.key()),
                 ]));
                 lines.push(Line::styled(

@@ -439,26 +439,25 @@ impl Runner {
                     return;
                 };
                 let task = tokio::spawn(async move {
-                    let entra = chain.entra();
-                    let code = match entra.start_device_code().await {
-                        Ok(c) => c,
-                        Err(e) => {
-                            let _ = tx.send(Msg::SignInCode(Err(e.to_string())));
-                            return;
+                    let shown = tx.clone();
+                    let mut code_shown = false;
+                    let r = chain
+                        .device_code_sign_in(|code| {
+                            code_shown = true;
+                            let _ = shown.send(Msg::SignInCode(Ok((
+                                code.user_code.clone(),
+                                code.verification_uri.clone(),
+                                code.expires_at,
+                            ))));
+                        })
+                        .await;
+                    let _ = tx.send(match r {
+                        // No code was had: the screen says so in place of the code.
+                        Err(crate::auth::source::DeviceCodeError::SignIn(e)) if !code_shown => {
+                            Msg::SignInCode(Err(e))
                         }
-                    };
-                    let _ = tx.send(Msg::SignInCode(Ok((
-                        code.user_code.clone(),
-                        code.verification_uri.clone(),
-                        code.expires_at,
-                    ))));
-                    let r = match entra.wait_for_device_code(&code).await {
-                        Ok(tokens) => chain.complete_device_code(tokens).await.map_err(|e| {
-                            format!("signed in, but the keyring refused the sign-in: {e}")
-                        }),
-                        Err(e) => Err(e.to_string()),
-                    };
-                    let _ = tx.send(Msg::SignedIn(r));
+                        r => Msg::SignedIn(r.map_err(|e| e.to_string())),
+                    });
                 });
                 if let Ok(mut slot) = self.sign_in_task.lock()
                     && let Some(old) = slot.replace(task.abort_handle())

@@ -55,7 +55,10 @@ pub fn on_key(app: &mut App, d: &mut ServerSignIn, key: KeyEvent) -> (bool, Vec<
             let pat = d.typed.trim().to_owned();
             d.typed.zeroize();
             if pat.is_empty() {
-                d.error = Some("Paste the personal access token, then press enter.".into());
+                d.error = Some(format!(
+                    "Paste the personal access token, then press {}.",
+                    app.keymap.keys_label(Action::Confirm)
+                ));
                 return (true, vec![]);
             }
             d.error = None;

@@ -1,8 +1,9 @@
 //! The real terminal: entering and leaving raw mode and the alternate screen, a panic hook that
 //! restores before the message prints (chained with the previous hook), restoring on drop (quit
 //! and errors), every catchable fatal signal turned into a quit, a panic in any task ending the
-//! loop, ctrl-z suspend/resume, and leaving and re-entering the terminal around another program
-//! (see [`crate::tui::host`]).
+//! loop, ctrl-z suspend/resume, leaving and re-entering the terminal around another program, and
+//! the [`HANDED_OVER`] flag that says another program has it (the hand-over itself is done one
+//! layer up, by `tui::host`, which uses this module; this module uses nothing of it).
 //!
 //! Leaving is done once: a second "leave the alternate screen" (the panic hook, then the guard's
 //! drop while unwinding) would move the cursor back to where the TUI started, and the shell
@@ -20,6 +21,9 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// True while mouse capture is on.
 static MOUSE: AtomicBool = AtomicBool::new(false);
 static PANIC_HOOK: std::sync::Once = std::sync::Once::new();
+/// True while another program has the terminal (SIGINT is then meant for it, not for patui).
+/// Set around a hand-over by `tui::host`; read by [`forward_signals`].
+pub static HANDED_OVER: AtomicBool = AtomicBool::new(false);
 
 /// Owns the terminal while the TUI runs; restores it when dropped.
 pub struct TerminalGuard {
@@ -71,7 +75,7 @@ pub fn forward_signals(tx: UnboundedSender<Msg>) {
     tokio::spawn(async move {
         while let Some(sig) = signals.recv().await {
             #[cfg(unix)]
-            if sig == libc::SIGINT && crate::tui::host::HANDED_OVER.load(Ordering::SeqCst) {
+            if sig == libc::SIGINT && HANDED_OVER.load(Ordering::SeqCst) {
                 continue;
             }
             tracing::info!(sig, "signal: quitting");

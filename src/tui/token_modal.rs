@@ -105,7 +105,10 @@ pub fn render(app: &App, frame: &mut Frame, m: &TokenShown) {
     ));
     match &m.stored {
         Ok(()) => lines.push(Line::styled(
-            "✓ Stored in your keyring (y on the list copies it again).",
+            format!(
+                "✓ Stored in your keyring ({} on the list copies it again).",
+                app.keymap.keys_label(Action::Copy)
+            ),
             t.ok(),
         )),
         Err(e) => {
@@ -114,7 +117,10 @@ pub fn render(app: &App, frame: &mut Frame, m: &TokenShown) {
                 t.error(),
             ));
             lines.push(Line::styled(
-                "Copy it (y) before closing, or it is lost.",
+                format!(
+                    "Copy it ({}) before closing, or it is lost.",
+                    app.keymap.keys_label(Action::CopyValue)
+                ),
                 t.error(),
             ));
         }
@@ -139,18 +145,25 @@ pub fn render(app: &App, frame: &mut Frame, m: &TokenShown) {
         Some(Err(e)) => lines.push(Line::styled(format!("✗ {e}"), t.error())),
         None => {}
     }
+    let copy = app.keymap.keys_label(Action::CopyValue);
+    let confirm = app.keymap.keys_label(Action::Confirm);
     if m.confirm_leave && !m.safe_to_close() {
         lines.push(Line::styled(
             if m.copied.is_none() {
-                "It is not stored anywhere: copy it first (y)."
+                format!("It is not stored anywhere: copy it first ({copy}).")
             } else {
-                "It was neither copied nor stored. Press enter again to close and lose it."
+                format!(
+                    "It was neither copied nor stored. Press {confirm} again to close and lose it."
+                )
             },
             t.error(),
         ));
     }
     lines.push(Line::from(""));
-    lines.push(Line::styled("y/c copy   enter close", t.dim()));
+    lines.push(Line::styled(
+        format!("{copy} copy   {confirm} close"),
+        t.dim(),
+    ));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

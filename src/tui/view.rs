@@ -97,7 +97,13 @@ fn status_line(app: &App) -> Paragraph<'static> {
     if let Some(Notice::Error(e)) = &app.notice {
         return Paragraph::new(Line::from(vec![
             Span::styled(format!(" ✗ {e} "), t.error()),
-            Span::styled("  esc dismisses", t.dim()),
+            Span::styled(
+                format!(
+                    "  {} dismisses",
+                    app.keymap.keys_label(crate::tui::keymap::Action::Dismiss)
+                ),
+                t.dim(),
+            ),
         ]));
     }
     let mut spans = Vec::new();

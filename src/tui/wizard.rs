@@ -242,7 +242,7 @@ impl Wizard {
             .filter_map(|(g, l)| l.map(|l| self.groups[g].levels[l].scope))
             .collect();
         if chosen.is_empty() {
-            return Err("Choose at least one scope, or Full access (ctrl-f).".into());
+            return Err("Choose at least one scope, or Full access.".into());
         }
         Ok(chosen.join(" "))
     }
@@ -365,7 +365,7 @@ impl Wizard {
             _ => Step::Review,
         };
         let retry = if e.is_transient() {
-            " Press enter to try again."
+            " Confirm again to try again."
         } else {
             ""
         };
