@@ -58,7 +58,7 @@ fn app_with(n: usize, w: u16, h: u16) -> App {
                 token: None,
             },
             revoked: i.is_multiple_of(17),
-            listed_in: format!("org-{}", i % 5),
+            listed_in: format!("org-{}", i % 5).into(),
         })
         .collect();
     update(

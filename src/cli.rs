@@ -126,9 +126,13 @@ pub struct ListArgs {
     /// active, expiring, expired, revoked or all.
     #[arg(long, default_value = "active", value_parser = ["active", "expiring", "expired", "revoked", "all"])]
     pub status: String,
-    /// JSON output.
-    #[arg(long)]
+    /// JSON output (one array, when every page has arrived).
+    #[arg(long, conflicts_with = "jsonl")]
     pub json: bool,
+    /// JSON Lines: one token per line, written as pages arrive (a script starts on the first
+    /// page; tokens come in the service's order, not sorted).
+    #[arg(long)]
+    pub jsonl: bool,
 }
 
 /// `patui show`.

@@ -666,7 +666,7 @@ async fn active_targets(backend: &Recording) -> Vec<RevokeTarget> {
     .unwrap();
     entries
         .iter()
-        .map(|e| RevokeTarget::of(&e.token, e.listed_in.clone()))
+        .map(|e| RevokeTarget::of(&e.token, &*e.listed_in))
         .collect()
 }
 

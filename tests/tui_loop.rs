@@ -200,12 +200,12 @@ async fn az_login_from_the_sign_in_screen_hands_the_terminal_over_and_signs_in()
         Some(chain.clone()),
         move |m, keys| {
             match m {
-                Msg::Loaded { result: Err(_), .. } if !asked => {
+                Msg::LoadDone { result: Err(_), .. } if !asked => {
                     asked = true;
                     let _ = keys.send(press('s', KeyModifiers::CONTROL));
                     let _ = keys.send(press('a', KeyModifiers::NONE));
                 }
-                Msg::Loaded { result: Ok(_), .. } => {
+                Msg::LoadDone { result: Ok(_), .. } => {
                     assert!(asked, "no load succeeds before az login");
                     return true;
                 }
@@ -245,7 +245,7 @@ async fn the_platform_opener_runs_detached_and_a_hostile_address_is_refused() {
     let mut sent = false;
     let mut rig = Rig::new(&sim.base_url, auth, None, move |m, keys| {
         // Once the start-up load is in, `o` on the sign-in screen.
-        if matches!(m, Msg::Loaded { .. }) && !sent {
+        if matches!(m, Msg::LoadDone { .. }) && !sent {
             sent = true;
             let _ = keys.send(press('o', KeyModifiers::NONE));
         }

@@ -103,3 +103,93 @@ async fn create_stores_the_value_and_the_list_marks_it_then_revoke_forgets_it() 
     .await;
     assert!(vault.load(id).unwrap().is_none());
 }
+
+/// A large organization behind 20 ms pages: the first rows are listed after the first page,
+/// long before the last; the selection stays on its token as pages arrive; switching to
+/// another organization mid-load stops the first load, and no page of it reaches the list.
+#[tokio::test]
+async fn pages_show_as_they_arrive_and_a_switch_mid_load_shows_only_the_new_organization() {
+    let sim = patui::sim::start(
+        ([127, 0, 0, 1], 0).into(),
+        patui::sim::SimOptions {
+            seed_tokens: 2000,
+            latency: Duration::from_millis(20),
+            ..patui::sim::SimOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    // A second, small organization.
+    sim.with_store(|s| {
+        let now = s.now();
+        let org = s.add_org("contoso");
+        for i in 0..3 {
+            s.seed_token(
+                &format!("contoso-{i}"),
+                "vso.code",
+                Some(vec![org.id]),
+                now,
+                now + chrono::Duration::days(30),
+                false,
+            );
+        }
+    });
+    let client = AzureClient::new(
+        ClientOptions {
+            endpoints: Endpoints::single(&sim.base_url).unwrap(),
+            ..ClientOptions::default()
+        },
+        Arc::new(StaticToken::new("t".into(), "test")),
+    )
+    .unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let runner = tui_support::runner(Arc::new(client), tx, Vault::memory().unwrap(), None);
+    let mut app = tui_support::app_in("fabrikam");
+    app.orgs.push("contoso".into());
+    let cmds = app.reload();
+    // Rows after the first page, while the load goes on.
+    pump(&mut app, &runner, &mut rx, cmds, |a| !a.rows.is_empty()).await;
+    let first = app.rows.len();
+    assert!(first > 0 && first < 1600, "one page, not all: {first}");
+    assert!(!app.busy.is_empty(), "still loading");
+    let screen = tui_support::screen_text(&tui_support::render(&app));
+    assert!(
+        screen.contains("loaded…"),
+        "the header says how far: {screen}"
+    );
+    // The selection follows its token as rows are added.
+    tui_support::key(&mut app, KeyCode::Down);
+    let chosen = app.selected_row().map(|r| r.id()).unwrap();
+    pump(&mut app, &runner, &mut rx, vec![], |a| a.rows.len() > first).await;
+    assert_eq!(app.selected_row().map(|r| r.id()), Some(chosen));
+    // Switch organization mid-load.
+    let gets_before = sim.shared.requests("GET");
+    app.current_org = Some("contoso".into());
+    let cmds = app.reload();
+    let generation = app.generation;
+    pump(&mut app, &runner, &mut rx, cmds, |a| a.busy.is_empty()).await;
+    assert_eq!(app.generation, generation);
+    // contoso's own tokens, and the global tokens (listed in every organization).
+    let names: Vec<&str> = app
+        .rows
+        .iter()
+        .filter(|r| !r.entry.token.is_global())
+        .map(|r| r.entry.token.display_name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["contoso-0", "contoso-1", "contoso-2"],
+        "only contoso's tokens"
+    );
+    assert!(app.rows.iter().all(|r| &*r.entry.listed_in == "contoso"));
+    let contoso_rows = app.rows.len();
+    // The first load stopped: far fewer than its 16 remaining pages were asked for.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let extra = sim.shared.requests("GET") - gets_before;
+    assert!(extra < 8, "the old load kept going: {extra} more requests");
+    while let Ok(msg) = rx.try_recv() {
+        update(&mut app, msg);
+    }
+    assert_eq!(app.rows.len(), contoso_rows, "no stale page arrived");
+    assert!(app.rows.iter().all(|r| &*r.entry.listed_in == "contoso"));
+}

@@ -351,3 +351,45 @@ fn revoke_all_progress_and_report_and_regenerate() {
         key(app, KeyCode::Right);
     });
 }
+
+/// A large list while it loads: the rows of the pages so far, the header counting what is
+/// loaded, and a reload that keeps the previous rows until the new load's first page.
+#[test]
+fn list_while_loading() {
+    for (w, h) in SIZES {
+        let mut app = loaded_app(w, h);
+        let _ = app.reload();
+        let generation = app.generation;
+        let mut tokens: Vec<_> = entries().into_iter().map(|e| e.token).collect();
+        let second_page = tokens.split_off(3);
+        // Until the first page, the last load's rows stay.
+        assert_eq!(app.rows.len(), entries().len());
+        update(
+            &mut app,
+            Msg::Page {
+                generation,
+                org: "fabrikam".into(),
+                revoked: false,
+                tokens,
+            },
+        );
+        assert_eq!(
+            app.rows.len(),
+            3,
+            "the first page replaces the last load's rows"
+        );
+        let t = render(&app);
+        insta::assert_snapshot!(format!("list_while_loading_{w}x{h}"), t.backend());
+        // A page of an older load is ignored.
+        update(
+            &mut app,
+            Msg::Page {
+                generation: generation - 1,
+                org: "fabrikam".into(),
+                revoked: false,
+                tokens: second_page,
+            },
+        );
+        assert_eq!(app.rows.len(), 3);
+    }
+}

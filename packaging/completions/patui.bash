@@ -653,7 +653,7 @@ _patui() {
             return 0
             ;;
         patui__subcmd__list)
-            opts="-h --all-orgs --status --json --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
+            opts="-h --all-orgs --status --json --jsonl --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

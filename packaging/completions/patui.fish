@@ -65,7 +65,8 @@ complete -c patui -n "__fish_patui_using_subcommand list" -l org -d 'The organiz
 complete -c patui -n "__fish_patui_using_subcommand list" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand list" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand list" -l all-orgs -d 'Every organization of the signed-in user'
-complete -c patui -n "__fish_patui_using_subcommand list" -l json -d 'JSON output'
+complete -c patui -n "__fish_patui_using_subcommand list" -l json -d 'JSON output (one array, when every page has arrived)'
+complete -c patui -n "__fish_patui_using_subcommand list" -l jsonl -d 'JSON Lines: one token per line, written as pages arrive (a script starts on the first page; tokens come in the service\'s order, not sorted)'
 complete -c patui -n "__fish_patui_using_subcommand list" -l demo -d 'Run against a built-in simulator with sample data (touches no real account, keyring or config)'
 complete -c patui -n "__fish_patui_using_subcommand list" -l no-color -d 'Monochrome output (NO_COLOR is honoured too)'
 complete -c patui -n "__fish_patui_using_subcommand list" -s h -l help -d 'Print help'

@@ -132,8 +132,7 @@ pub trait PatBackend: Send + Sync + 'static {
 /// A server that never stops handing out new continuation tokens is cut off here.
 pub const MAX_LIST_PAGES: usize = 1_000;
 
-/// Fetches every page of a list, calling `on_page(pages_done)` after each page. Stops with an
-/// error when the server repeats any continuation token (a loop) or passes [`MAX_LIST_PAGES`].
+/// Fetches every page of a list, calling `on_page(pages_done)` after each page.
 pub async fn list_all(
     backend: &dyn PatBackend,
     org: &str,
@@ -141,19 +140,38 @@ pub async fn list_all(
     mut on_page: impl FnMut(usize) + Send,
 ) -> Result<Vec<PatToken>, ApiError> {
     let mut all = Vec::new();
+    list_each(backend, org, query, |pages, tokens| {
+        on_page(pages);
+        all.extend(tokens);
+    })
+    .await?;
+    Ok(all)
+}
+
+/// Fetches every page of a list and hands each page's tokens to `on_page(pages_done, tokens)`
+/// as it arrives (nothing is kept here). Stops with an error when the server repeats any
+/// continuation token (a loop) or passes [`MAX_LIST_PAGES`]. One organization's pages are
+/// fetched in order: each continuation token comes from the page before.
+pub async fn list_each(
+    backend: &dyn PatBackend,
+    org: &str,
+    query: ListQuery,
+    mut on_page: impl FnMut(usize, Vec<PatToken>) + Send,
+) -> Result<usize, ApiError> {
     let mut continuation: Option<String> = None;
     let mut seen = std::collections::HashSet::new();
     let mut pages = 0usize;
+    let mut count = 0usize;
     loop {
         let page = backend
             .list_page(org, query, continuation.as_deref())
             .await?;
         pages += 1;
-        on_page(pages);
         let next = page.next().map(str::to_owned);
-        all.extend(page.pat_tokens);
+        count += page.pat_tokens.len();
+        on_page(pages, page.pat_tokens);
         match next {
-            None => return Ok(all),
+            None => return Ok(count),
             // A server that hands back a token it gave before would loop us forever.
             Some(t) if !seen.insert(t.clone()) => {
                 return Err(ApiError::Malformed(
@@ -162,8 +180,7 @@ pub async fn list_all(
             }
             Some(_) if pages >= MAX_LIST_PAGES => {
                 return Err(ApiError::Malformed(format!(
-                    "the service kept sending pages: stopped after {MAX_LIST_PAGES} pages ({} tokens)",
-                    all.len()
+                    "the service kept sending pages: stopped after {MAX_LIST_PAGES} pages ({count} tokens)"
                 )));
             }
             Some(t) => continuation = Some(t),

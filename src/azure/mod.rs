@@ -10,7 +10,7 @@ pub mod server;
 pub mod server_scopes;
 pub mod wire;
 
-pub use backend::{Capabilities, Operation, PatBackend, list_all};
+pub use backend::{Capabilities, Operation, PatBackend, list_all, list_each};
 pub use error::ApiError;
 pub use models::*;
 pub use pat_error::PatTokenError;

@@ -30,7 +30,7 @@ impl Ctx {
             entries
                 .into_iter()
                 .filter(|e| e.token.retires() && !e.revoked)
-                .map(|e| (e.token, e.listed_in))
+                .map(|e| (e.token, e.listed_in.to_string()))
                 .collect()
         } else {
             let mut found = Vec::new();

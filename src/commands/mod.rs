@@ -247,6 +247,9 @@ impl Ctx {
         let view = StatusView::parse(&args.status)
             .ok_or_else(|| usage(format!("unknown status {:?}", args.status)))?;
         let (orgs, mut names) = self.scope(args.scope.all_orgs).await?;
+        if args.jsonl {
+            return self.list_streaming(&orgs, view, names).await;
+        }
         let entries = inventory::load(self.backend.as_ref(), &orgs, view, |_, _| {}).await?;
         inventory::learn_org_names(&entries, &mut names);
         let now = Utc::now();
@@ -277,6 +280,72 @@ impl Ctx {
         Ok(EXIT_OK)
     }
 
+    /// `patui list --jsonl`: each token on its own line as its page arrives (each once: a global
+    /// token listed under several organizations is written the first time).
+    async fn list_streaming(
+        &self,
+        orgs: &[String],
+        view: StatusView,
+        names: HashMap<Uuid, String>,
+    ) -> Result<u8, Failure> {
+        let stored = self.stored_ids().await;
+        let now = Utc::now();
+        let state = std::sync::Mutex::new((std::collections::HashSet::new(), names, None));
+        inventory::load_pages(
+            self.backend.as_ref(),
+            orgs,
+            view,
+            inventory::Order::default(),
+            |page| {
+                let Ok(mut guard) = state.lock() else {
+                    return;
+                };
+                let (seen, names, failed) = &mut *guard;
+                if failed.is_some() {
+                    return;
+                }
+                let mut out = String::new();
+                for token in &page.tokens {
+                    if let Some([only]) = token.target_accounts.as_deref() {
+                        names.entry(*only).or_insert_with(|| page.org.to_owned());
+                    }
+                    let status = TokenStatus::of(token, page.revoked, now);
+                    if !view.admits(status) || !seen.insert(token.authorization_id) {
+                        continue;
+                    }
+                    let json = TokenJson::new(
+                        token,
+                        status,
+                        names,
+                        stored.contains(&token.authorization_id),
+                    );
+                    match serde_json::to_string(&json) {
+                        Ok(line) => {
+                            out.push_str(&crate::text::escape_json(&line));
+                            out.push('\n');
+                        }
+                        Err(e) => *failed = Some(e.to_string()),
+                    }
+                }
+                let mut stdout = std::io::stdout().lock();
+                if let Err(e) = stdout
+                    .write_all(out.as_bytes())
+                    .and_then(|()| stdout.flush())
+                {
+                    *failed = Some(format!("cannot write to stdout: {e}"));
+                }
+            },
+        )
+        .await?;
+        match state.into_inner().ok().and_then(|s| s.2) {
+            Some(message) => Err(Failure {
+                code: EXIT_ERROR,
+                message,
+            }),
+            None => Ok(EXIT_OK),
+        }
+    }
+
     /// `patui show`.
     pub async fn show(&self, args: &ShowArgs) -> Result<u8, Failure> {
         let (org, token) = self.locate(args.id).await?;
@@ -286,7 +355,7 @@ impl Ctx {
         let entry = inventory::TokenEntry {
             token,
             revoked: false,
-            listed_in: org,
+            listed_in: org.into(),
         };
         inventory::learn_org_names(std::slice::from_ref(&entry), &mut names);
         let status = TokenStatus::of(&entry.token, false, Utc::now());
@@ -410,7 +479,7 @@ impl Ctx {
             inventory::learn_org_names(&entries, &mut names);
             entries
                 .into_iter()
-                .map(|e| RevokeTarget::of(&e.token, e.listed_in))
+                .map(|e| RevokeTarget::of(&e.token, &*e.listed_in))
                 .collect()
         } else {
             let mut targets = Vec::new();

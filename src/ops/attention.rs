@@ -79,10 +79,20 @@ pub fn assess(
     now: DateTime<Utc>,
     within_days: u32,
 ) -> Attention {
+    assess_each(entries.iter(), stored, now, within_days)
+}
+
+/// [`assess`] over borrowed entries (the TUI's rows: no copy of the list is made).
+pub fn assess_each<'a>(
+    entries: impl Iterator<Item = &'a TokenEntry> + Clone,
+    stored: &[TokenMeta],
+    now: DateTime<Utc>,
+    within_days: u32,
+) -> Attention {
     let window = chrono::Duration::days(i64::from(within_days));
     let mut global = Vec::new();
     let mut expiring = Vec::new();
-    for e in entries {
+    for e in entries.clone() {
         let status = TokenStatus::of(&e.token, e.revoked, now);
         let live = matches!(status, TokenStatus::Active | TokenStatus::Expiring { .. });
         if e.token.retires() {
@@ -107,10 +117,8 @@ pub fn assess(
     global.sort_by(soonest);
     expiring.sort_by(soonest);
 
-    let by_id: HashMap<Uuid, &TokenEntry> = entries
-        .iter()
-        .map(|e| (e.token.authorization_id, e))
-        .collect();
+    let by_id: HashMap<Uuid, &TokenEntry> =
+        entries.map(|e| (e.token.authorization_id, e)).collect();
     let mut dead_stored: Vec<DeadStored> = stored
         .iter()
         .filter_map(|m| {
@@ -219,7 +227,7 @@ impl Attention {
             if e.token.is_global() {
                 GLOBAL_LABEL.to_owned()
             } else {
-                e.listed_in.clone()
+                e.listed_in.to_string()
             }
         };
         for e in &self.global {
@@ -342,7 +350,7 @@ mod tests {
 
     fn meta(e: &TokenEntry) -> TokenMeta {
         TokenMeta {
-            org: e.listed_in.clone(),
+            org: e.listed_in.to_string(),
             id: e.token.authorization_id,
             name: e.token.display_name.clone(),
             scope: e.token.scope.clone(),

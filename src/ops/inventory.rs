@@ -6,7 +6,7 @@
 //! them, de-duplicated by authorizationId (a global PAT shows up under every organization).
 
 use crate::azure::{
-    ApiError, DisplayFilter, ListQuery, PatBackend, PatToken, ServerSort, list_all,
+    ApiError, DisplayFilter, ListQuery, PatBackend, PatToken, ServerSort, list_each,
 };
 use crate::ops::retirement;
 use chrono::{DateTime, Utc};
@@ -154,56 +154,122 @@ pub struct TokenEntry {
     /// True when the service listed it under `revoked`.
     pub revoked: bool,
     /// The organization it was listed under (where update and revoke are sent).
-    pub listed_in: String,
+    pub listed_in: std::sync::Arc<str>,
 }
 
-/// Loads a view over `orgs`, every organization and filter concurrently. `on_page` is called
-/// with (organization, pages done) as pages arrive.
+/// The order a load asks the service for, so the first page is already the top of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Order {
+    pub sort: ServerSort,
+    pub ascending: bool,
+}
+
+impl Default for Order {
+    fn default() -> Self {
+        Order {
+            sort: ServerSort::DisplayName,
+            ascending: true,
+        }
+    }
+}
+
+/// One page of a load, as it arrives.
+#[derive(Debug)]
+pub struct Page<'a> {
+    /// The organization it was listed under.
+    pub org: &'a str,
+    /// Listed under the service's `revoked` filter.
+    pub revoked: bool,
+    /// Pages of this organization and filter so far.
+    pub pages: usize,
+    pub tokens: Vec<PatToken>,
+}
+
+/// Loads a view over `orgs`, handing each page to `on_page` as it arrives: every organization
+/// and filter concurrently, one organization's pages in order. Returns the number of tokens
+/// listed (a token listed twice, as a global one is, counts twice). The pages of a load that is
+/// dropped stop arriving at once.
+pub async fn load_pages(
+    backend: &dyn PatBackend,
+    orgs: &[String],
+    view: StatusView,
+    order: Order,
+    on_page: impl Fn(Page<'_>) + Send + Sync,
+) -> Result<usize, ApiError> {
+    let on_page = &on_page;
+    let jobs = orgs.iter().flat_map(|org| {
+        view.filters().iter().map(move |filter| async move {
+            let query = ListQuery {
+                filter: *filter,
+                sort: order.sort,
+                ascending: order.ascending,
+            };
+            list_each(backend, org, query, |pages, tokens| {
+                on_page(Page {
+                    org,
+                    revoked: *filter == DisplayFilter::Revoked,
+                    pages,
+                    tokens,
+                })
+            })
+            .await
+        })
+    });
+    let mut total = 0;
+    for r in join_all(jobs).await {
+        total += r?;
+    }
+    Ok(total)
+}
+
+/// Merges pages into entries, de-duplicated by authorizationId (a global token is listed under
+/// every organization; a revoked listing marks it revoked), in the order first seen.
+#[derive(Debug, Default)]
+pub struct Merger {
+    index: HashMap<Uuid, usize>,
+    pub entries: Vec<TokenEntry>,
+}
+
+impl Merger {
+    /// Adds a page; returns how many entries it added.
+    pub fn add(&mut self, page: Page<'_>) -> usize {
+        let before = self.entries.len();
+        let org: std::sync::Arc<str> = std::sync::Arc::from(page.org);
+        for token in page.tokens {
+            match self.index.get(&token.authorization_id) {
+                Some(&i) => self.entries[i].revoked |= page.revoked,
+                None => {
+                    self.index
+                        .insert(token.authorization_id, self.entries.len());
+                    self.entries.push(TokenEntry {
+                        token,
+                        revoked: page.revoked,
+                        listed_in: std::sync::Arc::clone(&org),
+                    });
+                }
+            }
+        }
+        self.entries.len() - before
+    }
+}
+
+/// Loads a view over `orgs` (see [`load_pages`]), merged. `on_page` is called with
+/// (organization, pages done) as pages arrive.
 pub async fn load(
     backend: &dyn PatBackend,
     orgs: &[String],
     view: StatusView,
     on_page: impl Fn(&str, usize) + Send + Sync,
 ) -> Result<Vec<TokenEntry>, ApiError> {
-    let on_page = &on_page;
-    let jobs = orgs.iter().flat_map(|org| {
-        view.filters().iter().map(move |filter| async move {
-            let query = ListQuery {
-                filter: *filter,
-                sort: ServerSort::DisplayName,
-                ascending: true,
-            };
-            let tokens = list_all(backend, org, query, |n| on_page(org, n)).await?;
-            Ok::<_, ApiError>((org.clone(), *filter, tokens))
-        })
-    });
-    let results = join_all(jobs).await;
-    let mut by_id: HashMap<Uuid, TokenEntry> = HashMap::new();
-    let mut order: Vec<Uuid> = Vec::new();
-    for r in results {
-        let (org, filter, tokens) = r?;
-        for token in tokens {
-            let revoked = filter == DisplayFilter::Revoked;
-            match by_id.get_mut(&token.authorization_id) {
-                Some(e) => e.revoked |= revoked,
-                None => {
-                    order.push(token.authorization_id);
-                    by_id.insert(
-                        token.authorization_id,
-                        TokenEntry {
-                            token,
-                            revoked,
-                            listed_in: org.clone(),
-                        },
-                    );
-                }
-            }
+    let merger = std::sync::Mutex::new(Merger::default());
+    load_pages(backend, orgs, view, Order::default(), |page| {
+        on_page(page.org, page.pages);
+        if let Ok(mut m) = merger.lock() {
+            m.add(page);
         }
-    }
-    Ok(order
-        .into_iter()
-        .filter_map(|id| by_id.remove(&id))
-        .collect())
+    })
+    .await?;
+    Ok(merger.into_inner().map(|m| m.entries).unwrap_or_default())
 }
 
 /// Organization GUID → name, from the profile and accounts APIs.
@@ -220,7 +286,9 @@ pub async fn org_names(backend: &dyn PatBackend) -> Result<HashMap<Uuid, String>
 pub fn learn_org_names(entries: &[TokenEntry], names: &mut HashMap<Uuid, String>) {
     for e in entries {
         if let Some([only]) = e.token.target_accounts.as_deref() {
-            names.entry(*only).or_insert_with(|| e.listed_in.clone());
+            names
+                .entry(*only)
+                .or_insert_with(|| e.listed_in.to_string());
         }
     }
 }

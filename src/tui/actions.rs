@@ -45,7 +45,7 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
                 )),
                 TokenStatus::Expired => app.modals.push(Modal::Expired {
                     token: Box::new(r.entry.token.clone()),
-                    org: r.entry.listed_in.clone(),
+                    org: r.entry.listed_in.to_string(),
                 }),
                 _ => {
                     let w = Wizard::edit_for(
@@ -73,7 +73,7 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
             if action == Action::Regenerate && r.entry.token.retires() {
                 open_migration(
                     app,
-                    vec![(r.entry.token.clone(), r.entry.listed_in.clone())],
+                    vec![(r.entry.token.clone(), r.entry.listed_in.to_string())],
                 );
                 return vec![];
             }
@@ -85,8 +85,8 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
             app.modals.push(Modal::Confirm(Box::new(Confirm::new(
                 kind,
                 r.entry.token.clone(),
-                r.entry.listed_in.clone(),
-                r.org_label.clone(),
+                r.entry.listed_in.to_string(),
+                r.org_label.to_string(),
             ))));
         }
         Action::RevokeAll => {
@@ -479,8 +479,9 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
         | Msg::Mouse(_)
         | Msg::Tick(_)
         | Msg::OrgsLoaded(_)
-        | Msg::LoadProgress { .. }
         | Msg::Loaded { .. }
+        | Msg::Page { .. }
+        | Msg::LoadDone { .. }
         | Msg::Stored(_)
         | Msg::ServerSignedIn(_)
         | Msg::Service(_)
@@ -514,6 +515,6 @@ pub fn revoke_targets(entries: Vec<crate::ops::inventory::TokenEntry>) -> Vec<Re
     entries
         .into_iter()
         .filter(|e| !e.revoked)
-        .map(|e| RevokeTarget::of(&e.token, e.listed_in))
+        .map(|e| RevokeTarget::of(&e.token, &*e.listed_in))
         .collect()
 }

@@ -31,11 +31,17 @@ pub enum Msg {
     Tick(DateTime<Utc>),
     /// Organizations from the profile and accounts APIs.
     OrgsLoaded(Result<Vec<Account>, ApiError>),
-    /// A page of a load arrived (for the spinner label).
-    LoadProgress {
+    /// A page of the current load, shown as it arrives.
+    Page {
         generation: u64,
         org: String,
-        pages: usize,
+        revoked: bool,
+        tokens: Vec<PatToken>,
+    },
+    /// A load whose pages came as [`Msg::Page`] finished (the number of tokens listed).
+    LoadDone {
+        generation: u64,
+        result: Result<usize, ApiError>,
     },
     /// A load finished.
     Loaded {
@@ -107,6 +113,8 @@ pub enum Command {
         generation: u64,
         orgs: Vec<String>,
         view: StatusView,
+        /// The order to ask the service for (the list's sort, where the service can sort by it).
+        order: crate::ops::inventory::Order,
     },
     /// Suspend the process (ctrl-z).
     Suspend,
@@ -201,7 +209,15 @@ pub struct App {
     pub current_org: Option<String>,
     pub org_names: HashMap<Uuid, String>,
     pub orgs_loaded: bool,
-    pub rows: Vec<Row>,
+    /// Each row in its own allocation: the list grows page by page, and a vector of pointers
+    /// doubles cheaply where a vector of rows would copy (and for a moment hold twice) them all.
+    pub rows: Vec<Box<Row>>,
+    /// Row position by token id, for merging pages as they arrive.
+    pub(crate) row_index: HashMap<Uuid, usize>,
+    /// Shared copies of the rows' common texts.
+    pub(crate) interner: crate::tui::list::Interner,
+    /// Pages of the current load received so far (0: the rows are still the last load's).
+    pub(crate) pages_seen: usize,
     /// Indices into `rows`, filtered and sorted.
     pub visible: Vec<usize>,
     /// Index into `visible`.
@@ -280,7 +296,7 @@ impl App {
             .iter()
             .filter(|r| r.entry.token.retires() && !r.entry.revoked)
             .filter(|r| seen.insert(r.entry.token.authorization_id))
-            .map(|r| (r.entry.token.clone(), r.entry.listed_in.clone()))
+            .map(|r| (r.entry.token.clone(), r.entry.listed_in.to_string()))
             .collect()
     }
 
@@ -311,6 +327,9 @@ impl App {
             org_names: HashMap::new(),
             orgs_loaded: false,
             rows: Vec::new(),
+            row_index: HashMap::new(),
+            interner: Default::default(),
+            pages_seen: 0,
             visible: Vec::new(),
             selected: 0,
             offset: 0,
@@ -398,6 +417,7 @@ impl App {
             return vec![];
         }
         self.generation += 1;
+        self.pages_seen = 0;
         let label = match &self.current_org {
             Some(o) => format!("Loading {o}…"),
             None => format!("Loading {} organizations…", orgs.len()),
@@ -407,6 +427,7 @@ impl App {
             generation: self.generation,
             orgs,
             view: self.view,
+            order: self.sort.server_order(self.ascending),
         }]
     }
 
@@ -463,7 +484,6 @@ impl App {
     /// "active"), and only for the organizations loaded.
     pub fn recompute_attention(&mut self) {
         use crate::ops::attention;
-        let entries: Vec<TokenEntry> = self.rows.iter().map(|r| r.entry.clone()).collect();
         let complete = self
             .view
             .filters()
@@ -473,7 +493,12 @@ impl App {
         } else {
             Vec::new()
         };
-        self.attention = attention::assess(&entries, &stored, self.now, self.warn_days);
+        self.attention = attention::assess_each(
+            self.rows.iter().map(|r| &r.entry),
+            &stored,
+            self.now,
+            self.warn_days,
+        );
         if self.attention_only {
             self.refilter();
         }
@@ -483,6 +508,27 @@ impl App {
     fn loaded_once_or_now(&self) -> bool {
         !self.rows.is_empty() || self.loaded_once
     }
+}
+
+/// The end of a load: `n` tokens are in the list, or why not.
+fn loaded(app: &mut App, result: Result<usize, ApiError>) -> Vec<Command> {
+    app.clear_busy(LOAD_JOB);
+    match result {
+        Ok(n) => {
+            if app.loaded_once {
+                app.toast(format!("Loaded {n} tokens"));
+            }
+            let first = !app.loaded_once;
+            app.loaded_once = true;
+            // Signed in and answering: look for tokens whose values were lost.
+            if first {
+                return vec![Command::FindOrphans];
+            }
+        }
+        Err(e) if e.is_auth() && app.can_sign_in => return app.begin_sign_in(),
+        Err(e) => app.error(format!("Could not load tokens: {e}")),
+    }
+    vec![]
 }
 
 /// The one state transition.
@@ -568,39 +614,38 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             }
             vec![]
         }
-        Msg::LoadProgress {
+        Msg::Page {
             generation,
             org,
-            pages,
+            revoked,
+            tokens,
         } => {
-            if generation == app.generation {
-                app.set_busy(LOAD_JOB, format!("Loading {org}: page {}…", pages + 1));
+            if generation != app.generation {
+                return vec![]; // a page of a load that was superseded
             }
+            app.add_page(&org, revoked, tokens);
+            app.set_busy(LOAD_JOB, format!("{} loaded…", app.rows.len()));
             vec![]
+        }
+        Msg::LoadDone { generation, result } => {
+            if generation != app.generation {
+                return vec![];
+            }
+            if result.is_ok() && app.pages_seen == 0 {
+                app.set_entries(Vec::new());
+            }
+            loaded(app, result.map(|_| app.rows.len()))
         }
         Msg::Loaded { generation, result } => {
             if generation != app.generation {
                 return vec![]; // a newer load superseded this one
             }
-            app.clear_busy(LOAD_JOB);
-            match result {
-                Ok(entries) => {
-                    let n = entries.len();
-                    app.set_entries(entries);
-                    if app.loaded_once {
-                        app.toast(format!("Loaded {n} tokens"));
-                    }
-                    let first = !app.loaded_once;
-                    app.loaded_once = true;
-                    // Signed in and answering: look for tokens whose values were lost.
-                    if first {
-                        return vec![Command::FindOrphans];
-                    }
-                }
-                Err(e) if e.is_auth() && app.can_sign_in => return app.begin_sign_in(),
-                Err(e) => app.error(format!("Could not load tokens: {e}")),
-            }
-            vec![]
+            let result = result.map(|entries| {
+                let n = entries.len();
+                app.set_entries(entries);
+                n
+            });
+            loaded(app, result)
         }
         Msg::Stored(metas) => {
             app.stored = metas.iter().map(|m| m.id).collect();

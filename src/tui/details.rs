@@ -46,7 +46,7 @@ pub fn render(app: &App, frame: &mut Frame, id: Uuid) {
         ),
         field("Status", format::status(r.status, tok, app.now)),
         field("Id", tok.authorization_id.to_string()),
-        field("Organizations", r.org_label.clone()),
+        field("Organizations", r.org_label.to_string()),
         field(
             "Valid from",
             format!(

@@ -15,6 +15,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row as TableRow, Table};
 use std::collections::HashMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Client-side sort keys.
@@ -28,6 +29,18 @@ pub enum SortKey {
 }
 
 impl SortKey {
+    /// The order to ask the service for: its own sort where it has one for this key (so the
+    /// first page is the top of the list); by name otherwise (the list sorts as pages come).
+    pub fn server_order(self, ascending: bool) -> crate::ops::inventory::Order {
+        use crate::azure::ServerSort;
+        let sort = match self {
+            SortKey::Name | SortKey::Created | SortKey::Organization => ServerSort::DisplayName,
+            SortKey::Expires => ServerSort::DisplayDate,
+            SortKey::Status => ServerSort::Status,
+        };
+        crate::ops::inventory::Order { sort, ascending }
+    }
+
     const ORDER: [SortKey; 5] = [
         SortKey::Name,
         SortKey::Created,
@@ -53,41 +66,81 @@ impl SortKey {
     }
 }
 
-/// One row, with its derived text precomputed (filtering 10,000 rows stays cheap).
+/// Shared copies of the texts many rows have in common (an organization's label, a scope
+/// list's description): 10,000 rows of one organization hold one copy, not 10,000.
+#[derive(Debug, Default)]
+pub struct Interner(std::collections::HashSet<Arc<str>>);
+
+impl Interner {
+    /// The shared copy of `s`.
+    pub fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.0.get(s) {
+            return Arc::clone(a);
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.0.insert(Arc::clone(&a));
+        a
+    }
+}
+
+/// One row, with its derived text precomputed (filtering 10,000 rows stays cheap). Texts shared
+/// by many rows are interned.
 #[derive(Debug, Clone)]
 pub struct Row {
     pub entry: TokenEntry,
     pub status: TokenStatus,
-    pub org_label: String,
-    pub scopes_label: String,
-    /// Lower-cased name, organization and scopes, for the live filter.
-    search: String,
-    /// Lower-cased name and organization, for sorting without allocating.
-    name_key: String,
-    org_key: String,
+    pub org_label: Arc<str>,
+    pub scopes_label: Arc<str>,
+    /// Lower-cased name, organization and scopes (description and ids), for the live filter
+    /// and for sorting without allocating.
+    /// The lower-cased name, kept only where it differs from the name (most names are
+    /// lower-case already: 10,000 rows then hold no second copy).
+    name_lower: Option<Box<str>>,
+    org_key: Arc<str>,
+    scopes_key: Arc<str>,
 }
 
 impl Row {
-    pub(crate) fn new(entry: TokenEntry, names: &HashMap<Uuid, String>, now: DateTime<Utc>) -> Row {
+    pub(crate) fn new(
+        entry: TokenEntry,
+        names: &HashMap<Uuid, String>,
+        now: DateTime<Utc>,
+        interner: &mut Interner,
+    ) -> Row {
         let status = TokenStatus::of(&entry.token, entry.revoked, now);
-        let org_label = org_label(&entry.token, names);
-        let scopes_label = scopes::describe(&entry.token.scope);
-        let search = format!(
-            "{}\u{1}{}\u{1}{}\u{1}{}",
-            entry.token.display_name, org_label, scopes_label, entry.token.scope
-        )
-        .to_lowercase();
-        let name_key = entry.token.display_name.to_lowercase();
-        let org_key = org_label.to_lowercase();
+        let org = org_label(&entry.token, names);
+        let org_label = interner.get(&org);
+        let org_key = interner.get(&org.to_lowercase());
+        let described = scopes::describe(&entry.token.scope);
+        let scopes_key =
+            interner.get(&format!("{described}\u{1}{}", entry.token.scope).to_lowercase());
+        let scopes_label = interner.get(&described);
+        let lower = entry.token.display_name.to_lowercase();
+        let name_lower = (lower != entry.token.display_name).then(|| lower.into_boxed_str());
         Row {
             entry,
             status,
             org_label,
             scopes_label,
-            search,
-            name_key,
+            name_lower,
             org_key,
+            scopes_key,
         }
+    }
+
+    /// The lower-cased name, for sorting and the filter.
+    fn name_key(&self) -> &str {
+        self.name_lower
+            .as_deref()
+            .unwrap_or(&self.entry.token.display_name)
+    }
+
+    /// True when the live filter's lower-cased `needle` is in the name, organization or scopes.
+    fn matches(&self, needle: &str) -> bool {
+        needle.is_empty()
+            || self.name_key().contains(needle)
+            || self.org_key.contains(needle)
+            || self.scopes_key.contains(needle)
     }
 
     /// The token id.
@@ -100,9 +153,11 @@ impl App {
     /// Relabels every row's organizations from the names known now.
     pub(crate) fn relabel_orgs(&mut self) {
         let names = &self.org_names;
+        let interner = &mut self.interner;
         for r in &mut self.rows {
-            r.org_label = org_label(&r.entry.token, names);
-            r.org_key = r.org_label.to_lowercase();
+            let org = org_label(&r.entry.token, names);
+            r.org_label = interner.get(&org);
+            r.org_key = interner.get(&org.to_lowercase());
         }
     }
 
@@ -111,11 +166,12 @@ impl App {
         self.visible
             .get(self.selected)
             .and_then(|i| self.rows.get(*i))
+            .map(|r| &**r)
     }
 
     /// A row by token id.
     pub fn row(&self, id: Uuid) -> Option<&Row> {
-        self.rows.iter().find(|r| r.id() == id)
+        self.rows.iter().find(|r| r.id() == id).map(|r| &**r)
     }
 
     /// Rows of the table body at the current size.
@@ -137,7 +193,7 @@ impl App {
             .enumerate()
             .filter(|(_, r)| self.view.admits(r.status))
             .filter(|(_, r)| !self.attention_only || self.needs_attention(r))
-            .filter(|(_, r)| needle.is_empty() || r.search.contains(&needle))
+            .filter(|(_, r)| r.matches(&needle))
             .map(|(i, _)| i)
             .collect();
         let rows = &self.rows;
@@ -145,13 +201,13 @@ impl App {
         visible.sort_by(|a, b| {
             let (a, b) = (&rows[*a], &rows[*b]);
             let o = match key {
-                SortKey::Name => a.name_key.cmp(&b.name_key),
+                SortKey::Name => a.name_key().cmp(b.name_key()),
                 SortKey::Created => a.entry.token.valid_from.cmp(&b.entry.token.valid_from),
                 SortKey::Expires => a.entry.token.valid_to.cmp(&b.entry.token.valid_to),
                 SortKey::Status => status_rank(a.status).cmp(&status_rank(b.status)),
                 SortKey::Organization => a.org_key.cmp(&b.org_key),
             }
-            .then_with(|| a.name_key.cmp(&b.name_key))
+            .then_with(|| a.name_key().cmp(b.name_key()))
             .then_with(|| a.id().cmp(&b.id()));
             if self.ascending { o } else { o.reverse() }
         });
@@ -180,16 +236,71 @@ impl App {
         self.scroll_into_view();
     }
 
+    /// Adds a page of the current load: the first page replaces the last load's rows; a token
+    /// listed again (a global one, under another organization) is merged; the selection stays on
+    /// the same token.
+    pub(crate) fn add_page(
+        &mut self,
+        org: &str,
+        revoked: bool,
+        tokens: Vec<crate::azure::PatToken>,
+    ) {
+        let keep = self.selected_row().map(Row::id);
+        if self.pages_seen == 0 {
+            self.rows.clear();
+            self.row_index.clear();
+        }
+        self.pages_seen += 1;
+        let now = self.now;
+        for token in tokens {
+            let id = token.authorization_id;
+            if let Some(&i) = self.row_index.get(&id) {
+                if revoked && !self.rows[i].entry.revoked {
+                    self.rows[i].entry.revoked = true;
+                    self.rows[i].status = TokenStatus::of(&self.rows[i].entry.token, true, now);
+                }
+                continue;
+            }
+            let entry = TokenEntry {
+                token,
+                revoked,
+                listed_in: self.interner.get(org),
+            };
+            if let Some([only]) = entry.token.target_accounts.as_deref() {
+                self.org_names
+                    .entry(*only)
+                    .or_insert_with(|| org.to_owned());
+            }
+            self.row_index.insert(id, self.rows.len());
+            self.rows.push(Box::new(Row::new(
+                entry,
+                &self.org_names,
+                now,
+                &mut self.interner,
+            )));
+        }
+        self.recompute_attention();
+        self.refilter_keeping(keep);
+    }
+
     /// Replaces the rows with a fresh load.
     pub(crate) fn set_entries(&mut self, entries: Vec<TokenEntry>) {
         let keep = self.selected_row().map(Row::id);
         crate::ops::inventory::learn_org_names(&entries, &mut self.org_names);
         let now = self.now;
         let names = &self.org_names;
+        let interner = &mut self.interner;
         self.rows = entries
             .into_iter()
-            .map(|e| Row::new(e, names, now))
+            .map(|e| Box::new(Row::new(e, names, now, interner)))
             .collect();
+        self.row_index = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id(), i))
+            .collect();
+        self.pages_seen = 0;
         self.visible.clear();
         self.recompute_attention();
         self.refilter_keeping(keep);
@@ -387,7 +498,7 @@ fn row<'a>(app: &App, r: &'a Row, selected: bool, cols: &Columns) -> TableRow<'a
                 crate::ops::inventory::GLOBAL_LABEL_SHORT
             }
         } else {
-            r.org_label.as_str()
+            &*r.org_label
         }),
         Cell::from(Span::styled(
             format::status(r.status, tok, app.now),
@@ -408,7 +519,7 @@ fn row<'a>(app: &App, r: &'a Row, selected: bool, cols: &Columns) -> TableRow<'a
         Line::from(rel)
     }));
     if show_scopes {
-        cells.push(Cell::from(r.scopes_label.as_str()));
+        cells.push(Cell::from(&*r.scopes_label));
     }
     let dimmed = matches!(r.status, TokenStatus::Expired | TokenStatus::Revoked);
     let style = if selected {

@@ -167,6 +167,7 @@ pub async fn run(backend: Arc<dyn PatBackend>, ctx: AppContext) -> Result<Outcom
             crate::journal::Journal::open_default().ok()
         },
         server_pat: ctx.server.as_ref().map(|s| Arc::clone(&s.pat)),
+        load_task: Arc::new(std::sync::Mutex::new(None)),
     };
     app.service = service::ServiceInfo::of(runner.backend.as_ref());
     let mut host = host::TerminalHost::new(mouse);

@@ -27,6 +27,8 @@ pub struct Runner {
     pub journal: Option<crate::journal::Journal>,
     /// The PAT sign-in of an Azure DevOps Server, which the sign-in dialog gives a PAT.
     pub server_pat: Option<Arc<crate::auth::server_pat::ServerPat>>,
+    /// The token load in flight, aborted when a newer one starts.
+    pub load_task: Arc<Mutex<Option<tokio::task::AbortHandle>>>,
 }
 
 fn write_stdout_osc(
@@ -146,23 +148,31 @@ impl Runner {
                 generation,
                 orgs,
                 view,
+                order,
             } => {
-                tokio::spawn(async move {
-                    let progress = tx.clone();
+                let task = tokio::spawn(async move {
+                    let pages = tx.clone();
                     let result =
-                        inventory::load(backend.as_ref(), &orgs, view, move |org, pages| {
-                            let _ = progress.send(Msg::LoadProgress {
+                        inventory::load_pages(backend.as_ref(), &orgs, view, order, move |page| {
+                            let _ = pages.send(Msg::Page {
                                 generation,
-                                org: org.to_owned(),
-                                pages,
+                                org: page.org.to_owned(),
+                                revoked: page.revoked,
+                                tokens: page.tokens,
                             });
                         })
                         .await;
                     let _ = tx.send(Msg::Service(crate::tui::service::ServiceInfo::of(
                         backend.as_ref(),
                     )));
-                    let _ = tx.send(Msg::Loaded { generation, result });
+                    let _ = tx.send(Msg::LoadDone { generation, result });
                 });
+                // A newer load replaces the one still running: its requests stop now.
+                if let Ok(mut slot) = self.load_task.lock()
+                    && let Some(old) = slot.replace(task.abort_handle())
+                {
+                    old.abort();
+                }
             }
             Command::CheckKeyring => {
                 let missing = self.vault.as_ref().err().cloned();
