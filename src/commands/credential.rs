@@ -315,7 +315,8 @@ fn is_loopback_http(req: &GitRequest) -> bool {
         })
 }
 
-/// Answers `get` from `vault`'s tokens for `org`.
+/// Answers `get` from `vault`'s tokens for `org` (a cloud organization, or a server's
+/// collection in that server's vault).
 fn answer_from(
     vault: &crate::vault::Vault,
     req: &GitRequest,
@@ -332,6 +333,18 @@ fn answer_from(
     };
     let candidates: Vec<Candidate<'_>> = metas.iter().map(Candidate::of).collect();
     let Some(i) = choose(&candidates, org, now) else {
+        // Say why a stored token was not offered, when one exists but is dead.
+        if let Some(m) = metas.iter().find(|m| {
+            (m.global || m.org.eq_ignore_ascii_case(org))
+                && m.valid_to <= now
+                && crate::azure::scopes::allows_code_read(&m.scope)
+        }) {
+            crate::eprintln_safe!(
+                "patui credential: the stored token {} expired on {}: not offered; create a new one (patui create, or n in patui)",
+                m.name,
+                m.valid_to.date_naive()
+            );
+        }
         return super::EXIT_OK;
     };
     match vault.load(metas[i].id) {
@@ -384,43 +397,7 @@ pub fn run(
                     None => super::EXIT_OK, // let git ask the next helper
                 };
             };
-            let metas = match vault.list() {
-                Ok(m) => m,
-                Err(e) => {
-                    crate::eprintln_safe!("patui credential: {e}");
-                    return super::EXIT_ERROR;
-                }
-            };
-            let candidates: Vec<Candidate<'_>> = metas.iter().map(Candidate::of).collect();
-            let Some(i) = choose(&candidates, &org, now) else {
-                // Say why a stored token was not offered, when one exists but is dead.
-                if let Some(m) = metas.iter().find(|m| {
-                    (m.global || m.org.eq_ignore_ascii_case(&org))
-                        && m.valid_to <= now
-                        && crate::azure::scopes::allows_code_read(&m.scope)
-                }) {
-                    crate::eprintln_safe!(
-                        "patui credential: the stored token {} expired on {}: not offered; create a new one (patui create, or n in patui)",
-                        m.name,
-                        m.valid_to.date_naive()
-                    );
-                }
-                return super::EXIT_OK;
-            };
-            match vault.load(metas[i].id) {
-                Ok(Some(t)) => {
-                    let user = req.username.clone().unwrap_or_else(|| "pat".to_owned());
-                    if writeln!(out, "username={user}\npassword={}", t.value.expose()).is_err() {
-                        return super::EXIT_ERROR;
-                    }
-                    super::EXIT_OK
-                }
-                Ok(None) => super::EXIT_OK,
-                Err(e) => {
-                    crate::eprintln_safe!("patui credential: {e}");
-                    super::EXIT_ERROR
-                }
-            }
+            answer_from(vault, &req, &org, out, now)
         }
         // patui keeps only the tokens it minted; a credential that worked needs no storing.
         "store" => super::EXIT_OK,
