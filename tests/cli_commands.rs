@@ -2140,3 +2140,48 @@ fn the_binary_tells_what_it_is() {
     );
     assert!(detail.contains(std::env::consts::OS), "{detail}");
 }
+
+/// `list --jsonl` streams JSON Lines: the first line is out while later pages are still to be
+/// asked for (the simulator's count of list requests says so), every token comes once, and the
+/// set equals `list --json`'s.
+#[test]
+fn list_jsonl_streams_the_same_tokens_as_json() {
+    let e = env(&["--seed-tokens", "900", "--latency-ms", "100"], "");
+    let array = e.json(&["list", "--org", "fabrikam", "--json"]);
+    let want: std::collections::BTreeSet<String> = array
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
+    let gets = |e: &Env| sim_stats(e)["requests"]["GET"].as_u64().unwrap();
+    let before = gets(&e);
+    let mut child = e
+        .process(&["list", "--org", "fabrikam", "--jsonl"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(child.stdout.take().unwrap()));
+    let first = lines.next().unwrap().unwrap();
+    // 720 active tokens are 8 pages of 100 ms, one after the other.
+    let asked_at_first = gets(&e) - before;
+    let mut got = vec![first];
+    got.extend(lines.map(Result::unwrap));
+    assert!(child.wait().unwrap().success());
+    let asked = gets(&e) - before;
+    assert!(
+        asked_at_first < asked,
+        "the first line was written only after all {asked} pages were asked for"
+    );
+    let ids: Vec<String> = got
+        .iter()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            assert!(v["name"].is_string() && v["status"].is_string(), "{l}");
+            v["id"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    let unique: std::collections::BTreeSet<String> = ids.iter().cloned().collect();
+    assert_eq!(unique.len(), ids.len(), "every token once");
+    assert_eq!(unique, want);
+}

@@ -243,6 +243,7 @@ pub async fn handle(
             &serde_json::json!({
                 "creates": shared.creates(),
                 "revocations": shared.revocations(),
+                "requests": {"GET": shared.requests("GET"), "DELETE": shared.requests("DELETE")},
             }),
         ),
         ["_apis", "profile", "profiles", "me"] if method == Method::GET => {
