@@ -815,17 +815,24 @@ fn copying_an_unstored_token_closes_its_journal_record() {
     );
     assert_eq!(
         cmds,
-        [Command::Delivered {
-            intent,
-            token: uuid::Uuid::from_u128(78)
-        }]
+        [
+            Command::Delivered {
+                intent,
+                token: uuid::Uuid::from_u128(78)
+            },
+            Command::ClearClipboardAfter(app.clipboard_clear_seconds)
+        ]
     );
     // Once only.
     let cmds = update(
         &mut app,
         Msg::Copied(Ok(patui::clipboard::CopyMethod::Osc52)),
     );
-    assert!(cmds.is_empty());
+    assert_eq!(
+        cmds,
+        [Command::ClearClipboardAfter(app.clipboard_clear_seconds)],
+        "delivered once; each copy still gets its clear"
+    );
 }
 
 /// Dialog keys and the universal navigation keys are keymap actions: remapped in the config,
@@ -920,4 +927,18 @@ fn no_literal_key_matches_outside_the_keymap() {
         "literal keys outside keymap.rs:\n{}",
         found.join("\n")
     );
+}
+
+/// A copy that worked sets the clipboard's clear as a plain timer command; with
+/// `clipboard_clear_seconds = 0`, or a failed copy, there is none.
+#[test]
+fn a_copy_sets_the_clear_timer() {
+    use patui::clipboard::CopyMethod;
+    let mut app = loaded_app(120, 40);
+    app.clipboard_clear_seconds = 45;
+    let cmds = update(&mut app, Msg::Copied(Ok(CopyMethod::Osc52)));
+    assert_eq!(cmds, vec![Command::ClearClipboardAfter(45)]);
+    assert!(update(&mut app, Msg::Copied(Err("no clipboard".into()))).is_empty());
+    app.clipboard_clear_seconds = 0;
+    assert!(update(&mut app, Msg::Copied(Ok(CopyMethod::Osc52))).is_empty());
 }

@@ -451,6 +451,8 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
         },
         Msg::SignInSource(s) => app.sign_in_source = s,
         Msg::Copied(r) => {
+            let seconds = app.clipboard_clear_seconds;
+            let clear = (r.is_ok() && seconds > 0).then_some(Command::ClearClipboardAfter(seconds));
             if let Some(m) = token_modal(app) {
                 let delivered = match (&r, m.intent.take()) {
                     (Ok(_), Some(intent)) => Some(Command::Delivered {
@@ -464,13 +466,13 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
                 };
                 m.copied = Some(r);
                 m.confirm_leave = false;
-                return delivered.into_iter().collect();
-            } else {
-                match r {
-                    Ok(method) => app.toast(method.to_string()),
-                    Err(e) => app.error(e),
-                }
+                return delivered.into_iter().chain(clear).collect();
             }
+            match r {
+                Ok(method) => app.toast(method.to_string()),
+                Err(e) => app.error(e),
+            }
+            return clear.into_iter().collect();
         }
         // Handled by `update` itself; named so that a new message is a decision, not a
         // silent no-op.

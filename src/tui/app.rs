@@ -173,6 +173,9 @@ pub enum Command {
         id: Uuid,
         clear_after: u64,
     },
+    /// A timer: after this many seconds, clear the clipboard if it still holds the token copied
+    /// last (a copy with `clear_after` 0, such as a sign-in code, leaves nothing to clear).
+    ClearClipboardAfter(u64),
     StartSignIn,
     /// Check this PAT with the server, use it, and keep it in the keyring.
     UseServerPat(crate::secret::Secret),

@@ -411,36 +411,36 @@ impl Runner {
                         |c, out| c.copy(&value, out).map_err(|e| e.to_string()),
                         &cb,
                     );
-                    let ok = r.is_ok();
-                    let _ = tx.send(Msg::Copied(r));
-                    if !ok || clear_after == 0 {
-                        return;
-                    }
-                    if let Ok(mut p) = pending.lock() {
+                    // What to clear when the timer `update` sets on `Copied` fires.
+                    if r.is_ok()
+                        && clear_after > 0
+                        && let Ok(mut p) = pending.lock()
+                    {
                         *p = Some(value.clone());
                     }
-                    // The timer is a plain task: at quit it is dropped, and the loop's exit clears
-                    // what is still pending instead.
-                    tokio::runtime::Handle::current().spawn(async move {
-                        tokio::time::sleep(std::time::Duration::from_secs(clear_after)).await;
-                        let _ = tokio::task::spawn_blocking(move || {
-                            // Only this copy's own clear: a newer copy has its own timer.
-                            let due = pending
-                                .lock()
-                                .ok()
-                                .and_then(|mut p| p.take_if(|v| v.matches(value.expose())));
-                            if due.is_some() {
-                                let _ = write_stdout_osc(
-                                    |c, out| {
-                                        c.clear_if_unchanged(&value, out);
-                                        Ok(crate::clipboard::CopyMethod::Osc52)
-                                    },
-                                    &cb,
-                                );
-                            }
-                        })
-                        .await;
-                    });
+                    let _ = tx.send(Msg::Copied(r));
+                });
+            }
+            Command::ClearClipboardAfter(secs) => {
+                let cb = Arc::clone(&self.clipboard);
+                let pending = Arc::clone(&self.pending_clear);
+                // A plain timer: at quit it is dropped, and the loop's exit clears what is
+                // still pending instead.
+                tokio::spawn(async move {
+                    tokio::time::sleep(std::time::Duration::from_secs(secs)).await;
+                    let _ = tokio::task::spawn_blocking(move || {
+                        let Some(value) = pending.lock().ok().and_then(|mut p| p.take()) else {
+                            return;
+                        };
+                        let _ = write_stdout_osc(
+                            |c, out| {
+                                c.clear_if_unchanged(&value, out);
+                                Ok(crate::clipboard::CopyMethod::Osc52)
+                            },
+                            &cb,
+                        );
+                    })
+                    .await;
                 });
             }
             Command::StartSignIn => {
