@@ -43,6 +43,16 @@ if [ $# -eq 0 ]; then
   fi
 fi
 
+# The supply-chain checks that need no internet (licenses, bans, sources); in CI cargo-deny is
+# installed for it. Skipped when tests are selected.
+if [ $# -eq 0 ]; then
+  if [ "${CI:-}" = "true" ]; then
+    PATUI_DENY_INSTALL=1 scripts/deny.sh
+  else
+    scripts/deny.sh
+  fi
+fi
+
 # Build the binary first: the end-to-end tests drive it in tmux.
 cargo build --locked --bin patui
 run=(cargo test --locked --no-fail-fast "$@")

@@ -175,7 +175,7 @@ pub fn state_lock(name: &str) -> Result<std::fs::File, VaultError> {
         .collect();
     let path = dir.join(format!("{safe}.lock"));
     let mut opts = std::fs::OpenOptions::new();
-    opts.create(true).truncate(false).write(true);
+    opts.create(true).truncate(false).read(true).write(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;

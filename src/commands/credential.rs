@@ -246,14 +246,22 @@ async fn renew_under_lock(
             return None;
         }
     };
+    let mut lock = lock;
     let meta = match chosen(vault, org, now) {
-        Some(m) if m.id == before && crate::ops::renew::is_due(&m, now, days) => m,
+        Some(m)
+            if m.id == before
+                && crate::ops::renew::is_due(&m, now, days)
+                && !just_renewed(&mut lock, m.id, now) =>
+        {
+            m
+        }
         _ => return Some(lock),
     };
     let meta = &meta;
     let journal = crate::journal::Journal::open_default().ok();
     match crate::ops::renew::renew(backend, vault, journal.as_ref(), meta, now).await {
         Ok(r) => {
+            record_renewal(&mut lock, r.minted.token.authorization_id, now);
             tracing::info!(old = %meta.id, new = %r.minted.token.authorization_id, "renewed for git");
             if let Err(e) = r.old_revoked {
                 crate::eprintln_safe!(
@@ -271,6 +279,40 @@ async fn renew_under_lock(
         ),
     }
     Some(lock)
+}
+
+/// How long a token minted by a renewal is not renewed again (a token whose whole lifespan is
+/// within the renewal window is due as soon as it exists: a second git process that saw it
+/// appear must not replace it at once).
+const RENEWED_RECENTLY_SECONDS: i64 = 120;
+
+/// True when the last renewal under this lock (written in the lock file) minted `id` a moment
+/// ago.
+fn just_renewed(lock: &mut std::fs::File, id: uuid::Uuid, now: DateTime<Utc>) -> bool {
+    use std::io::{Read, Seek};
+    let mut text = String::new();
+    if lock.rewind().is_err() || lock.read_to_string(&mut text).is_err() {
+        return false;
+    }
+    let mut parts = text.split_whitespace();
+    let (Some(last), Some(at)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let at = DateTime::parse_from_rfc3339(at).map(|d| d.with_timezone(&Utc));
+    last.parse::<uuid::Uuid>().is_ok_and(|l| l == id)
+        && at.is_ok_and(|at| (now - at).num_seconds() < RENEWED_RECENTLY_SECONDS)
+}
+
+/// Writes what this renewal minted into the lock file, for [`just_renewed`].
+fn record_renewal(lock: &mut std::fs::File, id: uuid::Uuid, now: DateTime<Utc>) {
+    use std::io::{Seek, Write};
+    let written = lock
+        .set_len(0)
+        .and_then(|()| lock.rewind())
+        .and_then(|()| writeln!(lock, "{id} {}", now.to_rfc3339()));
+    if let Err(e) = written {
+        tracing::warn!("the renewal was not noted in its lock file: {e}");
+    }
 }
 
 /// For an https request to a host that is not the cloud's: that server's vault and the
