@@ -184,8 +184,13 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 pub(crate) fn basic_password(headers: &HeaderMap) -> Option<String> {
+    basic_credentials(headers).map(|(_, p)| p)
+}
+
+/// `(user, password)` of a Basic `Authorization` header.
+pub(crate) fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, rest) = v.split_once(' ')?;
+    let (scheme, rest) = v.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
@@ -193,7 +198,7 @@ pub(crate) fn basic_password(headers: &HeaderMap) -> Option<String> {
         .decode(rest.trim())
         .ok()?;
     let s = String::from_utf8(raw).ok()?;
-    s.split_once(':').map(|(_, p)| p.to_owned())
+    s.split_once(':').map(|(u, p)| (u.to_owned(), p.to_owned()))
 }
 
 pub(crate) fn query_map(uri: &Uri) -> HashMap<String, String> {

@@ -701,7 +701,7 @@ impl ServerStore {
         level: Level,
         now: DateTime<Utc>,
     ) -> Option<Identity> {
-        let (user, password) = basic_credentials(headers)?;
+        let (user, password) = crate::sim::http::basic_credentials(headers)?;
         if password.is_empty() {
             return None;
         }
@@ -917,20 +917,6 @@ fn lock(shared: &Shared) -> MutexGuard<'_, ServerStore> {
         Ok(g) => g,
         Err(poisoned) => poisoned.into_inner(),
     }
-}
-
-/// `(user, password)` of a Basic `Authorization` header.
-fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
-    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, rest) = v.trim().split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
-    }
-    let raw = base64::engine::general_purpose::STANDARD
-        .decode(rest.trim())
-        .ok()?;
-    let s = String::from_utf8(raw).ok()?;
-    s.split_once(':').map(|(u, p)| (u.to_owned(), p.to_owned()))
 }
 
 /// A body property, matched case-insensitively (as .NET model binding does); null = absent.
