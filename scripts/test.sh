@@ -2,6 +2,7 @@
 # The whole test suite, on a fresh Debian/Ubuntu machine or a developer's box:
 #   installs what the tests need (tmux and procps for the end-to-end tests, faketime for the
 #   tests past the retirement of global PATs, socat and openssl for a server with a private CA;
+#   a Kerberos KDC, Apache with mod_auth_gssapi and gss-ntlmssp for Windows sign-in;
 #   gnome-keyring, dbus
 #   and keyutils for the real-keyring tests) when missing and we are root, then runs every test inside a
 #   throwaway, unlocked gnome-keyring session (scripts/with-keyring.sh).
@@ -18,19 +19,34 @@ command -v keyctl >/dev/null || need+=(keyutils)
 command -v pgrep >/dev/null || need+=(procps)
 command -v socat >/dev/null || need+=(socat)
 command -v openssl >/dev/null || need+=(openssl)
+# Windows sign-in: a Kerberos KDC and Apache with mod_auth_gssapi (Negotiate, and NTLM through
+# gss-ntlmssp) on loopback (scripts/negotiate-proxy.sh).
+[ -x /usr/sbin/krb5kdc ] || need+=(krb5-kdc)
+[ -x /usr/sbin/kadmin.local ] || need+=(krb5-admin-server)
+command -v kinit >/dev/null || need+=(krb5-user)
+[ -x /usr/sbin/apache2 ] || need+=(apache2)
+[ -e /usr/lib/apache2/modules/mod_auth_gssapi.so ] || need+=(libapache2-mod-auth-gssapi)
+dpkg -s gss-ntlmssp >/dev/null 2>&1 || need+=(gss-ntlmssp)
+command -v curl >/dev/null || need+=(curl)
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "installing: ${need[*]}"
     export DEBIAN_FRONTEND=noninteractive
+    # Packages install their services stopped (Apache, the KDC): the tests start their own.
+    policy=/usr/sbin/policy-rc.d
+    had_policy=false
+    [ -e "$policy" ] && had_policy=true
+    $had_policy || { printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; }
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    $had_policy || rm -f "$policy"
   else
     echo "missing (tests that need them will skip): ${need[*]}; install them with sudo apt-get install ${need[*]}" >&2
   fi
 fi
 
 if [ "${CI:-}" = "true" ]; then
-  export PATUI_REQUIRE_KEYRING=1 PATUI_REQUIRE_TMUX=1 PATUI_REQUIRE_TLS_TOOLS=1
+  export PATUI_REQUIRE_KEYRING=1 PATUI_REQUIRE_TMUX=1 PATUI_REQUIRE_TLS_TOOLS=1 PATUI_REQUIRE_NEGOTIATE=1
 fi
 
 # The fuzz targets, for a bounded time, where a nightly toolchain exists (in CI cargo-fuzz is

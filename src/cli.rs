@@ -90,10 +90,12 @@ pub enum Command {
     /// Forget stored values whose tokens no longer work (revoked, expired, retired, gone).
     Prune(PruneArgs),
     /// Sign in with the device code flow and keep the refresh token in the keyring; with
-    /// --server, keep a PAT for that server (asked with hidden input, or read from stdin).
-    Login,
-    /// Forget the cached sign-in (the refresh token in the keyring; with --server, its PAT).
-    Logout,
+    /// --server, keep a PAT for that server (asked with hidden input, or read from stdin), or
+    /// with --windows a Windows account and password for NTLM.
+    Login(LoginArgs),
+    /// Forget the cached sign-in (the refresh token in the keyring; with --server, its PAT and
+    /// Windows password).
+    Logout(LogoutArgs),
     /// Check the config, logs, keyring, sign-in and the service.
     Doctor(DoctorArgs),
     /// Print shell completions.
@@ -276,6 +278,27 @@ pub struct PruneArgs {
     pub json: bool,
 }
 
+/// `patui login`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct LoginArgs {
+    /// With --server: keep a Windows account (NTLM) instead of a PAT. Its password is asked
+    /// with hidden input (or read from stdin), checked against the server, and kept in the
+    /// keyring. (Kerberos needs nothing kept: patui uses the ticket from kinit.)
+    #[arg(long)]
+    pub windows: bool,
+    /// The Windows account for --windows: DOMAIN\user or user@domain (asked when omitted).
+    #[arg(long, value_name = "ACCOUNT", requires = "windows")]
+    pub user: Option<String>,
+}
+
+/// `patui logout`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct LogoutArgs {
+    /// With --server: forget only the Windows account (keep the PAT).
+    #[arg(long)]
+    pub windows: bool,
+}
+
 /// `patui doctor`.
 #[derive(Debug, Clone, Args)]
 pub struct DoctorArgs {
@@ -340,6 +363,11 @@ pub struct SimArgs {
     /// Answer 404 for organizations that were not seeded.
     #[arg(long)]
     pub strict_orgs: bool,
+    /// With --server-version: trust the `X-Patui-Windows-User` header that a Negotiate/NTLM
+    /// proxy in front of the simulator sets (as IIS does for Windows sign-in). Only behind such
+    /// a proxy: anyone who can reach the simulator could send the header.
+    #[arg(long)]
+    pub trust_windows_proxy: bool,
     /// Seed of the random generator (token values, fault injection).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,

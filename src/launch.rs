@@ -174,6 +174,7 @@ pub async fn sim(args: SimArgs, server_version: Option<String>) -> u8 {
     };
     opts.errors_in_200 = args.errors_in_200;
     opts.server_version = server_version;
+    opts.trust_windows_proxy = args.trust_windows_proxy;
     opts.strict_orgs = args.strict_orgs;
     opts.rng_seed = args.seed;
     opts.entra.approve_after_polls = args.sign_in_after_polls;
@@ -251,12 +252,12 @@ pub async fn command(args: GlobalArgs, cmd: Command) -> u8 {
         C::Completions { shell } => commands::completions(shell),
         C::Credential { operation } => credential(&args, &operation).await,
         C::Sim(a) => sim(a, args.server_version.clone()).await,
-        C::Login => match config_and_vault(&args) {
-            Ok((config, vault)) => commands::login::login(&args, &config, &vault).await,
+        C::Login(a) => match config_and_vault(&args) {
+            Ok((config, vault)) => commands::login::login(&args, &a, &config, &vault).await,
             Err(code) => code,
         },
-        C::Logout => match config_and_vault(&args) {
-            Ok((config, vault)) => commands::login::logout(&args, &config, &vault).await,
+        C::Logout(a) => match config_and_vault(&args) {
+            Ok((config, vault)) => commands::login::logout(&args, &a, &config, &vault).await,
             Err(code) => code,
         },
         C::List(a) => on_tokens(&args, async |t: &Tokens| t.ctx.list(&a).await).await,
@@ -330,7 +331,11 @@ impl Tokens {
             .await
             .map_err(|e| report_setup(&e))?;
         let sign_in = match (&wired.server, &wired.sign_in) {
-            (Some(s), _) => SignInSource::Described(format!("{}: {}", s.url, s.pat.describe())),
+            (Some(s), _) => SignInSource::Described(format!(
+                "{}: PAT: {}; Windows sign-in when the server offers it (see \"server auth\")",
+                s.url,
+                s.pat.describe()
+            )),
             (None, Some(chain)) => SignInSource::Chain(Arc::clone(chain)),
             (None, None) => SignInSource::Described("demo simulator".to_owned()),
         };

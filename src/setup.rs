@@ -11,9 +11,10 @@
 //! codes ([`SetupError`] says which kind of failure it is; the caller picks the code).
 
 use crate::auth::server_pat::{PatOrigin, ServerPat, env_server_pat};
+use crate::auth::windows::ntlm::NtlmAccount;
 use crate::auth::{RefreshTokenStore, SignIn, SignInOptions, SourceKind, entra};
 use crate::azure::client::DEFAULT_ORG_HOST;
-use crate::azure::server::{ServerClient, ServerOptions, ServerUrl};
+use crate::azure::server::{ServerClient, ServerOptions, ServerSignIn, ServerUrl};
 use crate::azure::{
     AccessTokenSource, ApiError, AzureClient, ClientOptions, Endpoints, PatBackend, StaticToken,
 };
@@ -315,6 +316,18 @@ pub fn server_url(args: &GlobalArgs, config: &Config) -> Option<String> {
         .filter(|s| !s.trim().is_empty())
 }
 
+/// Set to `0` to never try Kerberos with a server (a ticket for another realm, a broken
+/// library).
+pub const KERBEROS_ENV: &str = "PATUI_KERBEROS";
+
+/// Whether Kerberos may be tried (`PATUI_KERBEROS` is not `0`/`off`/`false`).
+pub fn kerberos_enabled() -> bool {
+    !matches!(
+        std::env::var(KERBEROS_ENV).as_deref().map(str::trim),
+        Ok("0" | "off" | "false" | "no")
+    )
+}
+
 /// The CA file: `--ca-file` / PATUI_CA_FILE, else the config's.
 pub fn ca_file(args: &GlobalArgs, config: &Config) -> Option<PathBuf> {
     args.ca_file.clone().or_else(|| config.ca_file.clone())
@@ -373,23 +386,70 @@ pub fn server(
             Err(_) => None,
         },
     };
-    build(url, parsed, vault, pat, sign_in_token, ca_file, None)
+    let windows = windows_account(&vault);
+    let credentials = Credentials {
+        pat,
+        sign_in_token,
+        windows: Some(windows),
+    };
+    build(url, parsed, vault, credentials, ca_file, None)
         .map_err(|e| SetupError::Usage(e.to_string()))
+}
+
+/// The Windows account kept for a server, if one is (a broken entry is reported and ignored).
+fn windows_account(vault: &Result<Vault, String>) -> Option<NtlmAccount> {
+    let stored = match vault.as_ref().map(Vault::load_windows_account) {
+        Ok(Ok(a)) => a?,
+        Ok(Err(e)) => {
+            tracing::warn!("cannot read the Windows account from the keyring: {e}");
+            return None;
+        }
+        Err(_) => return None,
+    };
+    match NtlmAccount::parse(&stored.account, stored.password) {
+        Ok(a) => Some(a),
+        Err(e) => {
+            tracing::warn!("the stored Windows account is not usable: {e}");
+            None
+        }
+    }
+}
+
+/// What a server is signed in with.
+struct Credentials {
+    pat: Option<(Secret, PatOrigin)>,
+    /// Which token the PAT is, when known.
+    sign_in_token: Option<uuid::Uuid>,
+    /// `Some` for Windows sign-in first, with the stored NTLM account if any; `None` for the PAT
+    /// only.
+    windows: Option<Option<NtlmAccount>>,
 }
 
 fn build(
     url: &str,
     parsed: ServerUrl,
     vault: Result<Vault, String>,
-    pat: Option<(Secret, PatOrigin)>,
-    sign_in_token: Option<uuid::Uuid>,
+    credentials: Credentials,
     ca_file: Option<PathBuf>,
     demo: Option<sim::SimHandle>,
 ) -> Result<Server, ApiError> {
+    let Credentials {
+        pat,
+        sign_in_token,
+        windows,
+    } = credentials;
     let source = Arc::new(ServerPat::new(url, pat));
     let mut opts = ServerOptions::new(url);
     opts.sign_in_token = sign_in_token;
     opts.ca_file = ca_file;
+    // A real server: Windows sign-in first when it offers it (`windows` holds the stored NTLM
+    // account, if any). The demo signs in with its PAT only.
+    if let Some(ntlm) = windows {
+        opts.sign_in = ServerSignIn::Windows {
+            kerberos: kerberos_enabled(),
+        };
+        opts.ntlm = ntlm;
+    }
     let client = ServerClient::with_pat(opts, Arc::clone(&source))?;
     Ok(Server {
         client: Arc::new(client),
@@ -433,7 +493,12 @@ pub async fn demo_server(version: &str) -> Result<Server, SetupError> {
             .find(|(_, name, _)| name == sim::server::SIGN_IN_PAT_NAME)
             .map(|(id, _, _)| id)
     });
-    build(&url, parsed, vault, pat, own, None, Some(handle))
+    let credentials = Credentials {
+        pat,
+        sign_in_token: own,
+        windows: None,
+    };
+    build(&url, parsed, vault, credentials, None, Some(handle))
         .map_err(|e| SetupError::Failed(e.to_string()))
 }
 

@@ -114,6 +114,18 @@ fn key(org: &str, id: Uuid) -> String {
 /// Key of a server's sign-in PAT in its `-auth` service.
 const SERVER_PAT_KEY: &str = "server-pat";
 
+/// Key of a server's Windows account (NTLM) in its `-auth` service.
+const WINDOWS_ACCOUNT_KEY: &str = "windows-account";
+
+/// The Windows account patui signs in to a server with over NTLM. Debug never shows the
+/// password.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WindowsAccount {
+    /// `DOMAIN\user` or `user@domain`.
+    pub account: String,
+    pub password: Secret,
+}
+
 /// The PAT patui signs in to an Azure DevOps Server with. Debug never shows the value.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ServerSignIn {
@@ -480,6 +492,34 @@ impl Vault {
     /// Forgets the server sign-in.
     pub fn delete_server_sign_in(&self) -> Result<(), VaultError> {
         self.remove(&self.auth_service(), SERVER_PAT_KEY)
+    }
+
+    /// The Windows account patui signs in to a server with (in that server's vault).
+    pub fn load_windows_account(&self) -> Result<Option<WindowsAccount>, VaultError> {
+        match self.read(&self.auth_service(), WINDOWS_ACCOUNT_KEY)? {
+            None => Ok(None),
+            Some(mut s) => {
+                let parsed = serde_json::from_str(&s)
+                    .map(Some)
+                    .map_err(|e| VaultError::Corrupt(format!("the Windows account entry: {e}")));
+                zeroize::Zeroize::zeroize(&mut s);
+                parsed
+            }
+        }
+    }
+
+    /// Keeps the Windows account.
+    pub fn store_windows_account(&self, account: &WindowsAccount) -> Result<(), VaultError> {
+        let mut s =
+            serde_json::to_string(account).map_err(|e| VaultError::Corrupt(e.to_string()))?;
+        let r = self.write(&self.auth_service(), WINDOWS_ACCOUNT_KEY, &s);
+        zeroize::Zeroize::zeroize(&mut s);
+        r
+    }
+
+    /// Forgets the Windows account.
+    pub fn delete_windows_account(&self) -> Result<(), VaultError> {
+        self.remove(&self.auth_service(), WINDOWS_ACCOUNT_KEY)
     }
 
     /// Runs blocking vault work off the async runtime's workers.

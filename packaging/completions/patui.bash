@@ -699,12 +699,16 @@ _patui() {
             return 0
             ;;
         patui__subcmd__login)
-            opts="-h --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
+            opts="-h --windows --user --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --service-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -741,7 +745,7 @@ _patui() {
             return 0
             ;;
         patui__subcmd__logout)
-            opts="-h --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
+            opts="-h --windows --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1047,7 +1051,7 @@ _patui() {
             return 0
             ;;
         patui__subcmd__sim)
-            opts="-h --listen --allow-remote --seed-tokens --demo-data --latency-ms --answer-delay-ms --drop-create-answers --fail-rate --fail-only --truncate-rate --rate-limit --full-scope-policy --max-lifespan-days --lifespan-policy --errors-in-200 --strict-orgs --seed --sign-in-after-polls --sign-in-outcome --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
+            opts="-h --listen --allow-remote --seed-tokens --demo-data --latency-ms --answer-delay-ms --drop-create-answers --fail-rate --fail-only --truncate-rate --rate-limit --full-scope-policy --max-lifespan-days --lifespan-policy --errors-in-200 --strict-orgs --trust-windows-proxy --seed --sign-in-after-polls --sign-in-outcome --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -45,8 +45,8 @@ complete -c patui -n "__fish_patui_needs_command" -f -a "migrate-global" -d 'Rep
 complete -c patui -n "__fish_patui_needs_command" -f -a "check" -d 'Exit 5 when something needs attention (global tokens, tokens expiring soon, stored tokens that are dead); for cron, CI and shell prompts. Never signs in interactively'
 complete -c patui -n "__fish_patui_needs_command" -f -a "renew" -d 'Regenerate the stored tokens that expire soon (same settings; the old ones revoked)'
 complete -c patui -n "__fish_patui_needs_command" -f -a "prune" -d 'Forget stored values whose tokens no longer work (revoked, expired, retired, gone)'
-complete -c patui -n "__fish_patui_needs_command" -f -a "login" -d 'Sign in with the device code flow and keep the refresh token in the keyring; with --server, keep a PAT for that server (asked with hidden input, or read from stdin)'
-complete -c patui -n "__fish_patui_needs_command" -f -a "logout" -d 'Forget the cached sign-in (the refresh token in the keyring; with --server, its PAT)'
+complete -c patui -n "__fish_patui_needs_command" -f -a "login" -d 'Sign in with the device code flow and keep the refresh token in the keyring; with --server, keep a PAT for that server (asked with hidden input, or read from stdin), or with --windows a Windows account and password for NTLM'
+complete -c patui -n "__fish_patui_needs_command" -f -a "logout" -d 'Forget the cached sign-in (the refresh token in the keyring; with --server, its PAT and Windows password)'
 complete -c patui -n "__fish_patui_needs_command" -f -a "doctor" -d 'Check the config, logs, keyring, sign-in and the service'
 complete -c patui -n "__fish_patui_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c patui -n "__fish_patui_needs_command" -f -a "credential" -d 'Git credential helper (`git config credential.https://dev.azure.com.helper "patui credential"`)'
@@ -192,6 +192,7 @@ complete -c patui -n "__fish_patui_using_subcommand prune" -l json
 complete -c patui -n "__fish_patui_using_subcommand prune" -l demo -d 'Run against a built-in simulator with sample data (touches no real account, keyring or config)'
 complete -c patui -n "__fish_patui_using_subcommand prune" -l no-color -d 'Monochrome output (NO_COLOR is honoured too)'
 complete -c patui -n "__fish_patui_using_subcommand prune" -s h -l help -d 'Print help'
+complete -c patui -n "__fish_patui_using_subcommand login" -l user -d 'The Windows account for --windows: DOMAIN\\user or user@domain (asked when omitted)' -r
 complete -c patui -n "__fish_patui_using_subcommand login" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
 complete -c patui -n "__fish_patui_using_subcommand login" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
 complete -c patui -n "__fish_patui_using_subcommand login" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
@@ -199,6 +200,7 @@ complete -c patui -n "__fish_patui_using_subcommand login" -l ca-file -d 'Extra 
 complete -c patui -n "__fish_patui_using_subcommand login" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand login" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand login" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
+complete -c patui -n "__fish_patui_using_subcommand login" -l windows -d 'With --server: keep a Windows account (NTLM) instead of a PAT. Its password is asked with hidden input (or read from stdin), checked against the server, and kept in the keyring. (Kerberos needs nothing kept: patui uses the ticket from kinit.)'
 complete -c patui -n "__fish_patui_using_subcommand login" -l demo -d 'Run against a built-in simulator with sample data (touches no real account, keyring or config)'
 complete -c patui -n "__fish_patui_using_subcommand login" -l no-color -d 'Monochrome output (NO_COLOR is honoured too)'
 complete -c patui -n "__fish_patui_using_subcommand login" -s h -l help -d 'Print help'
@@ -209,6 +211,7 @@ complete -c patui -n "__fish_patui_using_subcommand logout" -l ca-file -d 'Extra
 complete -c patui -n "__fish_patui_using_subcommand logout" -l org -d 'The organization (on a server: the collection) to work in' -r
 complete -c patui -n "__fish_patui_using_subcommand logout" -l authority -d 'Entra authority (default https://login.microsoftonline.com)' -r
 complete -c patui -n "__fish_patui_using_subcommand logout" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
+complete -c patui -n "__fish_patui_using_subcommand logout" -l windows -d 'With --server: forget only the Windows account (keep the PAT)'
 complete -c patui -n "__fish_patui_using_subcommand logout" -l demo -d 'Run against a built-in simulator with sample data (touches no real account, keyring or config)'
 complete -c patui -n "__fish_patui_using_subcommand logout" -l no-color -d 'Monochrome output (NO_COLOR is honoured too)'
 complete -c patui -n "__fish_patui_using_subcommand logout" -s h -l help -d 'Print help'
@@ -273,6 +276,7 @@ complete -c patui -n "__fish_patui_using_subcommand sim" -l demo-data -d 'Seed t
 complete -c patui -n "__fish_patui_using_subcommand sim" -l full-scope-policy -d 'Refuse full-access tokens (fullScopePatPolicyViolation)'
 complete -c patui -n "__fish_patui_using_subcommand sim" -l errors-in-200 -d 'Answer refusals (patTokenError) inside HTTP 200, as the service\'s definition has it, instead of 400/404'
 complete -c patui -n "__fish_patui_using_subcommand sim" -l strict-orgs -d 'Answer 404 for organizations that were not seeded'
+complete -c patui -n "__fish_patui_using_subcommand sim" -l trust-windows-proxy -d 'With --server-version: trust the `X-Patui-Windows-User` header that a Negotiate/NTLM proxy in front of the simulator sets (as IIS does for Windows sign-in). Only behind such a proxy: anyone who can reach the simulator could send the header'
 complete -c patui -n "__fish_patui_using_subcommand sim" -l demo -d 'Run against a built-in simulator with sample data (touches no real account, keyring or config)'
 complete -c patui -n "__fish_patui_using_subcommand sim" -l no-color -d 'Monochrome output (NO_COLOR is honoured too)'
 complete -c patui -n "__fish_patui_using_subcommand sim" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -286,8 +290,8 @@ complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_su
 complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "check" -d 'Exit 5 when something needs attention (global tokens, tokens expiring soon, stored tokens that are dead); for cron, CI and shell prompts. Never signs in interactively'
 complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "renew" -d 'Regenerate the stored tokens that expire soon (same settings; the old ones revoked)'
 complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "prune" -d 'Forget stored values whose tokens no longer work (revoked, expired, retired, gone)'
-complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "login" -d 'Sign in with the device code flow and keep the refresh token in the keyring; with --server, keep a PAT for that server (asked with hidden input, or read from stdin)'
-complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "logout" -d 'Forget the cached sign-in (the refresh token in the keyring; with --server, its PAT)'
+complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "login" -d 'Sign in with the device code flow and keep the refresh token in the keyring; with --server, keep a PAT for that server (asked with hidden input, or read from stdin), or with --windows a Windows account and password for NTLM'
+complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "logout" -d 'Forget the cached sign-in (the refresh token in the keyring; with --server, its PAT and Windows password)'
 complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "doctor" -d 'Check the config, logs, keyring, sign-in and the service'
 complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "completions" -d 'Print shell completions'
 complete -c patui -n "__fish_patui_using_subcommand help; and not __fish_seen_subcommand_from list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help" -f -a "credential" -d 'Git credential helper (`git config credential.https://dev.azure.com.helper "patui credential"`)'

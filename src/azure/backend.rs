@@ -106,6 +106,12 @@ pub trait PatBackend: Send + Sync + 'static {
         SignInToken::NotAToken
     }
 
+    /// How the backend signed in, when that is more than its sign-in source says (a server's
+    /// Windows sign-in, and why it was not used).
+    fn sign_in_summary(&self) -> Option<String> {
+        None
+    }
+
     /// A short name of the service for the header ("Azure DevOps Server 2022"); `None` for the
     /// cloud.
     fn describe(&self) -> Option<String> {

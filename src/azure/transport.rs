@@ -29,6 +29,8 @@ pub struct Transport {
     auth: Arc<dyn AccessTokenSource>,
     /// Set by a 429: no request of this transport starts before this instant.
     paused_until: Mutex<Option<Instant>>,
+    /// A server's Windows sign-in (Kerberos, NTLM), tried before `auth`.
+    windows: Option<Arc<crate::auth::windows::WindowsSignIn>>,
 }
 
 impl Transport {
@@ -51,7 +53,48 @@ impl Transport {
         auth: Arc<dyn AccessTokenSource>,
         extra_roots: &[reqwest::Certificate],
     ) -> Result<Self, ApiError> {
+        Self::build(
+            connect_timeout,
+            request_timeout,
+            retry,
+            auth,
+            extra_roots,
+            None,
+        )
+    }
+
+    /// [`Transport::with_roots`] for a server that may sign in with Windows: requests go one at
+    /// a time over HTTP/1.1 with one kept-alive connection, so NTLM's legs share it.
+    pub fn with_windows_sign_in(
+        connect_timeout: Duration,
+        request_timeout: Duration,
+        retry: RetryPolicy,
+        auth: Arc<dyn AccessTokenSource>,
+        extra_roots: &[reqwest::Certificate],
+        windows: Arc<crate::auth::windows::WindowsSignIn>,
+    ) -> Result<Self, ApiError> {
+        Self::build(
+            connect_timeout,
+            request_timeout,
+            retry,
+            auth,
+            extra_roots,
+            Some(windows),
+        )
+    }
+
+    fn build(
+        connect_timeout: Duration,
+        request_timeout: Duration,
+        retry: RetryPolicy,
+        auth: Arc<dyn AccessTokenSource>,
+        extra_roots: &[reqwest::Certificate],
+        windows: Option<Arc<crate::auth::windows::WindowsSignIn>>,
+    ) -> Result<Self, ApiError> {
         let mut builder = reqwest::Client::builder();
+        if windows.is_some() {
+            builder = builder.http1_only().pool_max_idle_per_host(1);
+        }
         for c in extra_roots {
             builder = builder.add_root_certificate(c.clone());
         }
@@ -67,7 +110,13 @@ impl Transport {
             retry,
             auth,
             paused_until: Mutex::new(None),
+            windows,
         })
+    }
+
+    /// The Windows sign-in, for a server that has one.
+    pub fn windows(&self) -> Option<&Arc<crate::auth::windows::WindowsSignIn>> {
+        self.windows.as_ref()
     }
 
     /// Where the credentials come from.
@@ -154,20 +203,32 @@ impl Transport {
         url: Url,
         body: Option<Vec<u8>>,
     ) -> Result<Vec<u8>, ApiError> {
-        let token = self.auth.access_token().await?;
-        let mut req = self
-            .http
-            .request(method.clone(), url.clone())
-            .header("X-TFS-FedAuthRedirect", "Suppress")
-            .header(header::ACCEPT, "application/json")
-            .header(
-                header::AUTHORIZATION,
-                authorization_header(self.auth.as_ref(), &token)?,
-            );
-        if let Some(b) = body {
-            req = req.header(header::CONTENT_TYPE, "application/json").body(b);
-        }
-        let resp = req.send().await.map_err(map_transport_error)?;
+        let build = |auth: Option<header::HeaderValue>| {
+            let mut req = self
+                .http
+                .request(method.clone(), url.clone())
+                .header("X-TFS-FedAuthRedirect", "Suppress")
+                .header(header::ACCEPT, "application/json");
+            if let Some(a) = auth {
+                req = req.header(header::AUTHORIZATION, a);
+            }
+            if let Some(b) = &body {
+                req = req
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(b.clone());
+            }
+            req
+        };
+        let resp = match &self.windows {
+            Some(w) => w.send(&build, self.auth.as_ref()).await?,
+            None => {
+                let token = self.auth.access_token().await?;
+                build(Some(authorization_header(self.auth.as_ref(), &token)?))
+                    .send()
+                    .await
+                    .map_err(map_transport_error)?
+            }
+        };
         let status = resp.status();
         tracing::debug!(%method, path = url.path(), status = status.as_u16(), "response");
         let retry_after = parse_retry_after(resp.headers());
@@ -178,7 +239,15 @@ impl Transport {
             .unwrap_or("")
             .to_ascii_lowercase();
         let body = read_capped(resp).await?;
-        classify(status, &content_type, retry_after, body)
+        match (
+            classify(status, &content_type, retry_after, body),
+            &self.windows,
+        ) {
+            (Err(e @ ApiError::Auth { .. }), Some(w)) => {
+                Err(crate::auth::windows::with_reasons(e, &w.status().skipped))
+            }
+            (r, _) => r,
+        }
     }
 
     pub async fn get_json<T: DeserializeOwned>(&self, url: Url) -> Result<T, ApiError> {

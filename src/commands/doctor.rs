@@ -167,6 +167,15 @@ pub async fn run(
             detail: e.to_string(),
         },
     });
+    // A server: how the service check signed in (Kerberos, NTLM or the PAT) and why Windows
+    // sign-in was not used.
+    if let Some(summary) = backend.sign_in_summary() {
+        checks.push(Check {
+            name: "server auth",
+            ok: true,
+            detail: summary,
+        });
+    }
     if let Some(o) = org {
         checks.push(
             match backend.list_page(&o, Default::default(), None).await {

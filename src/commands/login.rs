@@ -4,15 +4,35 @@
 //! `server`), both work on that server's PAT instead ([`super::server_login`]).
 
 use super::{EXIT_AUTH, EXIT_ERROR, EXIT_OK, EXIT_USAGE};
-use crate::cli::GlobalArgs;
+use crate::cli::{GlobalArgs, LoginArgs, LogoutArgs};
 use crate::config::Config;
 use crate::setup::{self, Purpose};
 use crate::vault::Vault;
 
 /// `patui login`. `vault` is the keyring of the run ([`setup::open_vault`]).
-pub async fn login(args: &GlobalArgs, config: &Config, vault: &Result<Vault, String>) -> u8 {
+pub async fn login(
+    args: &GlobalArgs,
+    login: &LoginArgs,
+    config: &Config,
+    vault: &Result<Vault, String>,
+) -> u8 {
     if let Some(url) = setup::server_url(args, config) {
+        if login.windows {
+            return super::server_login::login_windows(
+                &url,
+                login.user.as_deref(),
+                vault,
+                setup::ca_file(args, config),
+            )
+            .await;
+        }
         return super::server_login::login(&url, vault, setup::ca_file(args, config)).await;
+    }
+    if login.windows {
+        crate::eprintln_safe!(
+            "patui: --windows is for Azure DevOps Server and TFS: add --server URL"
+        );
+        return EXIT_USAGE;
     }
     if let Err(e) = vault {
         crate::eprintln_safe!("patui: no keyring to keep the sign-in in: {e}");
@@ -55,9 +75,20 @@ pub async fn login(args: &GlobalArgs, config: &Config, vault: &Result<Vault, Str
 }
 
 /// `patui logout`: forgets the cached sign-in (on a server, its PAT).
-pub async fn logout(args: &GlobalArgs, config: &Config, vault: &Result<Vault, String>) -> u8 {
+pub async fn logout(
+    args: &GlobalArgs,
+    logout: &LogoutArgs,
+    config: &Config,
+    vault: &Result<Vault, String>,
+) -> u8 {
     if let Some(url) = setup::server_url(args, config) {
-        return super::server_login::logout(&url, vault);
+        return super::server_login::logout(&url, vault, logout.windows);
+    }
+    if logout.windows {
+        crate::eprintln_safe!(
+            "patui: --windows is for Azure DevOps Server and TFS: add --server URL"
+        );
+        return EXIT_USAGE;
     }
     let forgotten = match vault {
         Ok(v) => v

@@ -5,11 +5,13 @@
 //! revoke-all can revoke it last.
 
 use crate::auth::server_pat::{PatOrigin, ServerPat, sign_in_hint};
+use crate::auth::windows::Method;
+use crate::auth::windows::ntlm::NtlmAccount;
 use crate::azure::PatToken;
 use crate::azure::models::{DisplayFilter, FULL_ACCESS_SCOPE, ListQuery};
 use crate::azure::server::{ServerClient, ServerOptions, ServerUrl};
 use crate::secret::Secret;
-use crate::vault::{ServerSignIn, Vault};
+use crate::vault::{ServerSignIn, Vault, WindowsAccount};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -114,8 +116,9 @@ pub async fn login(url: &str, base_vault: &Result<Vault, String>, ca_file: Optio
     }
 }
 
-/// `patui logout --server URL`.
-pub fn logout(url: &str, base_vault: &Result<Vault, String>) -> u8 {
+/// `patui logout --server URL`: forgets the PAT and the Windows account, or with `windows_only`
+/// the Windows account alone.
+pub fn logout(url: &str, base_vault: &Result<Vault, String>, windows_only: bool) -> u8 {
     let host = match ServerUrl::parse(url) {
         Ok(p) => p.host(),
         Err(e) => {
@@ -123,19 +126,142 @@ pub fn logout(url: &str, base_vault: &Result<Vault, String>) -> u8 {
             return super::EXIT_USAGE;
         }
     };
-    match base_vault.as_ref().map_err(Clone::clone).and_then(|v| {
-        v.for_server(&host)
-            .delete_server_sign_in()
-            .map_err(|e| e.to_string())
-    }) {
+    let vault = match base_vault {
+        Ok(v) => v.for_server(&host),
+        Err(e) => {
+            crate::eprintln_safe!("patui: {e}");
+            return super::EXIT_ERROR;
+        }
+    };
+    if let Err(e) = vault.delete_windows_account() {
+        crate::eprintln_safe!("patui: {e}");
+        return super::EXIT_ERROR;
+    }
+    if windows_only {
+        crate::eprintln_safe!("The Windows account for {url} was removed from the keyring.");
+        return super::EXIT_OK;
+    }
+    match vault.delete_server_sign_in() {
         Ok(()) => {
             crate::eprintln_safe!(
-                "Signed out of {url}: its PAT was removed from the keyring. (The token itself still works until it expires: revoke it in patui or in the web page if you no longer need it.)"
+                "Signed out of {url}: its PAT and Windows account were removed from the keyring. (The token itself still works until it expires: revoke it in patui or in the web page if you no longer need it.)"
             );
             super::EXIT_OK
         }
         Err(e) => {
             crate::eprintln_safe!("patui: {e}");
+            super::EXIT_ERROR
+        }
+    }
+}
+
+/// `patui login --server URL --windows`: a Windows account for NTLM, checked against the server
+/// before anything is stored.
+pub async fn login_windows(
+    url: &str,
+    user: Option<&str>,
+    base_vault: &Result<Vault, String>,
+    ca_file: Option<PathBuf>,
+) -> u8 {
+    let parsed = match ServerUrl::parse(url) {
+        Ok(p) => p,
+        Err(e) => {
+            crate::eprintln_safe!("patui: {e}");
+            return super::EXIT_USAGE;
+        }
+    };
+    let vault = match base_vault {
+        Ok(v) => v.for_server(&parsed.host()),
+        Err(e) => {
+            crate::eprintln_safe!("patui: no keyring to keep the password in: {e}");
+            return super::EXIT_ERROR;
+        }
+    };
+    let interactive = std::io::stdin().is_terminal();
+    let account = match user {
+        Some(u) => u.trim().to_owned(),
+        None if interactive => {
+            eprint!("Windows account (DOMAIN\\user or user@domain): ");
+            let mut line = String::new();
+            if let Err(e) = std::io::stdin().lock().read_line(&mut line) {
+                crate::eprintln_safe!("patui: cannot read the account: {e}");
+                return super::EXIT_ERROR;
+            }
+            line.trim().to_owned()
+        }
+        None => {
+            crate::eprintln_safe!(
+                "patui: give the Windows account with --user DOMAIN\\user (the password is read from stdin)"
+            );
+            return super::EXIT_USAGE;
+        }
+    };
+    let password = match if interactive {
+        read_hidden(&format!("Password of {account} (input hidden): "))
+    } else {
+        read_pat(false)
+    } {
+        Ok(p) => p,
+        Err(e) => {
+            crate::eprintln_safe!("patui: cannot read the password: {e}");
+            return super::EXIT_ERROR;
+        }
+    };
+    let ntlm = match NtlmAccount::parse(&account, password.clone()) {
+        Ok(a) => a,
+        Err(e) => {
+            crate::eprintln_safe!("patui: {e}: nothing was stored");
+            return super::EXIT_USAGE;
+        }
+    };
+    let mut opts = ServerOptions::new(url);
+    opts.ca_file = ca_file;
+    opts.sign_in = crate::azure::server::ServerSignIn::Windows { kerberos: false };
+    opts.ntlm = Some(ntlm);
+    let client = match ServerClient::new(opts, Arc::new(ServerPat::new(url, None))) {
+        Ok(c) => c,
+        Err(e) => {
+            crate::eprintln_safe!("patui: {e}");
+            return super::EXIT_USAGE;
+        }
+    };
+    let probed = client.probe().await.cloned();
+    let status = client
+        .windows_sign_in()
+        .map(|w| w.status())
+        .unwrap_or_default();
+    let info = match probed {
+        Ok(i) if status.in_use == Some(Method::Ntlm) => i,
+        Ok(_) | Err(crate::azure::ApiError::Auth { .. }) => {
+            let why = status
+                .skipped
+                .iter()
+                .find(|(m, _)| *m == Method::Ntlm)
+                .map(|(_, why)| why.clone())
+                .unwrap_or_else(|| {
+                    "the server offers no Windows sign-in (Negotiate or NTLM)".to_owned()
+                });
+            crate::eprintln_safe!("patui: {why}: nothing was stored");
+            return super::EXIT_AUTH;
+        }
+        Err(e) => {
+            crate::eprintln_safe!("patui: {e}: nothing was stored");
+            return super::Failure::from(e).code;
+        }
+    };
+    let entry = WindowsAccount { account, password };
+    match vault.run(move |v| v.store_windows_account(&entry)).await {
+        Ok(()) => {
+            crate::eprintln_safe!(
+                "Signed in to {} ({}) as {} with NTLM; the password is kept in the keyring. patui can now create tokens on this server.",
+                url,
+                info.product.name(),
+                info.user
+            );
+            super::EXIT_OK
+        }
+        Err(e) => {
+            crate::eprintln_safe!("patui: the keyring refused the password: {e}");
             super::EXIT_ERROR
         }
     }

@@ -63,6 +63,9 @@ pub struct SimOptions {
     /// On-premises mode: serve Azure DevOps Server / TFS of this version (session-token API,
     /// collections under `/tfs/`) instead of the cloud.
     pub server_version: Option<server::ServerVersion>,
+    /// On-premises mode behind a Negotiate/NTLM proxy: a request carrying
+    /// [`server::WINDOWS_USER_HEADER`] is the Windows identity it names.
+    pub trust_windows_proxy: bool,
 }
 
 impl Default for SimOptions {
@@ -86,6 +89,7 @@ impl Default for SimOptions {
             rng_seed: 1,
             entra: EntraOptions::default(),
             server_version: None,
+            trust_windows_proxy: false,
         }
     }
 }

@@ -116,6 +116,10 @@ pub const COLLECTIONS: [&str; 2] = ["DefaultCollection", "Fabrikam"];
 pub const SIGN_IN_PAT: &str = "UJZDEGXDNCF32EPF3DHODZDOCIS2JHTLGMXGEDN73U55XTPLPFT7";
 /// The display name of the sign-in PAT.
 pub const SIGN_IN_PAT_NAME: &str = "patui sign-in";
+/// The header a Windows-sign-in proxy in front of the simulator sets to the user it
+/// authenticated (trusted only with `--trust-windows-proxy`).
+pub const WINDOWS_USER_HEADER: &str = "x-patui-windows-user";
+
 /// The password of the Windows identity (any `DOMAIN\user` name over IIS Basic).
 pub const WINDOWS_PASSWORD: &str = "sim-windows-password";
 /// The simulated user (the same for the PAT and the Windows identity).
@@ -694,13 +698,23 @@ impl ServerStore {
         *self.requests.entry(method.as_str().to_owned()).or_default() += 1;
     }
 
-    /// Who the Basic credentials in `headers` are, at `level`.
+    /// Who the caller is, at `level`: the Windows user a trusted proxy names, or the Basic
+    /// credentials in `headers`.
     fn authenticate(
         &self,
         headers: &HeaderMap,
         level: Level,
         now: DateTime<Utc>,
+        trust_windows_proxy: bool,
     ) -> Option<Identity> {
+        if trust_windows_proxy
+            && headers
+                .get(WINDOWS_USER_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|u| !u.trim().is_empty() && u != "(null)")
+        {
+            return Some(Identity::Windows);
+        }
         let (user, password) = crate::sim::http::basic_credentials(headers)?;
         if password.is_empty() {
             return None;
@@ -1141,7 +1155,8 @@ pub async fn handle(
             _ => not_found(),
         };
     }
-    let identity = lock(&shared).authenticate(&headers, level, Utc::now());
+    let trust = shared.opts.trust_windows_proxy;
+    let identity = lock(&shared).authenticate(&headers, level, Utc::now(), trust);
     let Some(identity) = identity else {
         return unauthorized();
     };

@@ -59,6 +59,19 @@ pub fn render(app: &App, frame: &mut Frame) {
     if let Some(src) = app.sign_in_source {
         lines.push(field("Signed in with", src.label().to_owned()));
     }
+    if let Some(how) = &app.service.sign_in {
+        // Server sign-in: the method and each method skipped, one per line.
+        let mut parts = how.split("; ");
+        if let Some(first) = parts.next() {
+            lines.push(field(
+                "Signed in with",
+                crate::text::sanitize(first).into_owned(),
+            ));
+        }
+        for p in parts {
+            lines.push(field("", crate::text::sanitize(p).into_owned()));
+        }
+    }
     match &app.server {
         Some(server) => lines.push(field("Server", crate::text::sanitize(server).into_owned())),
         None => lines.push(field(

@@ -19,6 +19,9 @@ pub struct ServiceInfo {
     pub lifespan_days: Option<&'static [u32]>,
     /// "organization" or "collection".
     pub org_word: &'static str,
+    /// How a server was signed in to (Kerberos, NTLM, the PAT) and why Windows sign-in was not
+    /// used; `None` for the cloud.
+    pub sign_in: Option<String>,
 }
 
 impl Default for ServiceInfo {
@@ -30,6 +33,7 @@ impl Default for ServiceInfo {
             scope_groups: crate::azure::scopes::GROUPS,
             lifespan_days: None,
             org_word: "organization",
+            sign_in: None,
         }
     }
 }
@@ -44,6 +48,7 @@ impl ServiceInfo {
             scope_groups: backend.scope_groups(),
             lifespan_days: backend.lifespan_days(),
             org_word: backend.org_word(),
+            sign_in: backend.sign_in_summary(),
         }
     }
 }

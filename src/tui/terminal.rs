@@ -73,6 +73,8 @@ pub fn install_panic_hook() {
 pub fn forward_signals(tx: UnboundedSender<Msg>) {
     let mut signals = crate::signals::listen();
     tokio::spawn(async move {
+        // On Windows there is no hand-over case, so the loop ends at the first signal.
+        #[cfg_attr(not(unix), allow(clippy::never_loop))]
         while let Some(sig) = signals.recv().await {
             #[cfg(unix)]
             if sig == libc::SIGINT && HANDED_OVER.load(Ordering::SeqCst) {

@@ -30,10 +30,11 @@ pub enum Step {
 }
 
 impl Step {
-    fn title(self) -> &'static str {
+    fn title(self, org_word: &str) -> &'static str {
         match self {
             Step::Name => "Name",
             Step::Lifespan => "Lifespan",
+            Step::Organization if org_word == "collection" => "Collection",
             Step::Organization => "Organization",
             Step::Scopes => "Scopes",
             Step::Review => "Review",
@@ -82,6 +83,11 @@ pub struct Wizard {
     /// A create whose answer was lost although the service minted the token: enter revokes
     /// it and creates again, esc keeps it.
     pub lost: Option<crate::ops::orphans::Orphan>,
+    /// Whether the service retires tokens for all organizations (the cloud; a server's "all
+    /// collections" tokens are not retired).
+    pub retiring_global: bool,
+    /// "organization" or "collection".
+    pub org_word: &'static str,
 }
 
 /// A lifespan option.
@@ -121,6 +127,8 @@ impl Wizard {
             error: None,
             submitting: false,
             lost: None,
+            retiring_global: true,
+            org_word: "organization",
         }
     }
 
@@ -156,6 +164,8 @@ impl Wizard {
     pub fn for_service(mut self, service: &crate::tui::service::ServiceInfo) -> Wizard {
         self.groups = service.scope_groups;
         self.levels = vec![None; self.groups.len()];
+        self.retiring_global = service.caps.retiring_global_tokens;
+        self.org_word = service.org_word;
         if let Some(days) = service.lifespan_days {
             self.lifespan_days = days;
             if !self.is_edit() {
@@ -247,6 +257,20 @@ impl Wizard {
         Ok(chosen.join(" "))
     }
 
+    /// "Organization" or "Collection".
+    fn title_word(&self) -> &'static str {
+        Step::Organization.title(self.org_word)
+    }
+
+    /// The choice for every organization (or collection).
+    fn all_label(&self) -> &'static str {
+        if self.org_word == "collection" {
+            "All collections"
+        } else {
+            "All accessible organizations"
+        }
+    }
+
     fn all_orgs(&self) -> bool {
         self.org >= self.orgs.len()
     }
@@ -273,7 +297,10 @@ impl Wizard {
             Step::Name => validate::name(&self.name).map(|_| ()),
             Step::Lifespan => self.valid_to(now).map(|_| ()),
             Step::Organization => {
-                if self.all_orgs() && crate::ops::retirement::global_creation_blocked(now) {
+                if self.all_orgs()
+                    && self.retiring_global
+                    && crate::ops::retirement::global_creation_blocked(now)
+                {
                     Err(crate::ops::retirement::global_choice_note(now))
                 } else if self.orgs.is_empty() && !self.all_orgs() {
                     Err("No organization is known.".into())
@@ -645,7 +672,7 @@ pub fn render(app: &App, frame: &mut Frame, w: &Wizard) {
             spans.push(Span::styled(" › ", t.dim()));
         }
         let style = if *s == w.step { t.selected() } else { t.dim() };
-        spans.push(Span::styled(format!(" {} ", s.title()), style));
+        spans.push(Span::styled(format!(" {} ", s.title(w.org_word)), style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), steps_area);
     let lines = match w.step {
@@ -662,6 +689,14 @@ pub fn render(app: &App, frame: &mut Frame, w: &Wizard) {
             )),
         ],
         Step::Lifespan => lifespan_lines(app, w),
+        Step::Organization if !w.retiring_global => {
+            let mut v = vec![Line::from(format!("{}:", w.title_word()))];
+            for (i, o) in w.orgs.iter().enumerate() {
+                v.push(choice(app, i == w.org, o));
+            }
+            v.push(choice(app, w.all_orgs(), w.all_label()));
+            v
+        }
         Step::Organization => {
             let mut v = vec![Line::from("Organization:")];
             for (i, o) in w.orgs.iter().enumerate() {
@@ -878,9 +913,9 @@ fn review_lines(app: &App, w: &Wizard) -> Vec<Line<'static>> {
     v.push(field("Expires", expires));
     if !w.is_edit() {
         v.push(field(
-            "Organization",
+            w.title_word(),
             if w.all_orgs() {
-                "All accessible organizations".into()
+                w.all_label().into()
             } else {
                 w.orgs.get(w.org).cloned().unwrap_or_default()
             },

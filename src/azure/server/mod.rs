@@ -41,13 +41,19 @@ use wire::{
 pub const SESSION_TOKENS_API_VERSION: &str = "1.0";
 
 /// Why a PAT cannot create tokens on a server, and what to do instead.
-pub const CREATE_NEEDS_WINDOWS_SIGN_IN: &str = "Azure DevOps Server and TFS do not let a personal access token create tokens (the server answers AccessDenied): create it in the web page (your profile → Security → Personal access tokens), or sign in to the server with your Windows account. Listing, editing, extending and revoking work with the PAT patui signs in with.";
+pub const CREATE_NEEDS_WINDOWS_SIGN_IN: &str = "Azure DevOps Server and TFS do not let a personal access token create tokens (the server answers AccessDenied): create it in the web page (your profile → Security → Personal access tokens), or sign in to the server with your Windows account (a Kerberos ticket from kinit, or `patui login --server URL --windows`). Listing, editing, extending and revoking work with the PAT patui signs in with.";
 
 /// How patui signs in to the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ServerSignIn {
-    /// A personal access token in HTTP Basic: everything but create.
+    /// A personal access token in HTTP Basic only: everything but create.
     Pat,
+    /// Windows sign-in when the server offers it (Kerberos, then NTLM with a stored account),
+    /// then the PAT: with a Windows identity, create works too.
+    Windows {
+        /// Whether to try Kerberos (the ticket cache; SSPI on Windows).
+        kerberos: bool,
+    },
 }
 
 /// Settings of a server backend.
@@ -64,6 +70,8 @@ pub struct ServerOptions {
     pub retry: RetryPolicy,
     /// A PEM file of extra certificate authorities (a private CA).
     pub ca_file: Option<std::path::PathBuf>,
+    /// The Windows account for NTLM, when one is stored.
+    pub ntlm: Option<crate::auth::windows::ntlm::NtlmAccount>,
 }
 
 /// Reads the certificate authorities of a PEM file.
@@ -97,6 +105,7 @@ impl ServerOptions {
             request_timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             ca_file: None,
+            ntlm: None,
         }
     }
 }
@@ -216,13 +225,27 @@ impl ServerClient {
             Some(p) => read_ca_file(p)?,
             None => Vec::new(),
         };
-        let transport = Transport::with_roots(
-            opts.connect_timeout,
-            opts.request_timeout,
-            opts.retry,
-            auth,
-            &roots,
-        )?;
+        let transport = match opts.sign_in {
+            ServerSignIn::Pat => Transport::with_roots(
+                opts.connect_timeout,
+                opts.request_timeout,
+                opts.retry,
+                auth,
+                &roots,
+            )?,
+            ServerSignIn::Windows { kerberos } => Transport::with_windows_sign_in(
+                opts.connect_timeout,
+                opts.request_timeout,
+                opts.retry,
+                auth,
+                &roots,
+                Arc::new(crate::auth::windows::WindowsSignIn::new(
+                    url.root.host_str().unwrap_or_default(),
+                    kerberos,
+                    opts.ntlm.clone(),
+                )),
+            )?,
+        };
         Ok(Self {
             transport,
             url,
@@ -379,10 +402,41 @@ impl ServerClient {
         Ok(parsed?.into_pat())
     }
 
-    /// Why the sign-in in use cannot do `what`, if it cannot.
-    fn refusal(&self) -> Option<&'static str> {
-        match self.opts.sign_in {
-            ServerSignIn::Pat => Some(CREATE_NEEDS_WINDOWS_SIGN_IN),
+    /// The Windows sign-in, when the client tries one.
+    pub fn windows_sign_in(&self) -> Option<&Arc<crate::auth::windows::WindowsSignIn>> {
+        self.transport.windows()
+    }
+
+    /// Why the sign-in in use cannot create, if it cannot: only a Windows identity may.
+    fn refusal(&self) -> Option<String> {
+        match self.transport.windows() {
+            Some(w) if w.signed_in_as_windows() => None,
+            Some(w) => {
+                let status = w.status();
+                if status.skipped.is_empty() {
+                    Some(CREATE_NEEDS_WINDOWS_SIGN_IN.to_owned())
+                } else {
+                    let reasons: Vec<String> = status
+                        .skipped
+                        .iter()
+                        .map(|(m, why)| format!("{} skipped: {why}", m.label()))
+                        .collect();
+                    Some(format!(
+                        "{CREATE_NEEDS_WINDOWS_SIGN_IN} ({})",
+                        reasons.join("; ")
+                    ))
+                }
+            }
+            None => Some(CREATE_NEEDS_WINDOWS_SIGN_IN.to_owned()),
+        }
+    }
+
+    /// How the client signed in, and why Windows sign-in was not used: for the profile screen
+    /// and `patui doctor`.
+    pub fn sign_in_summary(&self) -> String {
+        match self.transport.windows() {
+            Some(w) => w.status().summary(),
+            None => crate::auth::windows::Method::Pat.label().to_owned(),
         }
     }
 }
@@ -479,10 +533,11 @@ impl PatBackend for ServerClient {
     }
 
     async fn create(&self, org: &str, req: &PatTokenCreateRequest) -> Result<PatToken, ApiError> {
-        if let Some(why) = self.refusal() {
-            return Err(ApiError::Unsupported(why.to_owned()));
-        }
+        // The probe signs in, which decides whether this sign-in may create.
         let product = self.product().await.ok();
+        if let Some(why) = self.refusal() {
+            return Err(ApiError::Unsupported(why));
+        }
         let mut url = self.host_url(
             if req.all_orgs { "" } else { org },
             &["_apis", "Token", "SessionTokens"],
@@ -623,9 +678,7 @@ impl PatBackend for ServerClient {
 
     fn refusal(&self, op: crate::azure::backend::Operation) -> Option<String> {
         match op {
-            crate::azure::backend::Operation::Create => {
-                ServerClient::refusal(self).map(str::to_owned)
-            }
+            crate::azure::backend::Operation::Create => ServerClient::refusal(self),
             crate::azure::backend::Operation::Update => None,
         }
     }
@@ -640,6 +693,10 @@ impl PatBackend for ServerClient {
             Some(id) => SignInToken::Known(id),
             None => SignInToken::Unknown,
         }
+    }
+
+    fn sign_in_summary(&self) -> Option<String> {
+        Some(ServerClient::sign_in_summary(self))
     }
 
     fn describe(&self) -> Option<String> {

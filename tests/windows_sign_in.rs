@@ -1,0 +1,493 @@
+//! Windows sign-in to Azure DevOps Server against real servers: an MIT Kerberos KDC and Apache
+//! httpd with mod_auth_gssapi (Negotiate with Kerberos; NTLM through gss-ntlmssp) on loopback,
+//! started by `scripts/negotiate-proxy.sh` in front of `patui sim --server-version 2022
+//! --trust-windows-proxy`. Apache authenticates the Windows user and hands it to the simulator in
+//! a header, as IIS does for the real server; a PAT in HTTP Basic passes through untouched.
+//!
+//! The real `patui` binary: `kinit`, then create from the CLI and from the TUI (tmux); NTLM with
+//! a password kept in the real keyring by `patui login --windows`; a wrong password stores
+//! nothing; an expired ticket falls back to NTLM or the PAT and says so; a created token signs in
+//! with Basic on `connectionData`.
+//!
+//! Needs krb5-kdc, krb5-admin-server, krb5-user, apache2, libapache2-mod-auth-gssapi and
+//! gss-ntlmssp (`scripts/test.sh` installs them); skipped with a message without them, unless
+//! `PATUI_REQUIRE_NEGOTIATE` is set (CI).
+
+mod common;
+
+use base64::Engine;
+use common::{SimProcess, Tmux, have_tmux, log_file, patui_bin};
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Whether the Kerberos and Apache programs are installed; when not, the caller skips (or fails
+/// under `PATUI_REQUIRE_NEGOTIATE`).
+fn have_servers() -> bool {
+    let found = |name: &str| {
+        ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+            .iter()
+            .any(|d| Path::new(d).join(name).exists())
+    };
+    let missing: Vec<&str> = [
+        ("krb5kdc", found("krb5kdc")),
+        ("kinit", found("kinit")),
+        ("apache2", found("apache2") || found("httpd")),
+        (
+            "mod_auth_gssapi",
+            Path::new("/usr/lib/apache2/modules/mod_auth_gssapi.so").exists(),
+        ),
+        ("curl", found("curl")),
+    ]
+    .into_iter()
+    .filter(|(_, ok)| !ok)
+    .map(|(n, _)| n)
+    .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("PATUI_REQUIRE_NEGOTIATE").is_none(),
+        "the Kerberos KDC and Apache with mod_auth_gssapi are required (PATUI_REQUIRE_NEGOTIATE is set); missing: {missing:?}"
+    );
+    eprintln!(
+        "skipped: Windows sign-in needs a KDC and Apache with mod_auth_gssapi; missing {missing:?} (scripts/test.sh installs them)"
+    );
+    false
+}
+
+/// A realm, an Apache proxy and the simulator behind it; stopped on drop.
+struct Realm {
+    _sim: SimProcess,
+    dir: tempfile::TempDir,
+    env: HashMap<String, String>,
+    /// patui's config and state.
+    home: tempfile::TempDir,
+    service: String,
+}
+
+impl Realm {
+    fn start(name: &str) -> Realm {
+        let sim = SimProcess::start(&["--server-version", "2022", "--trust-windows-proxy"]);
+        let port = sim.base_url.rsplit(':').next().unwrap().to_owned();
+        let dir = tempfile::tempdir().unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/negotiate-proxy.sh");
+        let out = Command::new(&script)
+            .arg("start")
+            .arg(dir.path())
+            .arg(&port)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "negotiate-proxy.sh start: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let env = std::fs::read_to_string(dir.path().join("env"))
+            .unwrap()
+            .lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let home = tempfile::tempdir().unwrap();
+        std::fs::write(
+            home.path().join("config.toml"),
+            "clipboard_clear_seconds = 0\n",
+        )
+        .unwrap();
+        Realm {
+            _sim: sim,
+            dir,
+            env,
+            home,
+            service: format!("patui-test-{}-windows-{name}", std::process::id()),
+        }
+    }
+
+    fn var(&self, k: &str) -> &str {
+        self.env
+            .get(k)
+            .unwrap_or_else(|| panic!("{k} is not in the proxy's env"))
+    }
+
+    /// The collection URL through the proxy.
+    fn url(&self) -> String {
+        format!("{}tfs/DefaultCollection", self.var("PROXY_URL"))
+    }
+
+    /// The NTLM account, as a user types it.
+    fn ntlm_account(&self) -> String {
+        format!("{}\\{}", self.var("NTLM_DOMAIN"), self.var("NTLM_USER"))
+    }
+
+    /// The environment patui runs with: the realm's Kerberos files, its own keyring service,
+    /// config and state, and no PAT unless given.
+    fn patui_env(&self) -> Vec<(String, String)> {
+        let home = self.home.path();
+        vec![
+            ("KRB5_CONFIG".into(), self.var("KRB5_CONFIG").into()),
+            ("KRB5CCNAME".into(), self.var("KRB5CCNAME").into()),
+            (
+                "PATUI_CONFIG".into(),
+                home.join("config.toml").display().to_string(),
+            ),
+            ("PATUI_STATE_DIR".into(), home.display().to_string()),
+            ("PATUI_LOG_FILE".into(), log_file()),
+            ("PATUI_KEYRING_SERVICE".into(), self.service.clone()),
+        ]
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::new(patui_bin());
+        c.arg("--server").arg(self.url());
+        for k in [
+            "PATUI_SERVER_PAT",
+            "PATUI_SERVER_URL",
+            "PATUI_SERVICE_URL",
+            "PATUI_ACCESS_TOKEN",
+            "PATUI_ORG",
+            "PATUI_CA_FILE",
+            "PATUI_KERBEROS",
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+        ] {
+            c.env_remove(k);
+        }
+        c.envs(self.patui_env());
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().unwrap()
+    }
+
+    /// `patui ARGS` with `input` on stdin.
+    fn run_with_input(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        let mut child = self
+            .cmd()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    /// `kinit` for the realm's user (`lifetime` e.g. "1s"), the password on stdin.
+    fn kinit(&self, lifetime: Option<&str>) {
+        use std::io::Write;
+        let mut c = Command::new("kinit");
+        if let Some(l) = lifetime {
+            c.args(["-l", l]);
+        }
+        let mut child = c
+            .arg(self.var("KERBEROS_USER"))
+            .env("KRB5_CONFIG", self.var("KRB5_CONFIG"))
+            .env("KRB5CCNAME", self.var("KRB5CCNAME"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(
+            child.stdin.take().unwrap(),
+            "{}",
+            self.var("KERBEROS_PASSWORD")
+        )
+        .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "kinit: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// `create NAME --json` (code read), asserted successful: the token's value.
+    fn create(&self, name: &str) -> String {
+        let out = self.run(&["create", "--name", name, "--scopes", "vso.code", "--json"]);
+        assert!(
+            out.status.success(),
+            "create {name}: {:?} {}",
+            out.status.code(),
+            stderr(&out)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["token"]["name"], name);
+        assert_eq!(v["stored"], true, "the new value is in the keyring: {v}");
+        v["value"].as_str().unwrap().to_owned()
+    }
+
+    /// The `server auth` line of `patui doctor`.
+    fn doctor_auth(&self) -> String {
+        let out = self.run(&["doctor"]);
+        stdout(&out)
+            .lines()
+            .find(|l| is_auth_line(l))
+            .unwrap_or_else(|| panic!("doctor has no server auth line: {}", stdout(&out)))
+            .to_owned()
+    }
+
+    /// GET connectionData through the proxy with a PAT in Basic: the status and body.
+    fn connection_data_with(&self, pat: &str) -> (u16, String) {
+        use std::io::{Read, Write};
+        let port = self.var("PROXY_PORT");
+        let mut s =
+            std::net::TcpStream::connect(("127.0.0.1", port.parse::<u16>().unwrap())).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!(":{pat}"));
+        write!(
+            s,
+            "GET /tfs/DefaultCollection/_apis/connectionData HTTP/1.0\r\nHost: localhost:{port}\r\nAuthorization: Basic {basic}\r\nX-TFS-FedAuthRedirect: Suppress\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).unwrap();
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+        let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+        (status, body.to_owned())
+    }
+
+    /// Forgets what `login` kept in the keyring.
+    fn logout(&self) {
+        let _ = self.run(&["logout"]);
+    }
+}
+
+impl Drop for Realm {
+    fn drop(&mut self) {
+        self.logout();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/negotiate-proxy.sh");
+        let _ = Command::new(script)
+            .arg("stop")
+            .arg(self.dir.path())
+            .output();
+    }
+}
+
+/// Whether `line` is doctor's "server auth" check (not another check that mentions it).
+fn is_auth_line(line: &str) -> bool {
+    line.split_whitespace().skip(1).take(2).collect::<Vec<_>>() == ["server", "auth"]
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Whether the real keyring is reachable (scripts/with-keyring.sh); the NTLM tests keep a
+/// password in it.
+fn have_keyring() -> bool {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("PATUI_REQUIRE_KEYRING").is_none(),
+        "the keyring is required"
+    );
+    eprintln!("skipped: no session bus for the real keyring (run through scripts/with-keyring.sh)");
+    false
+}
+
+/// With a ticket from kinit, `patui create --server` creates a token; its value signs in with
+/// Basic; doctor says Kerberos is in use. Without a ticket (or any Windows sign-in) create is
+/// refused with the reason.
+#[test]
+fn kerberos_creates_from_the_cli_and_the_new_token_signs_in_with_basic() {
+    if !have_servers() || !have_keyring() {
+        return;
+    }
+    let realm = Realm::start("krb");
+    // No ticket yet: create is refused, saying why Kerberos was not used.
+    let out = realm.run(&["create", "--name", "too-early", "--scopes", "vso.code"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("no Kerberos ticket"), "{err}");
+    assert!(err.contains("kinit"), "{err}");
+
+    realm.kinit(None);
+    let value = realm.create("krb-cli");
+    let (status, body) = realm.connection_data_with(&value);
+    assert_eq!(status, 200, "the new token signs in with Basic: {body}");
+    assert!(body.contains("authenticatedUser"), "{body}");
+    let (status, _) = realm.connection_data_with("not-a-token");
+    assert_eq!(status, 401, "a wrong PAT does not");
+
+    let auth = realm.doctor_auth();
+    assert!(auth.contains("Windows sign-in (Kerberos)"), "{auth}");
+    let listed = stdout(&realm.run(&["list", "--json"]));
+    assert!(listed.contains("\"krb-cli\""), "{listed}");
+}
+
+/// `patui login --windows` checks the password against the server, keeps it in the keyring, and
+/// create then signs in with NTLM (no ticket); a wrong password is refused and nothing is
+/// stored; `logout --windows` forgets it.
+#[test]
+fn ntlm_with_a_stored_password_creates_and_a_wrong_one_stores_nothing() {
+    if !have_servers() || !have_keyring() {
+        return;
+    }
+    let realm = Realm::start("ntlm");
+    let account = realm.ntlm_account();
+
+    let out = realm.run_with_input(
+        &["login", "--windows", "--user", &account],
+        "wrong-password\n",
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("refused the user name or password") && err.contains("nothing was stored"),
+        "{err}"
+    );
+    let auth = realm.doctor_auth();
+    assert!(auth.contains("no Windows account is stored"), "{auth}");
+
+    let out = realm.run_with_input(
+        &["login", "--windows", "--user", &account],
+        &format!("{}\n", realm.var("NTLM_PASSWORD")),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("with NTLM"), "{}", stderr(&out));
+
+    // Several requests in one run (probe, create, list): the connection NTLM signed in stays
+    // signed in.
+    let value = realm.create("ntlm-cli");
+    assert_eq!(realm.connection_data_with(&value).0, 200);
+    let auth = realm.doctor_auth();
+    assert!(
+        auth.contains(&format!("Windows sign-in (NTLM) as {account}"))
+            && auth.contains("no Kerberos ticket"),
+        "{auth}"
+    );
+
+    let out = realm.run(&["logout", "--windows"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = realm.run(&["create", "--name", "after-logout", "--scopes", "vso.code"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+/// The latest moment to wait for a short-lived ticket to expire.
+fn expire_deadline() -> Instant {
+    Instant::now() + Duration::from_secs(20)
+}
+
+/// A ticket that expires while patui runs: the next sign-in uses the PAT (no NTLM account),
+/// then NTLM (once stored), and says that Kerberos was skipped because the ticket expired.
+#[test]
+fn an_expired_ticket_falls_back_to_the_pat_or_ntlm_and_says_so() {
+    if !have_servers() || !have_keyring() {
+        return;
+    }
+    let realm = Realm::start("expired");
+    realm.kinit(Some("2s"));
+    // Polls until the library itself reports the ticket expired (a second or two after kinit).
+    let with_pat = |realm: &Realm| {
+        let mut c = realm.cmd();
+        c.env("PATUI_SERVER_PAT", patui::sim::server::SIGN_IN_PAT)
+            .arg("doctor");
+        stdout(&c.output().unwrap())
+            .lines()
+            .find(|l| is_auth_line(l))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let first = with_pat(&realm);
+    let deadline = expire_deadline();
+    let auth = loop {
+        let auth = with_pat(&realm);
+        if auth.contains("expired") || Instant::now() > deadline {
+            break auth;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(
+        first.contains("Windows sign-in (Kerberos)") || first.contains("expired"),
+        "a fresh ticket signs in with Kerberos: {first}"
+    );
+    assert!(
+        auth.contains("personal access token")
+            && auth.contains("Kerberos) skipped")
+            && auth.to_lowercase().contains("expired"),
+        "{auth}"
+    );
+
+    let out = realm.run_with_input(
+        &["login", "--windows", "--user", &realm.ntlm_account()],
+        &format!("{}\n", realm.var("NTLM_PASSWORD")),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let auth = realm.doctor_auth();
+    assert!(
+        auth.contains("Windows sign-in (NTLM)") && auth.to_lowercase().contains("expired"),
+        "{auth}"
+    );
+}
+
+/// The TUI with a ticket: the wizard creates a token on the server (collection, the server's
+/// scopes and lifespans), shows it once, keeps it in the keyring; the profile names Kerberos.
+#[test]
+fn kerberos_creates_a_token_in_the_tui() {
+    if !have_servers() || !have_tmux() || !have_keyring() {
+        return;
+    }
+    let realm = Realm::start("tui");
+    realm.kinit(None);
+    let env = realm.patui_env();
+    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default();
+    env.push(("DBUS_SESSION_BUS_ADDRESS", &bus));
+    env.push(("NO_COLOR", "1"));
+    env.push(("PATUI_SERVER_PAT", ""));
+    let t = Tmux::start_with_env(
+        "windows-tui",
+        130,
+        40,
+        &env,
+        &format!("{} --server {}", patui_bin(), realm.url()),
+    );
+    t.wait_for_all(&["Azure DevOps Server 2022", "build agent"]);
+    t.keys(&["n"]);
+    t.wait_for("Name your token");
+    t.type_text("tui-kerberos");
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["Expiration:", "90 days"]);
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["Collection:", "All collections"]);
+    t.keys(&["Enter"]);
+    t.wait_for("Delegated Authorization Tokens");
+    t.keys(&["2"]); // preset: Git clone/push (code read and write)
+    t.wait_for("read and write ⚠");
+    t.keys(&["Enter"]);
+    t.wait_for("This request will be sent");
+    t.keys(&["Enter"]);
+    let s = t.wait_until("the new token", Duration::from_secs(15), |s| {
+        s.contains("Your new token") && s.contains("Stored in your keyring")
+    });
+    let value = s
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
+        .find(|l| l.len() >= 52 && l.chars().all(|c| c.is_ascii_alphanumeric()))
+        .unwrap_or_else(|| panic!("no token value on screen:\n{s}"))
+        .to_owned();
+    assert_eq!(realm.connection_data_with(&value).0, 200);
+    t.keys(&["Enter"]);
+    t.keys(&["p"]);
+    t.wait_for("Signed in with Windows sign-in (Kerberos)");
+    t.keys(&["Escape"]);
+    t.wait_gone("Signed in with");
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(), 0);
+}
