@@ -64,6 +64,9 @@ pub struct Config {
     /// The credential helper regenerates a stored token this many days before it expires
     /// (0 = never).
     pub renew_before_days: u32,
+    /// Sign in to a server with the Kerberos ticket (kinit; SSPI on Windows) when the server
+    /// offers Negotiate. `false` goes straight to NTLM or the PAT (PATUI_KERBEROS=0 likewise).
+    pub kerberos: bool,
 }
 
 impl Default for Config {
@@ -86,6 +89,7 @@ impl Default for Config {
             client_id: None,
             warn_days: 7,
             renew_before_days: 3,
+            kerberos: true,
         }
     }
 }

@@ -354,7 +354,13 @@ pub async fn server_for(
     }
     match server_url(args, config) {
         None => Ok(None),
-        Some(url) => server(&url, vault, ca_file(args, config)).map(Some),
+        Some(url) => server(
+            &url,
+            vault,
+            ca_file(args, config),
+            config.kerberos && kerberos_enabled(),
+        )
+        .map(Some),
     }
 }
 
@@ -364,6 +370,7 @@ pub fn server(
     url: &str,
     base_vault: &Result<Vault, String>,
     ca_file: Option<PathBuf>,
+    kerberos: bool,
 ) -> Result<Server, SetupError> {
     let parsed = ServerUrl::parse(url).map_err(|e| SetupError::Usage(e.to_string()))?;
     let vault = base_vault
@@ -390,7 +397,7 @@ pub fn server(
     let credentials = Credentials {
         pat,
         sign_in_token,
-        windows: Some(windows),
+        windows: Some((kerberos, windows)),
     };
     build(url, parsed, vault, credentials, ca_file, None)
         .map_err(|e| SetupError::Usage(e.to_string()))
@@ -420,9 +427,9 @@ struct Credentials {
     pat: Option<(Secret, PatOrigin)>,
     /// Which token the PAT is, when known.
     sign_in_token: Option<uuid::Uuid>,
-    /// `Some` for Windows sign-in first, with the stored NTLM account if any; `None` for the PAT
-    /// only.
-    windows: Option<Option<NtlmAccount>>,
+    /// `Some` for Windows sign-in first (whether to try Kerberos, and the stored NTLM account if
+    /// any); `None` for the PAT only.
+    windows: Option<(bool, Option<NtlmAccount>)>,
 }
 
 fn build(
@@ -444,10 +451,8 @@ fn build(
     opts.ca_file = ca_file;
     // A real server: Windows sign-in first when it offers it (`windows` holds the stored NTLM
     // account, if any). The demo signs in with its PAT only.
-    if let Some(ntlm) = windows {
-        opts.sign_in = ServerSignIn::Windows {
-            kerberos: kerberos_enabled(),
-        };
+    if let Some((kerberos, ntlm)) = windows {
+        opts.sign_in = ServerSignIn::Windows { kerberos };
         opts.ntlm = ntlm;
     }
     let client = ServerClient::with_pat(opts, Arc::clone(&source))?;

@@ -1,6 +1,9 @@
 //! End-to-end: the real `patui` binary in a real terminal (tmux), driven by keys, checked by
 //! reading the screen, the tmux paste buffer (OSC 52) and the simulator.
 
+// The journeys that use a real shell are Unix-only; their helpers are unused elsewhere.
+#![cfg_attr(not(unix), allow(dead_code))]
+
 mod common;
 
 use common::{SimProcess, Tmux, have_tmux, log_file, patui_bin};

@@ -329,6 +329,36 @@ fn kerberos_creates_from_the_cli_and_the_new_token_signs_in_with_basic() {
     assert!(auth.contains("Windows sign-in (Kerberos)"), "{auth}");
     let listed = stdout(&realm.run(&["list", "--json"]));
     assert!(listed.contains("\"krb-cli\""), "{listed}");
+
+    // A token for all collections (created at the server's root), without the cloud's
+    // retirement warning.
+    let out = realm.run(&[
+        "create",
+        "--name",
+        "krb-all",
+        "--scopes",
+        "vso.code",
+        "--all-orgs",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["token"]["allOrganizations"], true, "{v}");
+    assert!(!stderr(&out).contains("stop working"), "{}", stderr(&out));
+    assert_eq!(
+        realm.connection_data_with(v["value"].as_str().unwrap()).0,
+        200
+    );
+
+    // Kerberos turned off: the ticket is not used, and create says so.
+    let out = realm
+        .cmd()
+        .env("PATUI_KERBEROS", "0")
+        .args(["create", "--name", "off", "--scopes", "vso.code"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("turned off"), "{}", stderr(&out));
 }
 
 /// `patui login --windows` checks the password against the server, keeps it in the keyring, and

@@ -105,7 +105,8 @@ impl Ctx {
         presets: &[crate::azure::scopes::Preset],
     ) -> Result<u8, Failure> {
         let now = Utc::now();
-        if args.scope.all_orgs {
+        // A server's "all collections" tokens are not retired.
+        if args.scope.all_orgs && self.backend.capabilities().retiring_global_tokens {
             if crate::ops::retirement::global_creation_blocked(now) {
                 return Err(usage(format!(
                     "--all-orgs: {}",

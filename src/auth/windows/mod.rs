@@ -233,7 +233,10 @@ impl WindowsSignIn {
 
         // 1. Kerberos.
         if !self.kerberos {
-            skipped.push((Method::Kerberos, "turned off".to_owned()));
+            skipped.push((
+                Method::Kerberos,
+                "turned off (kerberos = false in the config, or PATUI_KERBEROS=0)".to_owned(),
+            ));
         } else if !challenge::offers(&offered, &Scheme::Negotiate) {
             // Not offered: nothing to say unless the server offers NTLM (then Kerberos is simply
             // not how this server signs in).
