@@ -69,6 +69,16 @@ if [ $# -eq 0 ]; then
   fi
 fi
 
+# The GitHub workflows against the workflow schema (check-jsonschema; installed in CI).
+# Skipped when tests are selected.
+if [ $# -eq 0 ]; then
+  if [ "${CI:-}" = "true" ]; then
+    PATUI_LINT_INSTALL=1 scripts/lint-workflows.sh
+  else
+    scripts/lint-workflows.sh
+  fi
+fi
+
 # Build the binary first: the end-to-end tests drive it in tmux.
 cargo build --locked --bin patui
 run=(cargo test --locked --no-fail-fast "$@")
