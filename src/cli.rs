@@ -110,6 +110,100 @@ pub enum Command {
     },
     /// Run the Azure DevOps simulator (prints its base URL on the first line of stdout).
     Sim(SimArgs),
+    /// Cargo credential provider (protocol v1): `credential-provider = ["patui", "cargo-credential"]`.
+    CargoCredential(CargoCredentialArgs),
+    /// The `keyring` command pip and uv call (`--keyring-provider subprocess`): prints the stored
+    /// token for an Azure Artifacts feed URL.
+    Keyring(KeyringArgs),
+    /// NuGet authentication plugin (protocol 2.0.0 over stdio); also run as `nuget-plugin-patui`
+    /// or with `-Plugin`.
+    #[command(hide = true)]
+    NugetPlugin,
+    /// Run a command with the feed credentials it reads from the environment (npm, NuGet,
+    /// twine, Cargo); its exit code is returned. Children inherit them.
+    Exec(ExecArgs),
+    /// Make patui the credential provider of a package manager (nuget, cargo, pip, pnpm).
+    Setup(SetupArgs),
+    /// Find personal access tokens left in plain text (npmrc, NuGet.Config, pip.conf, .netrc,
+    /// git credentials, env files…); exit 1 when any is found.
+    Scan(ScanArgs),
+}
+
+/// `patui cargo-credential`.
+#[derive(Debug, Clone, Args)]
+pub struct CargoCredentialArgs {
+    /// Cargo passes it: speak the credential-provider protocol on stdin/stdout.
+    #[arg(long)]
+    pub cargo_plugin: bool,
+    /// Anything else cargo passes (the provider's configured arguments).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    pub rest: Vec<String>,
+}
+
+/// `patui keyring`.
+#[derive(Debug, Clone, Args)]
+pub struct KeyringArgs {
+    /// `password` prints the password alone; `creds` prints user name and password.
+    #[arg(long, default_value = "password", value_parser = ["password", "creds"])]
+    pub mode: String,
+    /// `plain`, `json` (`{"username": …, "password": …}`), or `authorization` (the HTTP
+    /// `Authorization` value, `Basic …`: pnpm's tokenHelper).
+    #[arg(long, default_value = "plain", value_parser = ["plain", "json", "authorization"])]
+    pub output: String,
+    /// get (set and del are refused: patui keeps only the tokens it minted).
+    pub operation: String,
+    /// The index URL (pip's "service").
+    pub service: String,
+    /// The user name pip has, if any.
+    pub username: Option<String>,
+}
+
+/// `patui exec`.
+#[derive(Debug, Clone, Args)]
+pub struct ExecArgs {
+    /// A feed URL to set credentials for (repeatable); by default the feeds the command's
+    /// project names (.npmrc, nuget.config, pip.conf, .cargo/config.toml).
+    #[arg(long = "feed", value_name = "URL")]
+    pub feeds: Vec<String>,
+    /// Publish instead of read: the token must allow Packaging (read & write).
+    #[arg(long)]
+    pub publish: bool,
+    /// The command and its arguments.
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "CMD"
+    )]
+    pub command: Vec<String>,
+}
+
+/// `patui setup`.
+#[derive(Debug, Clone, Args)]
+pub struct SetupArgs {
+    /// nuget, cargo, pip or pnpm.
+    #[arg(value_parser = ["nuget", "cargo", "pip", "pnpm"])]
+    pub tool: String,
+    /// cargo: the registry name; pnpm: the feed URL.
+    pub target: Option<String>,
+    /// Change files without asking.
+    #[arg(long)]
+    pub yes: bool,
+    /// Where to put links and shims (default ~/.local/bin; on Windows the user's bin).
+    #[arg(long, value_name = "DIR")]
+    pub bin_dir: Option<PathBuf>,
+}
+
+/// `patui scan`.
+#[derive(Debug, Clone, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan besides the usual places (home directory files).
+    pub paths: Vec<PathBuf>,
+    /// Only the given paths, not the usual places.
+    #[arg(long)]
+    pub only: bool,
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which organizations a command covers.

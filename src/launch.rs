@@ -251,6 +251,46 @@ pub async fn command(args: GlobalArgs, cmd: Command) -> u8 {
     match cmd {
         C::Completions { shell } => commands::completions(shell),
         C::Credential { operation } => credential(&args, &operation).await,
+        C::CargoCredential(a) => match config_and_vault(&args) {
+            Ok((_, vault)) => commands::cargo_credential::run(
+                &a,
+                &vault,
+                args.service_url.as_deref(),
+                std::io::stdin().lock(),
+                std::io::stdout().lock(),
+                chrono::Utc::now(),
+            ),
+            Err(code) => code,
+        },
+        C::Keyring(a) => match config_and_vault(&args) {
+            Ok((_, vault)) => commands::keyring_cli::run(
+                &a,
+                &vault,
+                args.service_url.as_deref(),
+                std::io::stdout().lock(),
+                chrono::Utc::now(),
+            ),
+            Err(code) => code,
+        },
+        C::NugetPlugin => match config_and_vault(&args) {
+            Ok((_, vault)) => commands::nuget_plugin::run(
+                &vault,
+                args.service_url.as_deref(),
+                std::io::stdin().lock(),
+                std::io::stdout().lock(),
+                chrono::Utc::now(),
+            ),
+            Err(code) => code,
+        },
+        C::Exec(a) => match config_and_vault(&args) {
+            Ok((_, vault)) => commands::exec::run(&a, &vault, args.service_url.as_deref()),
+            Err(code) => code,
+        },
+        C::Setup(a) => commands::provider_setup::run(&a, args.service_url.as_deref()),
+        C::Scan(a) => match config_and_vault(&args) {
+            Ok((_, vault)) => commands::scan::run(&a, &vault).await,
+            Err(code) => code,
+        },
         C::Sim(a) => sim(a, args.server_version.clone()).await,
         C::Login(a) => match config_and_vault(&args) {
             Ok((config, vault)) => commands::login::login(&args, &a, &config, &vault).await,

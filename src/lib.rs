@@ -17,6 +17,8 @@ pub mod commands;
 pub mod config;
 // Programs the TUI hands the terminal to (`az login`, a browser).
 pub mod external;
+// Azure Artifacts feed URLs and the stored token that serves each (package managers).
+pub mod feeds;
 // Core dumps off and the process not dumpable.
 pub mod hardening;
 // The mint journal: creates and revocations recorded before they are sent.
@@ -28,6 +30,8 @@ pub mod logging;
 // Operations shared by the TUI and the commands (inventory, create, revoke, migrate, …).
 pub mod ops;
 // `Secret`: zeroized on drop, redacted in Debug and Display.
+// Finding PATs left in plain text (`patui scan`).
+pub mod scan;
 pub mod secret;
 // What the TUI and the commands run with, built once: keyring, sign-in, backend, demo.
 pub mod setup;

@@ -5,10 +5,44 @@ use clap::Parser;
 use patui::cli::{Cli, Command};
 use std::process::ExitCode;
 
+/// NuGet starts its plugins with the single argument `-Plugin`, and finds patui on PATH as
+/// `nuget-plugin-patui`: either way, the hidden `nuget-plugin` command. Cargo starts a credential
+/// provider with the single argument `--cargo-plugin`: `cargo-credential`. Other arguments are
+/// kept.
+fn nuget_plugin_args(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let as_plugin = args
+        .first()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.to_ascii_lowercase().starts_with("nuget-plugin-patui"));
+    let plugin_flag = args.len() == 2
+        && args[1]
+            .to_str()
+            .is_some_and(|a| a.eq_ignore_ascii_case("-plugin"));
+    // Cargo runs a credential provider as `PATH --cargo-plugin` (its configured arguments
+    // arrive in the request, not in argv).
+    let cargo_plugin = args.len() == 2 && args[1].to_str() == Some("--cargo-plugin");
+    if cargo_plugin {
+        args.insert(1, "cargo-credential".into());
+    } else if plugin_flag {
+        args.truncate(1);
+        args.push("nuget-plugin".into());
+    } else if as_plugin {
+        if args.len() == 1 {
+            eprintln!(
+                "nuget-plugin-patui: patui's NuGet authentication plugin; NuGet starts it with -Plugin (see `patui setup nuget`)"
+            );
+            std::process::exit(0);
+        }
+        args.insert(1, "nuget-plugin".into());
+    }
+    args
+}
+
 fn main() -> ExitCode {
     // Before anything holds a secret: no core dumps, not dumpable.
     let hardened = patui::hardening::disable_core_dumps();
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(nuget_plugin_args(std::env::args_os().collect()));
     // Logging failures are not fatal; the TUI shows where logs would have gone.
     let log = patui::logging::init();
     if let Err(e) = hardened {

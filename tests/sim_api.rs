@@ -896,7 +896,7 @@ async fn creates_and_revocations_are_counted_and_served_at_sim_stats() {
     .await;
     assert_eq!(
         sim_stats(&h).await,
-        serde_json::json!({"creates": 0, "revocations": 0, "requests": {"GET": 0, "DELETE": 0}}),
+        serde_json::json!({"creates": 0, "revocations": 0, "requests": {"GET": 0, "DELETE": 0}, "feeds": {"authorized": 0, "refused": 0}}),
         "seeded tokens are not creates"
     );
     let c = client(&h);
@@ -912,7 +912,7 @@ async fn creates_and_revocations_are_counted_and_served_at_sim_stats() {
     assert_eq!(h.shared.revocations(), 1, "the second DELETE found nothing");
     assert_eq!(
         sim_stats(&h).await,
-        serde_json::json!({"creates": 2, "revocations": 1, "requests": {"GET": 0, "DELETE": 2}})
+        serde_json::json!({"creates": 2, "revocations": 1, "requests": {"GET": 0, "DELETE": 2}, "feeds": {"authorized": 0, "refused": 0}})
     );
 }
 

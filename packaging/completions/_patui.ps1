@@ -50,6 +50,12 @@ Register-ArgumentCompleter -Native -CommandName 'patui' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('credential', 'credential', [CompletionResultType]::ParameterValue, 'Git credential helper (`git config credential.https://dev.azure.com.helper "patui credential"`)')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run the Azure DevOps simulator (prints its base URL on the first line of stdout)')
+            [CompletionResult]::new('cargo-credential', 'cargo-credential', [CompletionResultType]::ParameterValue, 'Cargo credential provider (protocol v1): `credential-provider = ["patui", "cargo-credential"]`')
+            [CompletionResult]::new('keyring', 'keyring', [CompletionResultType]::ParameterValue, 'The `keyring` command pip and uv call (`--keyring-provider subprocess`): prints the stored token for an Azure Artifacts feed URL')
+            [CompletionResult]::new('nuget-plugin', 'nuget-plugin', [CompletionResultType]::ParameterValue, 'NuGet authentication plugin (protocol 2.0.0 over stdio); also run as `nuget-plugin-patui` or with `-Plugin`')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with the feed credentials it reads from the environment (npm, NuGet, twine, Cargo); its exit code is returned. Children inherit them')
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Make patui the credential provider of a package manager (nuget, cargo, pip, pnpm)')
+            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find personal access tokens left in plain text (npmrc, NuGet.Config, pip.conf, .netrc, git credentials, env files…); exit 1 when any is found')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -338,6 +344,99 @@ Register-ArgumentCompleter -Native -CommandName 'patui' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'patui;cargo-credential' {
+            [CompletionResult]::new('--service-url', '--service-url', [CompletionResultType]::ParameterName, 'One URL that replaces every Azure DevOps host (https, or http to loopback)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server')
+            [CompletionResult]::new('--server-version', '--server-version', [CompletionResultType]::ParameterName, 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra certificate authorities to trust (PEM), for a server with a private CA')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'The organization (on a server: the collection) to work in')
+            [CompletionResult]::new('--authority', '--authority', [CompletionResultType]::ParameterName, 'Entra authority (default https://login.microsoftonline.com)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file (default: the platform config directory''s patui/config.toml)')
+            [CompletionResult]::new('--cargo-plugin', '--cargo-plugin', [CompletionResultType]::ParameterName, 'Cargo passes it: speak the credential-provider protocol on stdin/stdout')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against a built-in simulator with sample data (touches no real account, keyring or config)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Monochrome output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patui;keyring' {
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, '`password` prints the password alone; `creds` prints user name and password')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, '`plain`, `json` (`{"username": …, "password": …}`), or `authorization` (the HTTP `Authorization` value, `Basic …`: pnpm''s tokenHelper)')
+            [CompletionResult]::new('--service-url', '--service-url', [CompletionResultType]::ParameterName, 'One URL that replaces every Azure DevOps host (https, or http to loopback)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server')
+            [CompletionResult]::new('--server-version', '--server-version', [CompletionResultType]::ParameterName, 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra certificate authorities to trust (PEM), for a server with a private CA')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'The organization (on a server: the collection) to work in')
+            [CompletionResult]::new('--authority', '--authority', [CompletionResultType]::ParameterName, 'Entra authority (default https://login.microsoftonline.com)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file (default: the platform config directory''s patui/config.toml)')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against a built-in simulator with sample data (touches no real account, keyring or config)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Monochrome output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patui;nuget-plugin' {
+            [CompletionResult]::new('--service-url', '--service-url', [CompletionResultType]::ParameterName, 'One URL that replaces every Azure DevOps host (https, or http to loopback)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server')
+            [CompletionResult]::new('--server-version', '--server-version', [CompletionResultType]::ParameterName, 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra certificate authorities to trust (PEM), for a server with a private CA')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'The organization (on a server: the collection) to work in')
+            [CompletionResult]::new('--authority', '--authority', [CompletionResultType]::ParameterName, 'Entra authority (default https://login.microsoftonline.com)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file (default: the platform config directory''s patui/config.toml)')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against a built-in simulator with sample data (touches no real account, keyring or config)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Monochrome output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patui;exec' {
+            [CompletionResult]::new('--feed', '--feed', [CompletionResultType]::ParameterName, 'A feed URL to set credentials for (repeatable); by default the feeds the command''s project names (.npmrc, nuget.config, pip.conf, .cargo/config.toml)')
+            [CompletionResult]::new('--service-url', '--service-url', [CompletionResultType]::ParameterName, 'One URL that replaces every Azure DevOps host (https, or http to loopback)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server')
+            [CompletionResult]::new('--server-version', '--server-version', [CompletionResultType]::ParameterName, 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra certificate authorities to trust (PEM), for a server with a private CA')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'The organization (on a server: the collection) to work in')
+            [CompletionResult]::new('--authority', '--authority', [CompletionResultType]::ParameterName, 'Entra authority (default https://login.microsoftonline.com)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file (default: the platform config directory''s patui/config.toml)')
+            [CompletionResult]::new('--publish', '--publish', [CompletionResultType]::ParameterName, 'Publish instead of read: the token must allow Packaging (read & write)')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against a built-in simulator with sample data (touches no real account, keyring or config)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Monochrome output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patui;setup' {
+            [CompletionResult]::new('--bin-dir', '--bin-dir', [CompletionResultType]::ParameterName, 'Where to put links and shims (default ~/.local/bin; on Windows the user''s bin)')
+            [CompletionResult]::new('--service-url', '--service-url', [CompletionResultType]::ParameterName, 'One URL that replaces every Azure DevOps host (https, or http to loopback)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server')
+            [CompletionResult]::new('--server-version', '--server-version', [CompletionResultType]::ParameterName, 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra certificate authorities to trust (PEM), for a server with a private CA')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'The organization (on a server: the collection) to work in')
+            [CompletionResult]::new('--authority', '--authority', [CompletionResultType]::ParameterName, 'Entra authority (default https://login.microsoftonline.com)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file (default: the platform config directory''s patui/config.toml)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Change files without asking')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against a built-in simulator with sample data (touches no real account, keyring or config)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Monochrome output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'patui;scan' {
+            [CompletionResult]::new('--service-url', '--service-url', [CompletionResultType]::ParameterName, 'One URL that replaces every Azure DevOps host (https, or http to loopback)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server')
+            [CompletionResult]::new('--server-version', '--server-version', [CompletionResultType]::ParameterName, 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra certificate authorities to trust (PEM), for a server with a private CA')
+            [CompletionResult]::new('--org', '--org', [CompletionResultType]::ParameterName, 'The organization (on a server: the collection) to work in')
+            [CompletionResult]::new('--authority', '--authority', [CompletionResultType]::ParameterName, 'Entra authority (default https://login.microsoftonline.com)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file (default: the platform config directory''s patui/config.toml)')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Only the given paths, not the usual places')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against a built-in simulator with sample data (touches no real account, keyring or config)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Monochrome output (NO_COLOR is honoured too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'patui;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tokens')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one token')
@@ -355,6 +454,12 @@ Register-ArgumentCompleter -Native -CommandName 'patui' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('credential', 'credential', [CompletionResultType]::ParameterValue, 'Git credential helper (`git config credential.https://dev.azure.com.helper "patui credential"`)')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run the Azure DevOps simulator (prints its base URL on the first line of stdout)')
+            [CompletionResult]::new('cargo-credential', 'cargo-credential', [CompletionResultType]::ParameterValue, 'Cargo credential provider (protocol v1): `credential-provider = ["patui", "cargo-credential"]`')
+            [CompletionResult]::new('keyring', 'keyring', [CompletionResultType]::ParameterValue, 'The `keyring` command pip and uv call (`--keyring-provider subprocess`): prints the stored token for an Azure Artifacts feed URL')
+            [CompletionResult]::new('nuget-plugin', 'nuget-plugin', [CompletionResultType]::ParameterValue, 'NuGet authentication plugin (protocol 2.0.0 over stdio); also run as `nuget-plugin-patui` or with `-Plugin`')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with the feed credentials it reads from the environment (npm, NuGet, twine, Cargo); its exit code is returned. Children inherit them')
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Make patui the credential provider of a package manager (nuget, cargo, pip, pnpm)')
+            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Find personal access tokens left in plain text (npmrc, NuGet.Config, pip.conf, .netrc, git credentials, env files…); exit 1 when any is found')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -404,6 +509,24 @@ Register-ArgumentCompleter -Native -CommandName 'patui' -ScriptBlock {
             break
         }
         'patui;help;sim' {
+            break
+        }
+        'patui;help;cargo-credential' {
+            break
+        }
+        'patui;help;keyring' {
+            break
+        }
+        'patui;help;nuget-plugin' {
+            break
+        }
+        'patui;help;exec' {
+            break
+        }
+        'patui;help;setup' {
+            break
+        }
+        'patui;help;scan' {
             break
         }
         'patui;help;help' {

@@ -16,6 +16,9 @@ _patui() {
             ",$1")
                 cmd="patui"
                 ;;
+            patui,cargo-credential)
+                cmd="patui__subcmd__cargo__subcmd__credential"
+                ;;
             patui,check)
                 cmd="patui__subcmd__check"
                 ;;
@@ -31,8 +34,14 @@ _patui() {
             patui,doctor)
                 cmd="patui__subcmd__doctor"
                 ;;
+            patui,exec)
+                cmd="patui__subcmd__exec"
+                ;;
             patui,help)
                 cmd="patui__subcmd__help"
+                ;;
+            patui,keyring)
+                cmd="patui__subcmd__keyring"
                 ;;
             patui,list)
                 cmd="patui__subcmd__list"
@@ -46,6 +55,9 @@ _patui() {
             patui,migrate-global)
                 cmd="patui__subcmd__migrate__subcmd__global"
                 ;;
+            patui,nuget-plugin)
+                cmd="patui__subcmd__nuget__subcmd__plugin"
+                ;;
             patui,prune)
                 cmd="patui__subcmd__prune"
                 ;;
@@ -58,6 +70,12 @@ _patui() {
             patui,rotate)
                 cmd="patui__subcmd__rotate"
                 ;;
+            patui,scan)
+                cmd="patui__subcmd__scan"
+                ;;
+            patui,setup)
+                cmd="patui__subcmd__setup"
+                ;;
             patui,show)
                 cmd="patui__subcmd__show"
                 ;;
@@ -66,6 +84,9 @@ _patui() {
                 ;;
             patui,update)
                 cmd="patui__subcmd__update"
+                ;;
+            patui__subcmd__help,cargo-credential)
+                cmd="patui__subcmd__help__subcmd__cargo__subcmd__credential"
                 ;;
             patui__subcmd__help,check)
                 cmd="patui__subcmd__help__subcmd__check"
@@ -82,8 +103,14 @@ _patui() {
             patui__subcmd__help,doctor)
                 cmd="patui__subcmd__help__subcmd__doctor"
                 ;;
+            patui__subcmd__help,exec)
+                cmd="patui__subcmd__help__subcmd__exec"
+                ;;
             patui__subcmd__help,help)
                 cmd="patui__subcmd__help__subcmd__help"
+                ;;
+            patui__subcmd__help,keyring)
+                cmd="patui__subcmd__help__subcmd__keyring"
                 ;;
             patui__subcmd__help,list)
                 cmd="patui__subcmd__help__subcmd__list"
@@ -97,6 +124,9 @@ _patui() {
             patui__subcmd__help,migrate-global)
                 cmd="patui__subcmd__help__subcmd__migrate__subcmd__global"
                 ;;
+            patui__subcmd__help,nuget-plugin)
+                cmd="patui__subcmd__help__subcmd__nuget__subcmd__plugin"
+                ;;
             patui__subcmd__help,prune)
                 cmd="patui__subcmd__help__subcmd__prune"
                 ;;
@@ -108,6 +138,12 @@ _patui() {
                 ;;
             patui__subcmd__help,rotate)
                 cmd="patui__subcmd__help__subcmd__rotate"
+                ;;
+            patui__subcmd__help,scan)
+                cmd="patui__subcmd__help__subcmd__scan"
+                ;;
+            patui__subcmd__help,setup)
+                cmd="patui__subcmd__help__subcmd__setup"
                 ;;
             patui__subcmd__help,show)
                 cmd="patui__subcmd__help__subcmd__show"
@@ -125,8 +161,50 @@ _patui() {
 
     case "${cmd}" in
         patui)
-            opts="-h -V --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help --version list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help"
+            opts="-h -V --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help --version list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim cargo-credential keyring nuget-plugin exec setup scan help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authority)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patui__subcmd__cargo__subcmd__credential)
+            opts="-h --cargo-plugin --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -400,9 +478,69 @@ _patui() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        patui__subcmd__help)
-            opts="list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim help"
+        patui__subcmd__exec)
+            opts="-h --feed --publish --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --feed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authority)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patui__subcmd__help)
+            opts="list show create update rotate revoke migrate-global check renew prune login logout doctor completions credential sim cargo-credential keyring nuget-plugin exec setup scan help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patui__subcmd__help__subcmd__cargo__subcmd__credential)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -484,7 +622,35 @@ _patui() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        patui__subcmd__help__subcmd__exec)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         patui__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patui__subcmd__help__subcmd__keyring)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -554,6 +720,20 @@ _patui() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        patui__subcmd__help__subcmd__nuget__subcmd__plugin)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         patui__subcmd__help__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -610,6 +790,34 @@ _patui() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        patui__subcmd__help__subcmd__scan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patui__subcmd__help__subcmd__setup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         patui__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -645,6 +853,56 @@ _patui() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patui__subcmd__keyring)
+            opts="-h --mode --output --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --mode)
+                    COMPREPLY=($(compgen -W "password creds" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "plain json authorization" -- "${cur}"))
+                    return 0
+                    ;;
+                --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authority)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -832,6 +1090,48 @@ _patui() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        patui__subcmd__nuget__subcmd__plugin)
+            opts="-h --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authority)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         patui__subcmd__prune)
             opts="-h --yes --json --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -973,6 +1273,94 @@ _patui() {
                 return 0
             fi
             case "${prev}" in
+                --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authority)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patui__subcmd__scan)
+            opts="-h --only --json --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --service-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --org)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authority)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        patui__subcmd__setup)
+            opts="-h --yes --bin-dir --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help nuget cargo pip pnpm"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --service-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -3,15 +3,21 @@
 //! `logout`). They share the TUI's core (`ops`, the backend, the vault), print data on stdout
 //! only and use the stable exit codes below (the one set of them: the binary uses these too).
 
+pub mod cargo_credential;
 pub mod check;
 pub mod credential;
 pub mod doctor;
+pub mod exec;
+pub mod keyring_cli;
 pub mod login;
 pub mod migrate;
 pub mod mint;
+pub mod nuget_plugin;
 pub mod output;
+pub mod provider_setup;
 pub mod prune;
 pub mod renew;
+pub mod scan;
 pub mod server_login;
 
 use crate::azure::{ApiError, PatBackend, PatToken, PatTokenUpdateRequest};

@@ -32,6 +32,8 @@ pub struct Shared {
     pub entra: Mutex<entra::EntraSim>,
     /// The on-premises server's state (used only when `opts.server_version` is set).
     pub server: Mutex<crate::sim::server::ServerStore>,
+    /// The package feeds' counters and packages (both modes).
+    pub feeds: crate::sim::feeds::FeedState,
 }
 
 struct Faults {
@@ -52,6 +54,7 @@ impl Shared {
             store: Mutex::new(store),
             entra: Mutex::new(entra::EntraSim::new(opts.entra.clone())),
             server: Mutex::new(crate::sim::server::ServerStore::new(&opts)),
+            feeds: crate::sim::feeds::FeedState::default(),
             opts,
             faults: Mutex::new(Faults {
                 rng: StdRng::seed_from_u64(seed),
@@ -236,6 +239,15 @@ pub async fn handle(
         .collect();
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
     let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
+    if crate::sim::feeds::is_feed_path(&lower) {
+        return crate::sim::feeds::handle(
+            &shared,
+            crate::sim::feeds::Mode::Cloud,
+            &method,
+            &uri,
+            &headers,
+        );
+    }
     let q = query_map(&uri);
 
     match lower.as_slice() {
@@ -249,6 +261,7 @@ pub async fn handle(
                 "creates": shared.creates(),
                 "revocations": shared.revocations(),
                 "requests": {"GET": shared.requests("GET"), "DELETE": shared.requests("DELETE")},
+                "feeds": shared.feeds.stats(),
             }),
         ),
         ["_apis", "profile", "profiles", "me"] if method == Method::GET => {

@@ -4,8 +4,12 @@
 //! Any organization name is accepted and created on first use (unless `strict_orgs`). Any
 //! non-empty bearer token is accepted as the one simulated user, except tokens starting with
 //! `expired` and access tokens issued by the simulated Entra whose lifetime is over.
+//! Both modes also serve Azure Artifacts feeds (npm, PyPI, NuGet, Cargo) below `_packaging`
+//! ([`feeds`]).
 
+pub mod archive;
 pub mod entra;
+pub mod feeds;
 pub mod http;
 pub mod seed;
 pub mod server;

@@ -4,7 +4,8 @@
 //! session-token API (`_apis/Token/SessionTokens`: list, get, create, update, revoke, revoke
 //! all), `connectionData`, `projectCollections`, the OPTIONS probe, the unusable
 //! `_apis/tokens/pats` of ADS 2022, the server-wide token store with its seed data, and the
-//! `/_sim/stats` counters of this mode. See `docs/azure-devops-server.md` (shared) §2, §6, §8.
+//! `/_sim/stats` counters of this mode. Feed URLs (`…/_packaging/…`) go to [`super::feeds`].
+//! See `docs/azure-devops-server.md` (shared) §2, §6, §8.
 
 // Request helpers return the error response itself; the simulator is not a hot path.
 #![allow(clippy::result_large_err)]
@@ -727,6 +728,24 @@ impl ServerStore {
         (user.contains('\\') && password == WINDOWS_PASSWORD).then_some(Identity::Windows)
     }
 
+    /// What the feeds ([`crate::sim::feeds`]) need to know about the PAT whose value is
+    /// `password`, presented at `collection`; `None` when no stored token has that value.
+    pub(crate) fn feed_token(
+        &self,
+        password: &str,
+        collection: &'static str,
+        now: DateTime<Utc>,
+    ) -> Option<crate::sim::feeds::TokenFacts> {
+        let t = self.tokens.iter().find(|t| t.value.matches(password))?;
+        Some(crate::sim::feeds::TokenFacts {
+            scope: t.scope.clone(),
+            revoked: !t.is_valid,
+            expired: t.valid_to <= now,
+            valid_here: t.usable_at(Level::Collection(collection)),
+            retired_global: false,
+        })
+    }
+
     fn find(&self, id: Uuid) -> Option<&StoredToken> {
         self.tokens.iter().find(|t| t.authorization_id == id)
     }
@@ -1112,8 +1131,18 @@ pub async fn handle(
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
     let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
     if matches!(lower.as_slice(), ["_sim", "stats"]) && method == Method::GET {
-        let stats = lock(&shared).stats();
+        let mut stats = lock(&shared).stats();
+        stats["feeds"] = shared.feeds.stats();
         return with_json(StatusCode::OK, &stats);
+    }
+    if crate::sim::feeds::is_feed_path(&lower) {
+        return crate::sim::feeds::handle(
+            &shared,
+            crate::sim::feeds::Mode::Server,
+            &method,
+            &uri,
+            &headers,
+        );
     }
     let Some(version) = shared.opts.server_version else {
         return not_found();
