@@ -28,6 +28,20 @@ command -v kinit >/dev/null || need+=(krb5-user)
 [ -e /usr/lib/apache2/modules/mod_auth_gssapi.so ] || need+=(libapache2-mod-auth-gssapi)
 dpkg -s gss-ntlmssp >/dev/null 2>&1 || need+=(gss-ntlmssp)
 command -v curl >/dev/null || need+=(curl)
+# Package managers that fetch from the simulator's feeds with credentials from patui: npm, pip
+# (as installed, and the newest in a venv), cargo, and nuget.exe 5.8 on Mono.
+command -v npm >/dev/null || need+=(npm)
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+MONO_PACKAGES=(mono-runtime ca-certificates-mono libmono-system-net-http4.0-cil
+  libmono-system-xml-linq4.0-cil libmono-system-runtime-serialization4.0-cil
+  libmono-system-componentmodel-composition4.0-cil libmono-microsoft-build-utilities-v4.0-4.0-cil
+  libmono-system-componentmodel-dataannotations4.0-cil libmono-windowsbase4.0-cil
+  libmono-system-data4.0-cil libmono-system-io-compression4.0-cil
+  libmono-system-data-services-client4.0-cil libmono-system-servicemodel4.0a-cil
+  libmono-microsoft-csharp4.0-cil)
+for p in "${MONO_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "installing: ${need[*]}"
@@ -45,7 +59,20 @@ if ((${#need[@]})); then
   fi
 fi
 
+# The package managers' own parts, from npm and PyPI, under target/pm-tools: nuget.exe 5.8 and a
+# venv with the newest pip (tests/package_managers.rs finds them there).
+pm=target/pm-tools
+mkdir -p "$pm"
+if command -v npm >/dev/null && [ ! -f "$pm/node_modules/nuget-exe/nuget-5.8.0.exe" ]; then
+  npm install --prefix "$pm" --no-audit --no-fund --silent nuget-exe@5.8.0 || echo "could not install nuget-exe (npm)" >&2
+fi
+if [ ! -x "$pm/venv/bin/pip" ]; then
+  { python3 -m venv "$pm/venv" && "$pm/venv/bin/pip" install --quiet --disable-pip-version-check -U pip; } ||
+    echo "could not make the venv with the newest pip" >&2
+fi
+
 if [ "${CI:-}" = "true" ]; then
+  export PATUI_REQUIRE_PACKAGE_MANAGERS=1
   export PATUI_REQUIRE_KEYRING=1 PATUI_REQUIRE_TMUX=1 PATUI_REQUIRE_TLS_TOOLS=1 PATUI_REQUIRE_NEGOTIATE=1
 fi
 

@@ -19,6 +19,22 @@ use std::io::Write;
 
 /// Prefix of every line patui writes on stderr in this mode.
 const PREFIX: &str = "patui (pip): ";
+
+/// pip 26.2 and later capture the keyring command's stderr and never show it: when stderr is not
+/// a terminal, the reason also goes to the controlling terminal, if there is one, so the user
+/// learns why the feed refused them.
+fn tell_the_terminal(line: &str) {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        return;
+    }
+    #[cfg(unix)]
+    if let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty") {
+        let _ = writeln!(tty, "{}", crate::text::sanitize_lines(line));
+    }
+    #[cfg(not(unix))]
+    let _ = line;
+}
 /// The user name given when pip has none (Azure Artifacts ignores it).
 const USERNAME: &str = "patui";
 
@@ -75,13 +91,24 @@ pub fn run(
     let served = match feeds::resolve(vault, &feed, access_for(&args.service), now, &[]) {
         Ok(s) => s,
         Err(why) => {
-            crate::eprintln_safe!("{PREFIX}{}", crate::text::sanitize(&why.to_string()));
+            let line = format!("{PREFIX}{}", crate::text::sanitize(&why.to_string()));
+            crate::eprintln_safe!("{line}");
+            tell_the_terminal(&line);
             return super::EXIT_ERROR;
         }
     };
     let user = args.username.as_deref().filter(|u| !u.is_empty());
     let pat = served.value.expose();
     let mut text = match (args.mode.as_str(), args.output.as_str()) {
+        // pnpm's tokenHelper: the Authorization value itself.
+        (_, "authorization") => {
+            use base64::Engine;
+            let pair = format!("{}:{pat}", user.unwrap_or(USERNAME));
+            format!(
+                "Basic {}\n",
+                base64::engine::general_purpose::STANDARD.encode(pair)
+            )
+        }
         ("creds", "json") => {
             let v = serde_json::json!({"username": user.unwrap_or(USERNAME), "password": pat});
             v.to_string() + "\n"
@@ -158,6 +185,19 @@ mod tests {
         let mut out = Vec::new();
         let code = run(a, vault, None, &mut out, Utc::now());
         (code, String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn pnpm_gets_an_authorization_value() {
+        use base64::Engine;
+        let vault = vault_with(&[("pat-1", "vso.packaging")]);
+        let (code, out) = call(&vault, &args("creds", "authorization", "get", INDEX, None));
+        assert_eq!(code, 0);
+        let b64 = out.trim().strip_prefix("Basic ").unwrap();
+        let pair = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        assert!(String::from_utf8(pair).unwrap().ends_with(":pat-1"));
     }
 
     #[test]

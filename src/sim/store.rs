@@ -184,7 +184,9 @@ impl Store {
         self.orgs.values().cloned().collect()
     }
 
-    /// A fresh 84-character token in the 2024 format (`AZDO` at positions 76..80).
+    /// A fresh 84-character token in the 2024 format: 52 random characters, the `JQQJ99`
+    /// signature, the creation year (`C` = 2026) and month, reserved characters, `AAAAAZDO` and
+    /// four more (`AZDO` at positions 76..80), as `patui scan` recognises it.
     pub fn mint_value(&mut self) -> Secret {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         let mut pick = |n: usize| -> String {
@@ -194,7 +196,12 @@ impl Store {
         };
         let head = pick(76);
         let tail = pick(4);
-        Secret::new(format!("{head}AZDO{tail}"))
+        let month = b"ABCDEFGHIJKL"[usize::from(head.as_bytes()[59]) % 12] as char;
+        Secret::new(format!(
+            "{}JQQJ99C{month}{}AAAAAZDO{tail}",
+            &head[..52],
+            &head[60..72]
+        ))
     }
 
     fn new_id(&mut self) -> Uuid {
@@ -570,6 +577,10 @@ mod tests {
         assert_eq!(a.len(), 84);
         assert_eq!(&a.expose()[76..80], "AZDO");
         assert_ne!(a.expose(), b.expose());
+        // The layout patui scan calls strict.
+        let hits = crate::scan::scan_text(&format!("token = {}", a.expose()));
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].kind, crate::scan::Kind::Pat84);
         let mut s2 = Store::new(Policy::default(), 7);
         assert_eq!(
             s2.mint_value().expose(),

@@ -1,0 +1,670 @@
+//! Package managers fetch from the simulator's Azure Artifacts feeds with credentials that come
+//! only from patui, through the real clients: npm (`patui exec`), pip as installed and the newest
+//! pip in a venv (the `keyring` shim of `patui setup pip`), cargo (`patui setup cargo`, the
+//! credential provider) and nuget.exe 5.8 on Mono (the plugin of `patui setup nuget`). A revoked
+//! or expired token is not served: the client fails and patui says why on stderr. `patui scan`
+//! finds PATs planted in a temporary home and tells stored from unknown.
+//!
+//! The tools come from `scripts/test.sh` (Debian npm and Mono; nuget.exe and the newest pip under
+//! `target/pm-tools`); without them a test says `skipped`, unless
+//! `PATUI_REQUIRE_PACKAGE_MANAGERS` is set (CI). The tokens live in the real keyring (through
+//! `scripts/with-keyring.sh`), under a keyring service of the test's own.
+
+mod common;
+
+use common::{SimProcess, have_faketime, log_file, patui_bin};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn require() -> bool {
+    std::env::var_os("PATUI_REQUIRE_PACKAGE_MANAGERS").is_some()
+}
+
+/// Whether `program --version` runs; otherwise a skip (or a failure in CI).
+fn have(program: &str, args: &[&str]) -> bool {
+    let ok = Command::new(program)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            !require(),
+            "{program} is required (PATUI_REQUIRE_PACKAGE_MANAGERS is set)"
+        );
+        eprintln!("skipped: {program} is not installed (scripts/test.sh installs it)");
+    }
+    ok
+}
+
+fn have_keyring() -> bool {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("PATUI_REQUIRE_KEYRING").is_none(),
+        "the keyring is required"
+    );
+    eprintln!("skipped: no session bus for the real keyring (run through scripts/with-keyring.sh)");
+    false
+}
+
+/// `target/pm-tools`, where scripts/test.sh puts nuget.exe and the venv.
+fn tools() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pm-tools")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// The simulator, a home directory and a stored Packaging token for `fabrikam`.
+struct Feeds {
+    sim: SimProcess,
+    home: tempfile::TempDir,
+    service: String,
+    token_id: String,
+    value: String,
+}
+
+impl Feeds {
+    fn start(name: &str) -> Feeds {
+        let sim = SimProcess::start(&[]);
+        let home = tempfile::tempdir().unwrap();
+        std::fs::write(home.path().join("config.toml"), "").unwrap();
+        let mut f = Feeds {
+            sim,
+            home,
+            service: format!("patui-test-{}-pm-{name}", std::process::id()),
+            token_id: String::new(),
+            value: String::new(),
+        };
+        let out = f
+            .patui()
+            .args([
+                "create",
+                "--org",
+                "fabrikam",
+                "--name",
+                "feed",
+                "--scopes",
+                "vso.packaging",
+                "--json",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "create: {}", text(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["stored"], true);
+        f.token_id = v["token"]["id"].as_str().unwrap().to_owned();
+        f.value = v["value"].as_str().unwrap().to_owned();
+        f
+    }
+
+    /// The environment every process of the test gets: patui's config, keyring service, the
+    /// simulator as the service, and the temporary home.
+    fn env(&self) -> Vec<(String, String)> {
+        let h = self.home.path().display().to_string();
+        vec![
+            ("HOME".into(), h.clone()),
+            ("PATUI_CONFIG".into(), format!("{h}/config.toml")),
+            ("PATUI_STATE_DIR".into(), h.clone()),
+            ("PATUI_LOG_FILE".into(), log_file()),
+            ("PATUI_KEYRING_SERVICE".into(), self.service.clone()),
+            ("PATUI_SERVICE_URL".into(), self.sim.base_url.clone()),
+            ("PATUI_ACCESS_TOKEN".into(), "test".into()),
+            ("npm_config_cache".into(), format!("{h}/npm-cache")),
+            ("npm_config_update_notifier".into(), "false".into()),
+            ("PIP_CONFIG_FILE".into(), "/dev/null".into()),
+            ("CARGO_HOME".into(), format!("{h}/cargo-home")),
+        ]
+    }
+
+    fn cmd(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut c = Command::new(program);
+        for k in [
+            "PATUI_SERVER_URL",
+            "PATUI_ORG",
+            "NUGET_PLUGIN_PATHS",
+            "PIP_INDEX_URL",
+        ] {
+            c.env_remove(k);
+        }
+        c.envs(self.env());
+        c
+    }
+
+    fn patui(&self) -> Command {
+        self.cmd(patui_bin())
+    }
+
+    /// The feed `main` of `fabrikam`.
+    fn feed(&self) -> String {
+        format!("{}/fabrikam/_packaging/main", self.sim.base_url)
+    }
+
+    /// Revokes the token (patui forgets its value).
+    fn revoke(&self) {
+        let out = self
+            .patui()
+            .args(["revoke", "--org", "fabrikam", &self.token_id])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "revoke: {}", text(&out.stderr));
+    }
+
+    /// The simulator's feed counters.
+    fn feed_stats(&self) -> (u64, u64) {
+        let url = format!("{}/_sim/stats", self.sim.base_url);
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let v: serde_json::Value =
+            rt.block_on(async { reqwest::get(url).await.unwrap().json().await.unwrap() });
+        (
+            v["feeds"]["authorized"].as_u64().unwrap(),
+            v["feeds"]["refused"].as_u64().unwrap(),
+        )
+    }
+}
+
+impl Drop for Feeds {
+    fn drop(&mut self) {
+        let _ = self
+            .patui()
+            .args(["revoke", "--org", "fabrikam", &self.token_id])
+            .output();
+    }
+}
+
+fn assert_ok(what: &str, out: &Output) {
+    assert!(
+        out.status.success(),
+        "{what}: {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn npm_view_and_install_through_patui_exec() {
+    if !have("npm", &["--version"]) || !have_keyring() {
+        return;
+    }
+    let f = Feeds::start("npm");
+    let registry = format!("{}/npm/registry/", f.feed());
+    let project = f.home.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("package.json"),
+        r#"{"name":"p","version":"1.0.0","private":true}"#,
+    )
+    .unwrap();
+    // The project names its registry: exec finds it there.
+    std::fs::write(project.join(".npmrc"), format!("registry={registry}\n")).unwrap();
+    let out = f
+        .patui()
+        .current_dir(&project)
+        .args(["exec", "--", "npm", "view", "patui-demo", "version"])
+        .output()
+        .unwrap();
+    assert_ok("npm view", &out);
+    assert_eq!(text(&out.stdout).trim(), "1.0.0");
+    assert!(
+        text(&out.stderr).contains("inherit"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = f
+        .patui()
+        .current_dir(&project)
+        .args([
+            "exec",
+            "--",
+            "npm",
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "patui-demo",
+        ])
+        .output()
+        .unwrap();
+    assert_ok("npm install", &out);
+    assert!(
+        project
+            .join("node_modules/patui-demo/package.json")
+            .exists()
+    );
+    // Nothing of the token landed in the project's files.
+    let lock = std::fs::read_to_string(project.join("package-lock.json")).unwrap_or_default();
+    assert!(!lock.contains(&f.value));
+
+    // Without patui, the feed refuses npm.
+    let (_, refused_before) = f.feed_stats();
+    let out = f
+        .cmd("npm")
+        .current_dir(&project)
+        .args(["view", "patui-demo@1.0.0", "version", "--prefer-online"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "npm without credentials");
+    assert!(f.feed_stats().1 > refused_before);
+
+    // Revoked: patui no longer serves it, says so, and npm is not run.
+    f.revoke();
+    let out = f
+        .patui()
+        .current_dir(&project)
+        .args(["exec", "--", "npm", "view", "patui-demo", "version"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("patui keeps no token for fabrikam"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// Runs `pip download patui-demo` with `pip` (a path to a pip executable, or `python3 -m pip`),
+/// the keyring shim first on PATH; returns the output and the download directory.
+fn pip_download(
+    f: &Feeds,
+    pip: &[&str],
+    shim_dir: &Path,
+    faked: Option<&str>,
+) -> (Output, PathBuf) {
+    let dl = tempfile::tempdir().unwrap().keep();
+    let host = f.sim.base_url.trim_start_matches("http://");
+    // pip 26.1 and older ask the keyring only when the URL has a user name.
+    let index = format!("http://patui@{host}/fabrikam/_packaging/main/pypi/simple/");
+    let path = format!(
+        "{}:{}",
+        shim_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut words: Vec<String> = Vec::new();
+    if let Some(when) = faked {
+        words.extend(common::faketime_prefix(when));
+    }
+    words.extend(pip.iter().map(|s| (*s).to_owned()));
+    let mut c = f.cmd(&words[0]);
+    c.args(&words[1..])
+        .args([
+            "download",
+            "patui-demo",
+            "--no-deps",
+            "--no-cache-dir",
+            "--no-input",
+            "--disable-pip-version-check",
+            "--keyring-provider",
+            "subprocess",
+            "--index-url",
+            &index,
+            "-d",
+        ])
+        .arg(&dl)
+        .env("PATH", path);
+    (c.output().unwrap(), dl)
+}
+
+fn wheel_in(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .any(|e| e.file_name().to_string_lossy().ends_with(".whl"))
+        })
+        .unwrap_or(false)
+}
+
+#[test]
+fn pip_as_installed_and_the_newest_pip_through_the_keyring_shim() {
+    if !have("python3", &["-m", "pip", "--version"]) || !have_keyring() {
+        return;
+    }
+    let venv_pip = tools().join("venv/bin/pip");
+    if !venv_pip.exists() {
+        assert!(!require(), "{} is required", venv_pip.display());
+        eprintln!("skipped: no venv with the newest pip (scripts/test.sh makes it)");
+        return;
+    }
+    let f = Feeds::start("pip");
+    let shims = f.home.path().join("bin");
+    let out = f
+        .patui()
+        .args(["setup", "pip", "--bin-dir"])
+        .arg(&shims)
+        .output()
+        .unwrap();
+    assert_ok("setup pip", &out);
+    let venv_pip = venv_pip.display().to_string();
+    for pip in [vec!["python3", "-m", "pip"], vec![venv_pip.as_str()]] {
+        let (out, dl) = pip_download(&f, &pip, &shims, None);
+        assert_ok(&format!("{pip:?} download"), &out);
+        assert!(wheel_in(&dl), "{pip:?}: no wheel downloaded");
+    }
+    // Expired (the clock three months on): not served by either pip; pip 23 shows patui's
+    // reason (pip 26 captures the keyring's stderr: patui then writes it to the terminal).
+    if have_faketime() {
+        for pip in [vec!["python3", "-m", "pip"], vec![venv_pip.as_str()]] {
+            let (out, dl) = pip_download(&f, &pip, &shims, Some("2027-03-01 00:00:00"));
+            assert!(
+                !out.status.success(),
+                "{pip:?}: an expired token was served"
+            );
+            assert!(!wheel_in(&dl));
+            if pip[0] == "python3" {
+                let err = text(&out.stderr);
+                assert!(
+                    err.contains("patui (pip)") && err.contains("expired"),
+                    "{err}"
+                );
+            }
+        }
+    }
+}
+
+/// A crate that depends on `patuidemo` from the registry `sim`, and the registry's index.
+fn cargo_project(f: &Feeds) -> PathBuf {
+    let dir = f.home.path().join("crate");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("src/lib.rs"), "").unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"c\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\npatuidemo = { version = \"1.0.0\", registry = \"sim\" }\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join(".cargo")).unwrap();
+    std::fs::write(
+        dir.join(".cargo/config.toml"),
+        format!(
+            "[registries.sim]\nindex = \"sparse+{}/Cargo/index/\"\n",
+            f.feed()
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn cargo_fetch_through_the_credential_provider() {
+    if !have("cargo", &["--version"]) || !have_keyring() {
+        return;
+    }
+    let f = Feeds::start("cargo");
+    let out = f
+        .patui()
+        .args(["setup", "cargo", "sim", "--yes"])
+        .output()
+        .unwrap();
+    assert_ok("setup cargo", &out);
+    let config = std::fs::read_to_string(f.home.path().join("cargo-home/config.toml")).unwrap();
+    assert!(config.contains("cargo-credential"), "{config}");
+    let project = cargo_project(&f);
+    let out = f
+        .cmd("cargo")
+        .current_dir(&project)
+        .args(["fetch"])
+        .output()
+        .unwrap();
+    assert_ok("cargo fetch", &out);
+    assert!(
+        text(&out.stderr).contains("Downloaded patuidemo v1.0.0"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Expired, in a fresh cargo home (nothing cached): cargo fails, patui says why.
+    if have_faketime() {
+        let home2 = f.home.path().join("cargo-home-2");
+        std::fs::create_dir_all(&home2).unwrap();
+        std::fs::copy(
+            f.home.path().join("cargo-home/config.toml"),
+            home2.join("config.toml"),
+        )
+        .unwrap();
+        let _ = std::fs::remove_file(project.join("Cargo.lock"));
+        let prefix = common::faketime_prefix("2027-03-01 00:00:00");
+        let out = f
+            .cmd(&prefix[0])
+            .args(&prefix[1..])
+            .args(["cargo", "fetch"])
+            .current_dir(&project)
+            .env("CARGO_HOME", &home2)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "an expired token was served");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("patui (cargo)") && err.contains("expired"),
+            "{err}"
+        );
+    }
+}
+
+/// `mono nuget.exe install PatuiDemo` from the feed into `out`, with the plugin.
+fn nuget_install(f: &Feeds, nuget: &Path, out_dir: &Path) -> Output {
+    let work = f.home.path().join("nuget");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::write(
+        work.join("nuget.config"),
+        format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<configuration><packageSources><clear /><add key=\"main\" value=\"{}/nuget/v3/index.json\" /></packageSources></configuration>\n",
+            f.feed()
+        ),
+    )
+    .unwrap();
+    // NuGet keeps an HTTP cache in the home directory: a run must ask the feed.
+    let _ = std::fs::remove_dir_all(f.home.path().join(".local/share/NuGet"));
+    let plugin = f
+        .home
+        .path()
+        .join(".nuget/plugins/netfx/nuget-plugin-patui/nuget-plugin-patui.exe");
+    f.cmd("mono")
+        .current_dir(&work)
+        .arg(nuget)
+        .args([
+            "install",
+            "PatuiDemo",
+            "-Version",
+            "1.0.0",
+            "-ConfigFile",
+            "nuget.config",
+            "-NonInteractive",
+            "-NoCache",
+            "-OutputDirectory",
+        ])
+        .arg(out_dir)
+        // Mono's NuGet does not look in ~/.nuget/plugins: it is named here.
+        .env("NUGET_PLUGIN_PATHS", plugin)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn nuget_exe_on_mono_through_the_plugin() {
+    let nuget = tools().join("node_modules/nuget-exe/nuget-5.8.0.exe");
+    if !have("mono", &["--version"]) || !have_keyring() {
+        return;
+    }
+    if !nuget.exists() {
+        assert!(!require(), "{} is required", nuget.display());
+        eprintln!("skipped: no nuget.exe (scripts/test.sh installs it)");
+        return;
+    }
+    let f = Feeds::start("nuget");
+    let out = f
+        .patui()
+        .args(["setup", "nuget", "--bin-dir"])
+        .arg(f.home.path().join("bin"))
+        .output()
+        .unwrap();
+    assert_ok("setup nuget", &out);
+    let installed = f.home.path().join("packages");
+    let out = nuget_install(&f, &nuget, &installed);
+    assert_ok("nuget install", &out);
+    assert!(
+        installed
+            .join("PatuiDemo.1.0.0/PatuiDemo.1.0.0.nupkg")
+            .exists(),
+        "{}",
+        text(&out.stdout)
+    );
+    // Revoked: the plugin answers NotFound, says why, and the install fails.
+    f.revoke();
+    let out = nuget_install(&f, &nuget, &f.home.path().join("packages-2"));
+    assert!(!out.status.success(), "{}", text(&out.stdout));
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        all.contains("patui (NuGet)") && all.contains("patui keeps no token for fabrikam"),
+        "{all}"
+    );
+}
+
+/// A legacy 52-character PAT with a valid checksum (base32 of 32 bytes whose CRC-32 over the
+/// checked bytes, XOR 0xE0B9692D, sits in bytes 22, 8, 7 and 2).
+fn legacy_pat(seed: u8) -> String {
+    let mut b = [0u8; 32];
+    for (i, x) in b.iter_mut().enumerate() {
+        *x = seed
+            .wrapping_mul(31)
+            .wrapping_add((i as u8).wrapping_mul(17))
+            ^ 0x5a;
+    }
+    let mut data = Vec::new();
+    for r in [0..2, 3..7, 9..22, 23..32] {
+        data.extend_from_slice(&b[r]);
+    }
+    let mut crc = !0u32;
+    for byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    let sum = (!crc ^ 0xE0B9_692D).to_le_bytes();
+    (b[22], b[8], b[7], b[2]) = (sum[0], sum[1], sum[2], sum[3]);
+    // base32, lower case, no padding: 256 bits → 52 characters (the last one padded with 0s).
+    let alphabet = b"abcdefghijklmnopqrstuvwxyz234567";
+    let mut out = String::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for byte in b {
+        acc = (acc << 8) | u32::from(byte);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(alphabet[((acc >> bits) & 31) as usize] as char);
+        }
+    }
+    if bits > 0 {
+        out.push(alphabet[((acc << (5 - bits)) & 31) as usize] as char);
+    }
+    out
+}
+
+#[test]
+fn scan_finds_planted_pats_masks_them_and_knows_the_stored_one() {
+    if !have_keyring() {
+        return;
+    }
+    let f = Feeds::start("scan");
+    let home = f.home.path();
+    let legacy = legacy_pat(7);
+    assert_eq!(legacy.len(), 52);
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&f.value);
+    std::fs::write(
+        home.join(".npmrc"),
+        format!("//pkgs.dev.azure.com/fabrikam/_packaging/main/npm/registry/:username=me\n//pkgs.dev.azure.com/fabrikam/_packaging/main/npm/registry/:_password={b64}\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(home.join(".nuget/NuGet")).unwrap();
+    std::fs::write(
+        home.join(".nuget/NuGet/NuGet.Config"),
+        format!("<configuration>\n <packageSourceCredentials>\n  <main>\n   <add key=\"Username\" value=\"me\" />\n   <add key=\"ClearTextPassword\" value=\"{legacy}\" />\n  </main>\n </packageSourceCredentials>\n</configuration>\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        home.join(".git-credentials"),
+        format!("https://me:{}@dev.azure.com\n", f.value),
+    )
+    .unwrap();
+    std::fs::write(
+        home.join(".netrc"),
+        format!("machine dev.azure.com login me password {legacy}\n"),
+    )
+    .unwrap();
+    let env_dir = home.join("project");
+    std::fs::create_dir_all(&env_dir).unwrap();
+    std::fs::write(
+        env_dir.join(".env"),
+        format!("AZURE_DEVOPS_EXT_PAT={}\nOTHER=1\n", f.value),
+    )
+    .unwrap();
+
+    let out = f
+        .patui()
+        .arg("scan")
+        .arg(&env_dir)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        !all.contains(&f.value) && !all.contains(&legacy),
+        "a whole value was printed"
+    );
+    assert!(!all.contains(&b64));
+    let found: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let files: std::collections::BTreeSet<String> = found
+        .iter()
+        .map(|h| {
+            Path::new(h["path"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    for f in [
+        ".npmrc",
+        "NuGet.Config",
+        ".git-credentials",
+        ".netrc",
+        ".env",
+    ] {
+        assert!(files.contains(f), "{f} not reported: {files:?}");
+    }
+    let stored = found.iter().filter(|h| h["stored"].is_object()).count();
+    assert_eq!(
+        stored, 3,
+        "the stored value is found in npmrc (base64), git and .env: {found:?}"
+    );
+    let legacy_hits: Vec<_> = found.iter().filter(|h| h["kind"] == "legacy52").collect();
+    assert_eq!(legacy_hits.len(), 2);
+    assert!(legacy_hits.iter().all(|h| h["stored"].is_null()));
+    assert!(found.iter().any(|h| h["wrapped"] == "base64"));
+
+    // Text output: masked values and what to do.
+    let out = f.patui().arg("scan").arg(&env_dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let t = text(&out.stdout);
+    assert!(
+        t.contains(&format!("{}…{}", &f.value[..4], &f.value[80..])),
+        "{t}"
+    );
+    assert!(!t.contains(&f.value));
+
+    // Nothing planted: exit 0.
+    let clean = tempfile::tempdir().unwrap();
+    let out = f
+        .patui()
+        .env("HOME", clean.path())
+        .arg("scan")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}
