@@ -204,6 +204,14 @@ pub struct ScanArgs {
     pub only: bool,
     #[arg(long)]
     pub json: bool,
+    /// Remove every copy of a token patui keeps from the files scanned (the whole line; a
+    /// backup of each file is kept); tokens unknown to patui are never changed. Asks once per
+    /// file.
+    #[arg(long, conflicts_with = "json")]
+    pub remove_stored: bool,
+    /// With --remove-stored: change the files without asking.
+    #[arg(long, requires = "remove_stored")]
+    pub yes: bool,
 }
 
 /// Which organizations a command covers.

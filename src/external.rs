@@ -390,12 +390,23 @@ mod tests {
         std::fs::write(&az, "#!/bin/sh\nexit 3\n").unwrap();
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let e = run(&External::AzLogin {
-            az: az.display().to_string(),
-            tenant: None,
-        })
-        .await
-        .unwrap_err();
+        // Another test's child may still hold the script open for writing for an instant (it
+        // was forked while the file was being written): exec then fails with ETXTBSY. Retry.
+        let mut e = None;
+        for _ in 0..50 {
+            let r = run(&External::AzLogin {
+                az: az.display().to_string(),
+                tenant: None,
+            })
+            .await
+            .unwrap_err();
+            if !r.to_string().contains("Text file busy") {
+                e = Some(r);
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let e = e.expect("the script stayed busy");
         assert_eq!(e.to_string(), "az login exited with status 3");
     }
 }

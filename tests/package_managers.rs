@@ -658,6 +658,50 @@ fn scan_finds_planted_pats_masks_them_and_knows_the_stored_one() {
     );
     assert!(!t.contains(&f.value));
 
+    // Remove the copies of the stored token; the unknown legacy ones stay (exit 1).
+    let out = f
+        .patui()
+        .arg("scan")
+        .arg(&env_dir)
+        .args(["--remove-stored", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    for file in [
+        home.join(".npmrc"),
+        home.join(".git-credentials"),
+        env_dir.join(".env"),
+    ] {
+        let now = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            !now.contains(&f.value) && !now.contains(&b64),
+            "{}",
+            file.display()
+        );
+        // The backup keeps the rest of the file, never the token.
+        let backup = std::fs::read_to_string(format!("{}.patui-bak", file.display())).unwrap();
+        assert!(!backup.contains(&f.value) && !backup.contains(&b64));
+        assert!(backup.contains("patui removed this line"));
+    }
+    assert_eq!(
+        std::fs::read_to_string(env_dir.join(".env")).unwrap(),
+        "OTHER=1\n"
+    );
+    assert!(
+        std::fs::read_to_string(home.join(".netrc"))
+            .unwrap()
+            .contains(&legacy)
+    );
+    let out = f
+        .patui()
+        .arg("scan")
+        .arg(&env_dir)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let left: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(left.len(), 2, "{left:?}");
+
     // Nothing planted: exit 0.
     let clean = tempfile::tempdir().unwrap();
     let out = f
@@ -667,4 +711,52 @@ fn scan_finds_planted_pats_masks_them_and_knows_the_stored_one() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}
+
+/// The TUI's scan view (`F`): it lists the copy of a stored token planted in the home
+/// directory, masked, and `d` then confirming removes that line and keeps a backup.
+#[test]
+fn the_tui_scan_view_removes_a_stored_copy() {
+    if !common::have_tmux() || !have_keyring() {
+        return;
+    }
+    let f = Feeds::start("tui");
+    let home = f.home.path();
+    let creds = home.join(".git-credentials");
+    let original = format!(
+        "https://me:{}@dev.azure.com\nhttps://other@example.com\n",
+        f.value
+    );
+    std::fs::write(&creds, &original).unwrap();
+    let env = f.env();
+    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default();
+    env.push(("DBUS_SESSION_BUS_ADDRESS", &bus));
+    env.push(("NO_COLOR", "1"));
+    env.push(("PATUI_ORG", "fabrikam"));
+    let t = common::Tmux::start_with_env("pm-scan", 130, 40, &env, patui_bin());
+    t.wait_for("feed");
+    t.keys(&["F"]);
+    let masked = format!("{}…{}", &f.value[..4], &f.value[80..]);
+    let s = t.wait_for_all(&["PATs in plain text", &masked, "stored as \"feed\""]);
+    assert!(!s.contains(&f.value), "a whole value on screen");
+    t.keys(&["d"]);
+    t.wait_for("Remove line 1");
+    t.keys(&["Tab"]);
+    t.keys(&["Enter"]);
+    t.wait_for("No PATs in plain text");
+    let now = std::fs::read_to_string(&creds).unwrap();
+    assert_eq!(now, "https://other@example.com\n");
+    let backup = std::fs::read_to_string(home.join(".git-credentials.patui-bak")).unwrap();
+    assert_eq!(
+        backup,
+        format!(
+            "{}\nhttps://other@example.com\n",
+            patui::scan::fix::REMOVED_MARKER
+        )
+    );
+    t.keys(&["Escape"]);
+    t.wait_gone("PATs in plain text");
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(), 0);
 }

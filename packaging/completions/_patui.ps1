@@ -431,6 +431,8 @@ Register-ArgumentCompleter -Native -CommandName 'patui' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file (default: the platform config directory''s patui/config.toml)')
             [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Only the given paths, not the usual places')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('--remove-stored', '--remove-stored', [CompletionResultType]::ParameterName, 'Remove every copy of a token patui keeps from the files scanned (the whole line; a backup of each file is kept); tokens unknown to patui are never changed. Asks once per file')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'With --remove-stored: change the files without asking')
             [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against a built-in simulator with sample data (touches no real account, keyring or config)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Monochrome output (NO_COLOR is honoured too)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

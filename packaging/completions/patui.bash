@@ -1309,7 +1309,7 @@ _patui() {
             return 0
             ;;
         patui__subcmd__scan)
-            opts="-h --only --json --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
+            opts="-h --only --json --remove-stored --yes --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -355,6 +355,8 @@ complete -c patui -n "__fish_patui_using_subcommand scan" -l authority -d 'Entra
 complete -c patui -n "__fish_patui_using_subcommand scan" -l config -d 'The config file (default: the platform config directory\'s patui/config.toml)' -r -F
 complete -c patui -n "__fish_patui_using_subcommand scan" -l only -d 'Only the given paths, not the usual places'
 complete -c patui -n "__fish_patui_using_subcommand scan" -l json
+complete -c patui -n "__fish_patui_using_subcommand scan" -l remove-stored -d 'Remove every copy of a token patui keeps from the files scanned (the whole line; a backup of each file is kept); tokens unknown to patui are never changed. Asks once per file'
+complete -c patui -n "__fish_patui_using_subcommand scan" -l yes -d 'With --remove-stored: change the files without asking'
 complete -c patui -n "__fish_patui_using_subcommand scan" -l demo -d 'Run against a built-in simulator with sample data (touches no real account, keyring or config)'
 complete -c patui -n "__fish_patui_using_subcommand scan" -l no-color -d 'Monochrome output (NO_COLOR is honoured too)'
 complete -c patui -n "__fish_patui_using_subcommand scan" -s h -l help -d 'Print help'

@@ -1,18 +1,24 @@
-//! `patui scan [PATH…] [--only] [--json]`: looks for Azure DevOps PATs left in plain text (the
-//! usual credential files under the home directory, and the files and directories given),
-//! reports each one masked, says whether patui keeps that token in the keyring, and what to do
-//! about it. Exit 1 when any PAT is found (for CI), 0 when none, 2 for usage errors (a given
-//! path that does not exist). Finding and matching live in `crate::scan`.
+//! `patui scan [PATH…] [--only] [--json] [--remove-stored [--yes]]`: looks for Azure DevOps PATs
+//! left in plain text (the usual credential files under the home directory, and the files and
+//! directories given), reports each one masked, says whether patui keeps that token in the
+//! keyring, and what to do about it. With `--remove-stored`, the lines holding copies of tokens
+//! patui keeps are removed (asked once per file unless `--yes`; a backup of each file is kept),
+//! and the exit code is that of a scan afterwards. Exit 1 when any PAT is found (for CI), 0 when
+//! none, 2 for usage errors (a given path that does not exist, `--remove-stored` without a
+//! terminal to ask on and without `--yes`). Finding, matching and removing live in `crate::scan`.
 
 use super::{EXIT_ERROR, EXIT_OK, Failure, print_json, print_text, report, usage};
 use crate::cli::ScanArgs;
+use crate::scan::fix;
+use crate::scan::report::{self as scan_report, Finding, Report, Stored, plural, shown_path};
 use crate::scan::stored::StoredRef;
-use crate::scan::{self, Hit, Kind, StoredValues, Wrapper};
+use crate::scan::{Kind, Wrapper};
+use crate::secret::Secret;
 use crate::text::sanitize;
 use crate::vault::Vault;
 use serde::Serialize;
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::Path;
 
 /// `patui scan`.
 pub async fn run(args: &ScanArgs, vault: &Result<Vault, String>) -> u8 {
@@ -20,167 +26,151 @@ pub async fn run(args: &ScanArgs, vault: &Result<Vault, String>) -> u8 {
 }
 
 async fn scan_command(args: &ScanArgs, vault: &Result<Vault, String>) -> Result<u8, Failure> {
-    let home = home();
-    let (paths, only) = (args.paths.clone(), args.only);
-    let task_home = home.clone();
-    let outcome = tokio::task::spawn_blocking(move || scan_all(&paths, only, task_home.as_deref()))
-        .await
-        .map_err(|e| Failure {
-            code: EXIT_ERROR,
-            message: format!("scan failed: {e}"),
-        })??;
+    if args.remove_stored && !args.yes && !std::io::stdin().is_terminal() {
+        return Err(usage(
+            "--remove-stored changes files and asks first: there is no terminal to ask on; pass --yes",
+        ));
+    }
+    let outcome = scan_blocking(args, Some(vault.clone())).await?;
     for w in &outcome.warnings {
         crate::eprintln_safe!("patui: {w}");
     }
-    // Nothing found, nothing to compare: the keyring is not opened.
-    let keyring = if outcome.hits.is_empty() {
-        Keyring::Unavailable
-    } else {
-        load_keyring(vault).await
-    };
-    let findings: Vec<Finding<'_>> = outcome
-        .hits
-        .iter()
-        .map(|(path, hit)| Finding {
-            path,
-            hit,
-            stored: keyring.lookup(hit),
-        })
-        .collect();
+    if let Some(e) = &outcome.keyring_error {
+        crate::eprintln_safe!(
+            "patui: cannot read the keyring ({e}); whether patui keeps these tokens is unknown"
+        );
+    }
     if args.json {
-        let json: Vec<FindingJson<'_>> = findings.iter().map(FindingJson::new).collect();
+        let json: Vec<FindingJson<'_>> = outcome.findings.iter().map(FindingJson::new).collect();
         print_json(&json)?;
     } else {
-        print_text(&text_report(&findings, outcome.scanned, home.as_deref()))?;
+        print_text(&text_report(
+            &outcome.findings,
+            outcome.scanned,
+            outcome.home.as_deref(),
+        ))?;
     }
-    Ok(if findings.is_empty() {
+    if args.remove_stored {
+        return remove_stored(args, outcome).await;
+    }
+    Ok(exit_code(&outcome))
+}
+
+/// 1 when any PAT was found, else 0.
+fn exit_code(report: &Report) -> u8 {
+    if report.findings.is_empty() {
         EXIT_OK
     } else {
         EXIT_ERROR
+    }
+}
+
+/// Scans on a blocking task; the keyring (`None`: not compared) is opened only when something
+/// was found.
+async fn scan_blocking(
+    args: &ScanArgs,
+    vault: Option<Result<Vault, String>>,
+) -> Result<Report, Failure> {
+    let (paths, only) = (args.paths.clone(), args.only);
+    tokio::task::spawn_blocking(move || {
+        let home = scan_report::home();
+        match &vault {
+            Some(v) => {
+                let v = v.as_ref().map_err(String::as_str);
+                scan_report::scan_checked(&paths, only, home.as_deref(), v)
+            }
+            None => scan_report::scan(&paths, only, home.as_deref()),
+        }
     })
+    .await
+    .map_err(|e| Failure {
+        code: EXIT_ERROR,
+        message: format!("scan failed: {e}"),
+    })?
+    .map_err(|e| usage(e.to_string()))
 }
 
-/// The home directory: `HOME` first (tests point it elsewhere), else the platform's.
-fn home() -> Option<PathBuf> {
-    std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf()))
+/// `--remove-stored`: each file holding copies of stored tokens, asked about (unless `--yes`)
+/// and changed; then a scan again, whose findings give the exit code.
+async fn remove_stored(args: &ScanArgs, outcome: Report) -> Result<u8, Failure> {
+    if outcome.kept() == 0 {
+        crate::eprintln_safe!(
+            "patui: --remove-stored: no copy of a token patui keeps was found; nothing was changed"
+        );
+        return Ok(exit_code(&outcome));
+    }
+    let yes = args.yes;
+    let lines = tokio::task::spawn_blocking(move || remove_all(&outcome, yes))
+        .await
+        .map_err(|e| Failure {
+            code: EXIT_ERROR,
+            message: format!("removing failed: {e}"),
+        })?;
+    print_text(&lines)?;
+    let after = scan_blocking(args, None).await?;
+    Ok(exit_code(&after))
 }
 
-/// What scanning found.
-struct Outcome {
-    /// Files scanned.
-    scanned: usize,
-    hits: Vec<(PathBuf, Hit)>,
-    /// Files that could not be read, and the like (stderr).
-    warnings: Vec<String>,
-}
-
-/// Gathers the files (usage errors first, before anything is read) and scans them. Blocking.
-fn scan_all(paths: &[PathBuf], only: bool, home: Option<&Path>) -> Result<Outcome, Failure> {
-    let given = check_given(paths, only)?;
-    let mut warnings = Vec::new();
-    let mut files = Vec::new();
-    if !only {
-        match home {
-            Some(h) => files.extend(scan::usual_places(h).into_iter().filter(|p| p.is_file())),
-            None => warnings.push(
-                "no home directory (HOME is not set): the usual places are not scanned".to_owned(),
-            ),
+/// The copies of stored tokens, by file (in the order found): (line, value) each.
+fn stored_copies(report: &Report) -> Vec<(&Path, Vec<(usize, &Secret)>)> {
+    let mut files: Vec<(&Path, Vec<(usize, &Secret)>)> = Vec::new();
+    for f in report.findings.iter().filter(|f| f.stored_ref().is_some()) {
+        let copy = (f.hit.line, &f.hit.value);
+        match files.iter_mut().find(|(p, _)| *p == f.path.as_path()) {
+            Some((_, copies)) => copies.push(copy),
+            None => files.push((f.path.as_path(), vec![copy])),
         }
     }
-    for (path, is_dir) in given {
-        if is_dir {
-            let walk = scan::walk(&path);
-            files.extend(walk.files);
-            warnings.extend(
-                walk.errors
-                    .iter()
-                    .map(|(p, e)| format!("cannot read {}: {e}", p.display())),
-            );
-        } else {
-            files.push(path);
+    files
+}
+
+/// Removes the copies file by file (asking first unless `yes`); returns what was done and what
+/// to use instead, for stdout. Failures and files left alone are said on stderr. Blocking.
+fn remove_all(report: &Report, yes: bool) -> String {
+    let mut out = String::new();
+    for (path, copies) in stored_copies(report) {
+        let shown = report.shown_path(path);
+        if !yes && !confirm_file(&shown, copies.len()) {
+            crate::eprintln_safe!("patui: {shown} left unchanged");
+            continue;
+        }
+        match fix::remove_copies(path, &copies) {
+            Ok(backup) => out.push_str(&format!(
+                "removed {} from {shown} (backup: {})\n  instead: {}\n",
+                copies_word(copies.len()),
+                report.shown_path(&backup),
+                fix::provider_advice(path)
+            )),
+            Err(e) => crate::eprintln_safe!("patui: {e}"),
         }
     }
-    let mut seen = HashSet::new();
-    files.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
-    let mut hits = Vec::new();
-    for file in &files {
-        match scan::scan_file(file) {
-            Ok(found) => hits.extend(found.into_iter().map(|h| (file.clone(), h))),
-            Err(e) => warnings.push(format!("cannot scan {}: {e}", file.display())),
-        }
-    }
-    Ok(Outcome {
-        scanned: files.len(),
-        hits,
-        warnings,
-    })
+    out
 }
 
-/// The given paths, each with whether it is a directory; one that does not exist (or cannot
-/// be looked at) is a usage error, as is `--only` without paths.
-fn check_given(paths: &[PathBuf], only: bool) -> Result<Vec<(PathBuf, bool)>, Failure> {
-    if only && paths.is_empty() {
-        return Err(usage("--only needs a PATH to scan"));
-    }
-    paths
-        .iter()
-        .map(|p| {
-            std::fs::metadata(p)
-                .map(|m| (p.clone(), m.is_dir()))
-                .map_err(|e| usage(format!("{}: {e}", p.display())))
-        })
-        .collect()
-}
-
-/// The keyring's values, or why they could not be read.
-enum Keyring {
-    Checked(StoredValues),
-    Unavailable,
-}
-
-impl Keyring {
-    fn lookup(&self, hit: &Hit) -> Stored<'_> {
-        match self {
-            Keyring::Checked(values) => values.lookup(&hit.value).map_or(Stored::No, Stored::Yes),
-            Keyring::Unavailable => Stored::Unknown,
-        }
-    }
-}
-
-/// Loads the stored values; a keyring that cannot be read leaves "stored" unknown (a note on
-/// stderr), not a failure.
-async fn load_keyring(vault: &Result<Vault, String>) -> Keyring {
-    let result = match vault {
-        Ok(v) => v.run(StoredValues::load).await.map_err(|e| e.to_string()),
-        Err(e) => Err(e.clone()),
+/// Asks on the terminal whether to change one file.
+fn confirm_file(shown: &str, n: usize) -> bool {
+    let question = if n == 1 {
+        format!("Remove 1 copy of a stored token from {shown} (a backup is kept)? [y/N] ")
+    } else {
+        format!("Remove {n} copies of stored tokens from {shown} (a backup is kept)? [y/N] ")
     };
-    match result {
-        Ok(values) => Keyring::Checked(values),
-        Err(e) => {
-            crate::eprintln_safe!(
-                "patui: cannot read the keyring ({e}); whether patui keeps these tokens is unknown"
-            );
-            Keyring::Unavailable
-        }
+    super::ask(super::Ask {
+        refusal: format!("{shown} not changed"),
+        lines: vec![],
+        question: &sanitize(&question),
+        accept: super::is_yes,
+        declined: "not confirmed",
+    })
+    .is_ok()
+}
+
+/// `1 copy`, `2 copies`.
+fn copies_word(n: usize) -> String {
+    if n == 1 {
+        "1 copy".to_owned()
+    } else {
+        format!("{n} copies")
     }
-}
-
-/// Whether patui keeps a found token.
-#[derive(Clone, Copy)]
-enum Stored<'a> {
-    Yes(&'a StoredRef),
-    No,
-    Unknown,
-}
-
-/// One hit, where it is, and whether patui keeps it.
-struct Finding<'a> {
-    path: &'a Path,
-    hit: &'a Hit,
-    stored: Stored<'a>,
 }
 
 /// A finding in `--json` output (fields are only ever added). Never the value itself.
@@ -207,7 +197,7 @@ struct FindingJson<'a> {
 }
 
 impl<'a> FindingJson<'a> {
-    fn new(f: &Finding<'a>) -> Self {
+    fn new(f: &'a Finding) -> Self {
         FindingJson {
             path: f.path.display().to_string(),
             line: f.hit.line,
@@ -216,17 +206,14 @@ impl<'a> FindingJson<'a> {
             created: f.hit.created.as_deref(),
             masked: f.hit.masked(),
             wrapped: f.hit.wrapped,
-            stored: match f.stored {
-                Stored::Yes(r) => Some(r),
-                Stored::No | Stored::Unknown => None,
-            },
+            stored: f.stored_ref(),
             stored_unknown: matches!(f.stored, Stored::Unknown),
         }
     }
 }
 
 /// The text report: one line per finding, a summary, then what to do.
-fn text_report(findings: &[Finding<'_>], scanned: usize, home: Option<&Path>) -> String {
+fn text_report(findings: &[Finding], scanned: usize, home: Option<&Path>) -> String {
     if findings.is_empty() {
         return format!(
             "no PATs in plain text ({} scanned)\n",
@@ -238,54 +225,32 @@ fn text_report(findings: &[Finding<'_>], scanned: usize, home: Option<&Path>) ->
         s.push_str(&finding_line(f, home));
         s.push('\n');
     }
-    let files: HashSet<&Path> = findings.iter().map(|f| f.path).collect();
-    let kept = findings
-        .iter()
-        .filter(|f| matches!(f.stored, Stored::Yes(_)))
-        .count();
-    let unknown = findings
-        .iter()
-        .filter(|f| matches!(f.stored, Stored::No))
-        .count();
-    s.push_str(&format!(
-        "\n{} in plain text in {} ({kept} kept by patui, {unknown} unknown to patui",
-        plural(findings.len(), "PAT"),
-        plural(files.len(), "file"),
-    ));
-    let unchecked = findings.len() - kept - unknown;
-    if unchecked > 0 {
-        s.push_str(&format!(", {unchecked} not checked: no keyring"));
-    }
-    s.push_str(")\n");
-    s.push_str(&advice(kept > 0, unknown + unchecked > 0));
+    s.push_str(&format!("\n{}\n", scan_report::summary(findings)));
+    let kept = findings.iter().any(|f| matches!(f.stored, Stored::Yes(_)));
+    let other = findings.iter().any(|f| !matches!(f.stored, Stored::Yes(_)));
+    s.push_str(&advice(kept, other));
     s
 }
 
 /// `PATH:LINE  KEY  MASKED  KIND  NOTE`.
-fn finding_line(f: &Finding<'_>, home: Option<&Path>) -> String {
-    let h = f.hit;
-    let mut kind = h.kind.word().to_owned();
-    if let Some(c) = &h.created {
-        kind.push_str(&format!(" (created {c})"));
-    }
-    if h.wrapped == Some(Wrapper::Base64) {
-        kind.push_str(" (in base64)");
-    }
-    let note = match f.stored {
+fn finding_line(f: &Finding, home: Option<&Path>) -> String {
+    let h = &f.hit;
+    let note = match &f.stored {
         Stored::Yes(r) => format!(
             "stored as \"{}\" ({}) — delete this copy and use the provider instead",
             sanitize(&r.name),
             sanitize(&r.org)
         ),
-        Stored::No => "unknown to patui — import it, or rotate it".to_owned(),
+        Stored::No => "unknown to patui — rotate it".to_owned(),
         Stored::Unknown => "keyring not readable — cannot tell whether patui keeps it".to_owned(),
     };
     format!(
-        "{}:{}  {}  {}  {kind}  {note}",
-        sanitize(&shown_path(f.path, home)),
+        "{}:{}  {}  {}  {}  {note}",
+        sanitize(&shown_path(&f.path, home)),
         h.line,
         sanitize(h.key.as_deref().unwrap_or("-")),
         h.masked(),
+        f.kind_label(),
     )
 }
 
@@ -293,35 +258,19 @@ fn finding_line(f: &Finding<'_>, home: Option<&Path>) -> String {
 fn advice(kept: bool, unknown: bool) -> String {
     let mut s = String::from("\nWhat to do:\n");
     if kept {
-        s.push_str("  kept by patui: delete this copy; patui serves it to git/npm/NuGet/Cargo/pip without files (patui setup …, patui exec)\n");
+        s.push_str("  kept by patui: delete this copy (patui scan --remove-stored keeps a backup); patui serves it to git/npm/NuGet/Cargo/pip without files (patui setup …, patui exec)\n");
     }
     if unknown {
-        s.push_str("  unknown to patui: import it into the keyring (coming: patui scan --import) or rotate it (create a new token with the same scopes in patui, replace the line, revoke the old one)\n");
+        s.push_str("  unknown to patui: rotate it: create a new token with the same scopes in patui, put it in place of this line, then revoke the old one in the web page (it cannot be imported: the service never tells which token a value is)\n");
     }
     s
-}
-
-/// `~/…` for paths under the home directory.
-fn shown_path(path: &Path, home: Option<&Path>) -> String {
-    match home.and_then(|h| path.strip_prefix(h).ok()) {
-        Some(rest) if !rest.as_os_str().is_empty() => {
-            format!("~{}{}", std::path::MAIN_SEPARATOR, rest.display())
-        }
-        _ => path.display().to_string(),
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scan::{self, Hit};
+    use std::path::PathBuf;
 
     fn fake_legacy() -> String {
         crate::scan::detect::tests::fake_legacy()
@@ -343,13 +292,13 @@ mod tests {
         };
         let findings = [
             Finding {
-                path: &path,
-                hit: &h,
-                stored: Stored::Yes(&kept),
+                path: path.clone(),
+                hit: h.clone(),
+                stored: Stored::Yes(kept),
             },
             Finding {
-                path: &path,
-                hit: &h,
+                path,
+                hit: h,
                 stored: Stored::No,
             },
         ];
@@ -370,7 +319,8 @@ mod tests {
             text.contains("2 PATs in plain text in 1 file (1 kept by patui, 1 unknown to patui)")
         );
         assert!(text.contains("kept by patui: delete this copy"));
-        assert!(text.contains("unknown to patui: import it"));
+        assert!(text.contains("unknown to patui: rotate it"));
+        assert!(text.contains("cannot be imported"));
         assert_eq!(
             text_report(&[], 1, None),
             "no PATs in plain text (1 file scanned)\n"
@@ -382,8 +332,8 @@ mod tests {
         let pat = fake_legacy();
         let (path, h) = hit(Path::new("/x/.env"), &format!("PAT={pat}"));
         let f = Finding {
-            path: &path,
-            hit: &h,
+            path,
+            hit: h,
             stored: Stored::Unknown,
         };
         let json = serde_json::to_value(FindingJson::new(&f)).unwrap();
@@ -396,42 +346,40 @@ mod tests {
     }
 
     #[test]
-    fn given_paths_must_exist_and_only_needs_one() {
+    fn remove_all_changes_only_stored_copies_and_names_the_provider() {
         let dir = tempfile::tempdir().unwrap();
-        let missing = dir.path().join("nope");
-        let err = scan_all(&[missing], false, Some(dir.path())).err().unwrap();
-        assert_eq!(err.code, super::super::EXIT_USAGE);
-        let err = scan_all(&[], true, None).err().unwrap();
-        assert_eq!(err.code, super::super::EXIT_USAGE);
-    }
-
-    #[test]
-    fn scans_usual_places_and_given_directories_once() {
-        let home = tempfile::tempdir().unwrap();
-        let pat = fake_legacy();
-        std::fs::write(
-            home.path().join(".npmrc"),
-            format!("//x/:_authToken={pat}\n"),
-        )
-        .unwrap();
-        std::fs::create_dir_all(home.path().join("proj")).unwrap();
-        std::fs::write(home.path().join("proj/.env"), format!("PAT={pat}\n")).unwrap();
-        // The home directory given as a path too: .npmrc is scanned once.
-        let out = scan_all(&[home.path().to_path_buf()], false, Some(home.path())).unwrap();
-        // (XDG_CONFIG_HOME and the current directory are the test process's: not counted.)
-        let mut keys: Vec<_> = out
-            .hits
-            .iter()
-            .filter(|(p, _)| p.starts_with(home.path()))
-            .map(|(_, h)| h.key.clone())
-            .collect();
-        keys.sort();
-        assert_eq!(
-            keys,
-            [Some("PAT".to_owned()), Some("_authToken".to_owned())]
+        let (kept, other) = (fake_legacy(), fake_legacy());
+        let npmrc = dir.path().join(".npmrc");
+        std::fs::write(&npmrc, format!("a={kept}\nb={other}\nc={kept}\n")).unwrap();
+        let mut report =
+            scan_report::scan(std::slice::from_ref(&npmrc), true, Some(dir.path())).unwrap();
+        let feed = StoredRef {
+            name: "feed".into(),
+            org: "fabrikam".into(),
+        };
+        for f in &mut report.findings {
+            f.stored = if f.hit.value.matches(&kept) {
+                Stored::Yes(feed.clone())
+            } else {
+                Stored::No
+            };
+        }
+        let copies = stored_copies(&report);
+        assert_eq!(copies.len(), 1);
+        assert_eq!(copies[0].1.iter().map(|c| c.0).collect::<Vec<_>>(), [1, 3]);
+        let out = remove_all(&report, true);
+        let sep = std::path::MAIN_SEPARATOR;
+        assert!(
+            out.starts_with(&format!(
+                "removed 2 copies from ~{sep}.npmrc (backup: ~{sep}.npmrc.patui-bak)"
+            )),
+            "{out}"
         );
-        let only = scan_all(&[home.path().join("proj")], true, Some(home.path())).unwrap();
-        assert_eq!(only.hits.len(), 1);
-        assert_eq!(only.scanned, 1);
+        assert!(out.contains("patui exec -- npm"), "{out}");
+        assert!(!out.contains(&kept));
+        assert_eq!(
+            std::fs::read_to_string(&npmrc).unwrap(),
+            format!("b={other}\n")
+        );
     }
 }

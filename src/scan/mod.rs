@@ -2,14 +2,18 @@
 //! and files line by line (raw values and values inside base64 wrappers such as npm's `_auth`,
 //! Cargo's `Basic …`, git's `extraheader`, Docker's `auth`), and masking. The matchers are in
 //! [`detect`], key names in [`keys`], the places to look in [`places`], the keyring comparison
-//! in [`stored`]; the command itself is `commands::scan`.
+//! in [`stored`], one whole scan (files, hits, the keyring's answer) in [`report`], removing a
+//! copy of a stored token from a file in [`fix`]; the command is `commands::scan`, the TUI's view
+//! `tui::scan_view`.
 //!
 //! A value never leaves a [`Hit`] except through [`Secret::expose`]: buffers that held file
 //! contents or decoded base64 are zeroized, and output shows only [`mask`]ed values.
 
 pub mod detect;
+pub mod fix;
 pub mod keys;
 pub mod places;
+pub mod report;
 pub mod stored;
 
 pub use detect::Kind;
@@ -104,7 +108,7 @@ pub fn scan_file(path: &Path) -> io::Result<Vec<Hit>> {
 }
 
 /// The file's contents, in a buffer zeroized on drop.
-fn read_limited(path: &Path) -> io::Result<Zeroizing<Vec<u8>>> {
+pub(crate) fn read_limited(path: &Path) -> io::Result<Zeroizing<Vec<u8>>> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
         return Err(io::Error::new(

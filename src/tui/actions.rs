@@ -487,6 +487,8 @@ pub fn on_result(app: &mut App, msg: Msg) -> Vec<Command> {
         | Msg::Stored(_)
         | Msg::ServerSignedIn(_)
         | Msg::Service(_)
+        | Msg::Scanned(_)
+        | Msg::CopyRemoved { .. }
         | Msg::Signal(_)
         | Msg::Panicked => {}
     }

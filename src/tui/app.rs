@@ -99,6 +99,15 @@ pub enum Msg {
     },
     /// Every migration ran (each is done, or reports what failed).
     MigrateDone(Vec<crate::ops::migrate::Migration>),
+    /// A scan of the usual places for PATs in plain text finished (for the scan view).
+    Scanned(Result<crate::scan::report::Report, String>),
+    /// A copy of a stored token was removed from line `line` of `path` (the backup's path), or
+    /// why not.
+    CopyRemoved {
+        path: std::path::PathBuf,
+        line: usize,
+        result: Result<std::path::PathBuf, String>,
+    },
     /// Terminate: a signal (its number) arrived.
     Signal(i32),
     /// A background task panicked (the hook has restored the terminal already).
@@ -188,6 +197,16 @@ pub enum Command {
     RunDetached(crate::external::External),
     /// After `az login`: take a token from the Azure CLI and use it.
     UseAzureCli,
+    /// Scan the usual places for PATs in plain text and compare them with the keyring
+    /// (answered by `Msg::Scanned`).
+    Scan,
+    /// Remove line `line` of `path`, which must still hold `value` (a backup is kept; answered
+    /// by `Msg::CopyRemoved`).
+    RemoveCopy {
+        path: std::path::PathBuf,
+        line: usize,
+        value: Secret,
+    },
 }
 
 /// What the status bar shows.
@@ -681,6 +700,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             app.service = info;
             vec![]
         }
+        Msg::Scanned(_) | Msg::CopyRemoved { .. } => crate::tui::scan_view::on_result(app, msg),
         Msg::ServerSignedIn(r) => match r {
             Ok(stored) => {
                 app.modals.retain(|m| !matches!(m, Modal::ServerSignIn(_)));
@@ -795,6 +815,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
             app.modals.push(Modal::OrgPicker { selected });
         }
         Action::Refresh => return app.reload(),
+        Action::Scan => return crate::tui::scan_view::open(app),
         Action::Help => app.modals.push(Modal::Help { scroll: 0 }),
         Action::Profile => app.modals.push(Modal::Profile),
         Action::SignIn => return app.begin_sign_in(),
@@ -832,7 +853,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         | Action::CopyCode
         | Action::OpenBrowser
         | Action::AzLogin
-        | Action::SignOut => {}
+        | Action::SignOut
+        | Action::RemoveCopy => {}
     }
     vec![]
 }

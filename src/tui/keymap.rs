@@ -19,6 +19,8 @@ pub enum Context {
     NewToken,
     SignIn,
     Profile,
+    /// The scan view: PATs found in plain text files.
+    Scan,
 }
 
 impl Context {
@@ -32,6 +34,7 @@ impl Context {
             Context::NewToken => "New token's value",
             Context::SignIn => "Sign-in screen",
             Context::Profile => "Profile screen",
+            Context::Scan => "Scan view (PATs in plain text)",
         }
     }
 }
@@ -71,6 +74,7 @@ actions! {
     Migrate = "migrate", List, ["M"], "Replace global tokens (one per organization)", None;
     Attention = "attention", List, ["!"], "Show what needs attention", None;
     Cleanup = "cleanup", List, ["X"], "Clean up tokens whose values were lost", None;
+    Scan = "scan", List, ["F"], "Find PATs left in plain text files", None;
     Copy = "copy", List, ["y"], "Copy the stored token value", Some("copy");
     Profile = "profile", List, ["p"], "Profile, organizations, sign out", None;
     SignIn = "sign_in", List, ["ctrl-s"], "Sign in (device code or az login)", None;
@@ -93,6 +97,7 @@ actions! {
     OpenBrowser = "open_browser", SignIn, ["o"], "Open the sign-in page in the browser", Some("open browser");
     AzLogin = "az_login", SignIn, ["a"], "Sign in with the Azure CLI (runs az login)", Some("az login");
     SignOut = "sign_out", Profile, ["L"], "Sign out (forget the cached sign-in)", Some("sign out");
+    RemoveCopy = "remove_copy", Scan, ["d", "delete"], "Remove a stored token's copy from its file (a backup is kept)", Some("remove copy");
 }
 
 impl Action {
@@ -288,7 +293,7 @@ impl Keymap {
     }
 
     /// Refuses one key bound to two actions that can be active at once: within a context, and
-    /// between the dialog keys and the sign-in and profile screens (which are dialogs).
+    /// between the dialog keys and the sign-in, profile and scan screens (which are dialogs).
     fn check_conflicts(&self) -> Result<(), String> {
         let together = |a: Context, b: Context| {
             a == b
@@ -298,9 +303,9 @@ impl Keymap {
                     (a, b),
                     (
                         Context::Dialog,
-                        Context::SignIn | Context::Profile | Context::NewToken
+                        Context::SignIn | Context::Profile | Context::NewToken | Context::Scan
                     ) | (
-                        Context::SignIn | Context::Profile | Context::NewToken,
+                        Context::SignIn | Context::Profile | Context::NewToken | Context::Scan,
                         Context::Dialog
                     )
                 )
@@ -379,6 +384,7 @@ impl Keymap {
             Context::NewToken,
             Context::SignIn,
             Context::Profile,
+            Context::Scan,
         ] {
             let lines = TABLE
                 .iter()

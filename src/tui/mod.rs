@@ -20,6 +20,7 @@ pub mod profile;
 pub mod quit_confirm;
 pub mod revoke_all;
 pub mod runner;
+pub mod scan_view;
 pub mod server_sign_in;
 pub mod service;
 pub mod sign_in;

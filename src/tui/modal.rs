@@ -38,6 +38,8 @@ pub enum Modal {
     Migrate(Box<crate::tui::migrate_dialog::MigrateDialog>),
     /// A quit was asked for while a token's value is neither stored nor copied.
     QuitConfirm(Box<crate::tui::quit_confirm::QuitConfirm>),
+    /// PATs found in plain text files; copies of stored tokens can be removed.
+    Scan(Box<crate::tui::scan_view::ScanView>),
     /// `e` on an expired token: it cannot be extended; R regenerates.
     Expired {
         token: Box<PatToken>,
@@ -66,6 +68,7 @@ pub fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         Modal::SignIn(screen) => crate::tui::sign_in::on_key(app, screen, key),
         Modal::ServerSignIn(d) => crate::tui::server_sign_in::on_key(app, d, key),
         Modal::Profile => crate::tui::profile::on_key(app, key),
+        Modal::Scan(v) => crate::tui::scan_view::on_key(app, v, key),
         Modal::Expired { token, org } => crate::tui::expired::on_key(app, token, org, key),
     };
     if keep {
@@ -92,6 +95,7 @@ pub fn render(app: &App, frame: &mut Frame, modal: &Modal) {
         Modal::SignIn(screen) => crate::tui::sign_in::render(app, frame, screen),
         Modal::ServerSignIn(d) => crate::tui::server_sign_in::render(app, frame, d),
         Modal::Profile => crate::tui::profile::render(app, frame),
+        Modal::Scan(v) => crate::tui::scan_view::render(app, frame, v),
         Modal::Expired { token, .. } => crate::tui::expired::render(app, frame, token),
     }
 }
@@ -112,6 +116,7 @@ pub fn hints(app: &App, modal: &Modal) -> Vec<(String, String)> {
         Modal::SignIn(screen) => crate::tui::sign_in::hints(app, screen),
         Modal::ServerSignIn(_) => crate::tui::server_sign_in::hints(app),
         Modal::Profile => crate::tui::profile::hints(app),
+        Modal::Scan(v) => crate::tui::scan_view::hints(app, v),
         Modal::Expired { .. } => crate::tui::expired::hints(app),
     }
 }

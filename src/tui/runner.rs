@@ -128,6 +128,23 @@ impl Runner {
                     let _ = tx.send(Msg::SignedIn(r));
                 });
             }
+            Command::Scan => {
+                let slot = self.vault.clone();
+                tokio::task::spawn_blocking(move || {
+                    let home = crate::scan::report::home();
+                    let vault = slot.as_ref().map_err(String::as_str);
+                    let r = crate::scan::report::scan_checked(&[], false, home.as_deref(), vault)
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::Scanned(r));
+                });
+            }
+            Command::RemoveCopy { path, line, value } => {
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::scan::fix::remove_copy(&path, line, &value)
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::CopyRemoved { path, line, result });
+                });
+            }
             Command::LoadOrgs => {
                 let chain = self.sign_in.clone();
                 tokio::spawn(async move {
