@@ -209,9 +209,22 @@ pub struct ScanArgs {
     /// file.
     #[arg(long, conflicts_with = "json")]
     pub remove_stored: bool,
-    /// With --remove-stored: change the files without asking.
-    #[arg(long, requires = "remove_stored")]
+    /// With --remove-stored or --rotate: change the files without asking.
+    #[arg(long)]
     pub yes: bool,
+    /// Keep the token found on this line in the keyring (FILE:LINE); --id says which of your
+    /// tokens it is (on a terminal, patui asks). Then remove the copy with --remove-stored.
+    #[arg(long, value_name = "FILE:LINE", conflicts_with_all = ["remove_stored", "rotate", "json"])]
+    pub import: Option<String>,
+    /// Regenerate the token found on this line (FILE:LINE): a new token with the same settings
+    /// is created and kept, the line gets the new value (after asking; a backup without the old
+    /// value is kept), and the old token is revoked. --id says which token it is, unless patui
+    /// keeps it.
+    #[arg(long, value_name = "FILE:LINE", conflicts_with_all = ["remove_stored", "json"])]
+    pub rotate: Option<String>,
+    /// With --import or --rotate: which of your tokens the value is.
+    #[arg(long, value_name = "ID")]
+    pub id: Option<uuid::Uuid>,
 }
 
 /// Which organizations a command covers.

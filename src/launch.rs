@@ -287,6 +287,10 @@ pub async fn command(args: GlobalArgs, cmd: Command) -> u8 {
             Err(code) => code,
         },
         C::Setup(a) => commands::provider_setup::run(&a, args.service_url.as_deref()),
+        // Importing or rotating a found token needs the service.
+        C::Scan(a) if a.import.is_some() || a.rotate.is_some() => {
+            on_tokens(&args, async |t: &Tokens| t.ctx.scan_fix(&a).await).await
+        }
         C::Scan(a) => match config_and_vault(&args) {
             Ok((_, vault)) => commands::scan::run(&a, &vault).await,
             Err(code) => code,

@@ -760,3 +760,126 @@ fn the_tui_scan_view_removes_a_stored_copy() {
     t.keys(&["q"]);
     assert_eq!(t.wait_exit(), 0);
 }
+
+/// A token created outside patui, found in plain text: `--import` (with `--id`; without a
+/// terminal patui lists the candidates) keeps it; `--rotate` regenerates it, puts the new value
+/// on the line (inside base64 where it was) and revokes the old one.
+#[test]
+fn scan_imports_and_rotates_a_token_found_in_plain_text() {
+    if !have_keyring() {
+        return;
+    }
+    use base64::Engine;
+    let f = Feeds::start("rotate");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let created: serde_json::Value = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!(
+                "{}/fabrikam/_apis/tokens/pats?api-version=7.1-preview.1",
+                f.sim.base_url
+            ))
+            .bearer_auth("test")
+            .json(&serde_json::json!({
+                "displayName": "made in the web page",
+                "scope": "vso.packaging",
+                "validTo": (chrono::Utc::now() + chrono::Duration::days(20)).to_rfc3339(),
+                "allOrgs": false
+            }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    let old = created["patToken"]["token"].as_str().unwrap().to_owned();
+    let id = created["patToken"]["authorizationId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let home = f.home.path();
+    let env_file = home.join("project.env");
+    std::fs::write(&env_file, format!("PAT={old}\n")).unwrap();
+    let npmrc = home.join(".npmrc");
+    std::fs::write(
+        &npmrc,
+        format!(
+            "//h/npm/registry/:username=me\n//h/npm/registry/:_password={}\n",
+            b64(&old)
+        ),
+    )
+    .unwrap();
+    let loc = format!("{}:1", env_file.display());
+
+    // Without --id and without a terminal: the candidates, nothing kept.
+    let out = f
+        .patui()
+        .args(["scan", "--import", &loc, "--org", "fabrikam"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("made in the web page") && err.contains(&id),
+        "{err}"
+    );
+
+    let out = f
+        .patui()
+        .args(["scan", "--import", &loc, "--org", "fabrikam", "--id", &id])
+        .output()
+        .unwrap();
+    assert_ok("scan --import", &out);
+    let found = |p: &Path| -> serde_json::Value {
+        let out = f
+            .patui()
+            .args(["scan", "--only", "--json"])
+            .arg(p)
+            .output()
+            .unwrap();
+        serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap()[0].clone()
+    };
+    assert_eq!(found(&env_file)["stored"]["name"], "made in the web page");
+
+    // Rotate the copy in .npmrc: patui keeps that value now, so no --id is needed.
+    let out = f
+        .patui()
+        .args(["scan", "--org", "fabrikam", "--yes", "--rotate"])
+        .arg(format!("{}:2", npmrc.display()))
+        .output()
+        .unwrap();
+    assert_ok("scan --rotate", &out);
+    let now = std::fs::read_to_string(&npmrc).unwrap();
+    let line = now.lines().nth(1).unwrap();
+    let new = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(line.rsplit_once('=').unwrap().1)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_ne!(new, old);
+    assert_eq!(new.len(), 84);
+    assert_eq!(now.lines().next().unwrap(), "//h/npm/registry/:username=me");
+    assert_eq!(found(&npmrc)["stored"]["name"], "made in the web page");
+    assert!(
+        !std::fs::read_to_string(format!("{}.patui-bak", npmrc.display()))
+            .unwrap()
+            .contains(&b64(&old))
+    );
+    // The feed takes the new value and refuses the old one (revoked).
+    let feed_status = |pat: &str| -> u16 {
+        rt.block_on(async {
+            reqwest::Client::new()
+                .get(format!("{}/npm/registry/patui-demo", f.feed()))
+                .basic_auth("me", Some(pat))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        })
+    };
+    assert_eq!(feed_status(&new), 200);
+    assert_eq!(feed_status(&old), 401);
+}

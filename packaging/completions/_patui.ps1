@@ -422,6 +422,9 @@ Register-ArgumentCompleter -Native -CommandName 'patui' -ScriptBlock {
             break
         }
         'patui;scan' {
+            [CompletionResult]::new('--import', '--import', [CompletionResultType]::ParameterName, 'Keep the token found on this line in the keyring (FILE:LINE); --id says which of your tokens it is (on a terminal, patui asks). Then remove the copy with --remove-stored')
+            [CompletionResult]::new('--rotate', '--rotate', [CompletionResultType]::ParameterName, 'Regenerate the token found on this line (FILE:LINE): a new token with the same settings is created and kept, the line gets the new value (after asking; a backup without the old value is kept), and the old token is revoked. --id says which token it is, unless patui keeps it')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'With --import or --rotate: which of your tokens the value is')
             [CompletionResult]::new('--service-url', '--service-url', [CompletionResultType]::ParameterName, 'One URL that replaces every Azure DevOps host (https, or http to loopback)')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server')
             [CompletionResult]::new('--server-version', '--server-version', [CompletionResultType]::ParameterName, 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud')
@@ -432,7 +435,7 @@ Register-ArgumentCompleter -Native -CommandName 'patui' -ScriptBlock {
             [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Only the given paths, not the usual places')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
             [CompletionResult]::new('--remove-stored', '--remove-stored', [CompletionResultType]::ParameterName, 'Remove every copy of a token patui keeps from the files scanned (the whole line; a backup of each file is kept); tokens unknown to patui are never changed. Asks once per file')
-            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'With --remove-stored: change the files without asking')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'With --remove-stored or --rotate: change the files without asking')
             [CompletionResult]::new('--demo', '--demo', [CompletionResultType]::ParameterName, 'Run against a built-in simulator with sample data (touches no real account, keyring or config)')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Monochrome output (NO_COLOR is honoured too)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

@@ -1309,12 +1309,24 @@ _patui() {
             return 0
             ;;
         patui__subcmd__scan)
-            opts="-h --only --json --remove-stored --yes --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
+            opts="-h --only --json --remove-stored --yes --import --rotate --id --demo --service-url --server --server-version --ca-file --org --no-color --authority --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --import)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rotate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --service-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

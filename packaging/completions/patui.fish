@@ -346,6 +346,9 @@ complete -c patui -n "__fish_patui_using_subcommand setup" -l yes -d 'Change fil
 complete -c patui -n "__fish_patui_using_subcommand setup" -l demo -d 'Run against a built-in simulator with sample data (touches no real account, keyring or config)'
 complete -c patui -n "__fish_patui_using_subcommand setup" -l no-color -d 'Monochrome output (NO_COLOR is honoured too)'
 complete -c patui -n "__fish_patui_using_subcommand setup" -s h -l help -d 'Print help'
+complete -c patui -n "__fish_patui_using_subcommand scan" -l import -d 'Keep the token found on this line in the keyring (FILE:LINE); --id says which of your tokens it is (on a terminal, patui asks). Then remove the copy with --remove-stored' -r
+complete -c patui -n "__fish_patui_using_subcommand scan" -l rotate -d 'Regenerate the token found on this line (FILE:LINE): a new token with the same settings is created and kept, the line gets the new value (after asking; a backup without the old value is kept), and the old token is revoked. --id says which token it is, unless patui keeps it' -r
+complete -c patui -n "__fish_patui_using_subcommand scan" -l id -d 'With --import or --rotate: which of your tokens the value is' -r
 complete -c patui -n "__fish_patui_using_subcommand scan" -l service-url -d 'One URL that replaces every Azure DevOps host (https, or http to loopback)' -r
 complete -c patui -n "__fish_patui_using_subcommand scan" -l server -d 'An Azure DevOps Server or TFS (on-premises): the URL of a collection (https://tfs.example.com/tfs/DefaultCollection) or of the server' -r
 complete -c patui -n "__fish_patui_using_subcommand scan" -l server-version -d 'With --demo or `sim`: a simulated Azure DevOps Server / TFS of this version (2017, 2018, 2019, 2020, 2022) instead of the cloud' -r
@@ -356,7 +359,7 @@ complete -c patui -n "__fish_patui_using_subcommand scan" -l config -d 'The conf
 complete -c patui -n "__fish_patui_using_subcommand scan" -l only -d 'Only the given paths, not the usual places'
 complete -c patui -n "__fish_patui_using_subcommand scan" -l json
 complete -c patui -n "__fish_patui_using_subcommand scan" -l remove-stored -d 'Remove every copy of a token patui keeps from the files scanned (the whole line; a backup of each file is kept); tokens unknown to patui are never changed. Asks once per file'
-complete -c patui -n "__fish_patui_using_subcommand scan" -l yes -d 'With --remove-stored: change the files without asking'
+complete -c patui -n "__fish_patui_using_subcommand scan" -l yes -d 'With --remove-stored or --rotate: change the files without asking'
 complete -c patui -n "__fish_patui_using_subcommand scan" -l demo -d 'Run against a built-in simulator with sample data (touches no real account, keyring or config)'
 complete -c patui -n "__fish_patui_using_subcommand scan" -l no-color -d 'Monochrome output (NO_COLOR is honoured too)'
 complete -c patui -n "__fish_patui_using_subcommand scan" -s h -l help -d 'Print help'

@@ -18,6 +18,7 @@ pub mod provider_setup;
 pub mod prune;
 pub mod renew;
 pub mod scan;
+pub mod scan_fix;
 pub mod server_login;
 
 use crate::azure::{ApiError, PatBackend, PatToken, PatTokenUpdateRequest};

@@ -97,6 +97,102 @@ pub fn remove_copies(path: &Path, copies: &[(usize, &Secret)]) -> Result<PathBuf
     Ok(backup)
 }
 
+/// Replaces the token `old` on line `line` (1-based) of `path` with `new`, where it stands raw or
+/// inside base64 (npm's `_password`, `_auth`, a `Basic …` header: re-encoded); the rest of the
+/// line and file stays byte for byte. The backup, like [`remove_copies`]'s, has the line marked
+/// instead of the old token. Returns the backup's path.
+pub fn replace_copy(
+    path: &Path,
+    line: usize,
+    old: &Secret,
+    new: &Secret,
+) -> Result<PathBuf, FixError> {
+    let read_err = |error| FixError::Read {
+        path: path.to_path_buf(),
+        error,
+    };
+    let target = real_file(path).map_err(read_err)?;
+    let perms = std::fs::metadata(&target).map_err(read_err)?.permissions();
+    let original = super::read_limited(&target).map_err(read_err)?;
+    let spans = line_spans(&original);
+    let changed = FixError::Changed {
+        path: path.to_path_buf(),
+        line,
+    };
+    let Some(index) = line.checked_sub(1).filter(|i| *i < spans.len()) else {
+        return Err(changed);
+    };
+    let span = spans[index];
+    let text = &original[span.start..span.content_end];
+    if !holds(text, old) {
+        return Err(changed);
+    }
+    let Some(replaced) = std::str::from_utf8(text)
+        .ok()
+        .and_then(|t| replaced_line(t, old, new))
+    else {
+        return Err(changed);
+    };
+    let mut out = Zeroizing::new(Vec::with_capacity(original.len() + replaced.len()));
+    out.extend_from_slice(&original[..span.start]);
+    out.extend_from_slice(replaced.as_bytes());
+    out.extend_from_slice(&original[span.content_end..]);
+    let masked = with_lines_marked(&original, &spans, &[index]);
+    let backup = write_backup(&target, &masked, &perms).map_err(|error| FixError::Backup {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    replace(&target, &out, &perms).map_err(|error| FixError::Write {
+        path: path.to_path_buf(),
+        backup: backup.clone(),
+        error,
+    })?;
+    Ok(backup)
+}
+
+/// `line` with `old` replaced by `new`: raw occurrences, else inside each base64 run that decodes
+/// to text holding `old` (encoded again, with padding). `None` when `old` is in neither.
+fn replaced_line(line: &str, old: &Secret, new: &Secret) -> Option<Zeroizing<String>> {
+    if line.contains(old.expose()) {
+        return Some(Zeroizing::new(line.replace(old.expose(), new.expose())));
+    }
+    use base64::Engine;
+    // A run: base64 characters, then at most two '=' of padding.
+    let is_b64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/');
+    let mut out = Zeroizing::new(String::with_capacity(line.len() + new.len() * 2));
+    let mut found = false;
+    let mut rest = line;
+    while let Some(start) = rest.find(is_b64) {
+        out.push_str(&rest[..start]);
+        let body = rest[start..]
+            .find(|c: char| !is_b64(c))
+            .unwrap_or(rest.len() - start);
+        let pad = rest[start + body..]
+            .chars()
+            .take(2)
+            .take_while(|c| *c == '=')
+            .count();
+        let run_len = body + pad;
+        let run = &rest[start..start + run_len];
+        let decoded = super::BASE64
+            .decode(&rest[start..start + body])
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .map(Zeroizing::new);
+        match decoded {
+            Some(d) if d.contains(old.expose()) => {
+                let swapped = Zeroizing::new(d.replace(old.expose(), new.expose()));
+                out.push_str(&base64::engine::general_purpose::STANDARD.encode(swapped.as_bytes()));
+                found = true;
+            }
+            _ => out.push_str(run),
+        }
+        rest = &rest[start + run_len..];
+    }
+    out.push_str(rest);
+    found.then_some(out)
+}
+
 /// The file to change: `path`, or the file a symlink points to (a rename over the link would
 /// replace the link).
 fn real_file(path: &Path) -> io::Result<PathBuf> {
@@ -326,6 +422,42 @@ mod tests {
 
     fn read(p: &Path) -> String {
         std::fs::read_to_string(p).unwrap()
+    }
+
+    #[test]
+    fn a_copy_is_replaced_raw_or_inside_base64() {
+        use base64::Engine;
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (fake_legacy(), crate::scan::detect::tests::fake_pat84());
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let text = format!(
+            "x=1\r\nurl=https://u:{old}@host/ # {old}\r\n//h/:_password={}\r\nauth=Basic {}\r\n",
+            b64(&old),
+            b64(&format!("me:{old}"))
+        );
+        let p = write(dir.path(), ".npmrc", &text);
+        let (o, n) = (Secret::from(old.as_str()), Secret::from(new.as_str()));
+        for line in [2, 3, 4] {
+            replace_copy(&p, line, &o, &n).unwrap();
+        }
+        assert_eq!(
+            read(&p),
+            format!(
+                "x=1\r\nurl=https://u:{new}@host/ # {new}\r\n//h/:_password={}\r\nauth=Basic {}\r\n",
+                b64(&new),
+                b64(&format!("me:{new}"))
+            )
+        );
+        // The backups never hold the old token; a line that no longer holds it is refused.
+        assert!(!read(&dir.path().join(".npmrc.patui-bak")).contains(&old));
+        assert!(matches!(
+            replace_copy(&p, 2, &o, &n),
+            Err(FixError::Changed { line: 2, .. })
+        ));
+        assert!(matches!(
+            replace_copy(&p, 9, &o, &n),
+            Err(FixError::Changed { .. })
+        ));
     }
 
     #[test]

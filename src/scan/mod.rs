@@ -32,7 +32,7 @@ use zeroize::Zeroizing;
 const MIN_BASE64: usize = 68;
 
 /// Standard base64, padding optional, trailing bits tolerated.
-const BASE64: GeneralPurpose = GeneralPurpose::new(
+pub(crate) const BASE64: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::STANDARD,
     GeneralPurposeConfig::new()
         .with_decode_allow_trailing_bits(true)
