@@ -456,6 +456,18 @@ fn build(
         opts.ntlm = ntlm;
     }
     let client = ServerClient::with_pat(opts, Arc::clone(&source))?;
+    // A stored Windows password the server refuses is forgotten at once: sent again by every
+    // later run, a stale password would lock the account.
+    if let (Some(w), Ok(v)) = (client.windows_sign_in(), &vault) {
+        let v = v.clone();
+        w.on_ntlm_refused(Box::new(move || {
+            // The keyring's client may not block inside the async runtime: its own thread.
+            let done = std::thread::spawn(move || v.delete_windows_account()).join();
+            if !matches!(done, Ok(Ok(()))) {
+                tracing::warn!("cannot remove the refused Windows password from the keyring");
+            }
+        }));
+    }
     Ok(Server {
         client: Arc::new(client),
         pat: source,

@@ -219,6 +219,12 @@ impl Transport {
             }
             req
         };
+        // A Windows sign-in's turn lasts until the body is read: the next request must find the
+        // connection this one leaves in the pool.
+        let _turn = match &self.windows {
+            Some(w) => Some(w.exclusive().await),
+            None => None,
+        };
         let resp = match &self.windows {
             Some(w) => w.send(&build, self.auth.as_ref()).await?,
             None => {

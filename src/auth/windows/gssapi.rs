@@ -339,15 +339,3 @@ impl Drop for KerberosContext {
         }
     }
 }
-
-/// The first token of a Negotiate exchange with `host`, made on a blocking thread.
-pub async fn first_token(host: &str) -> Result<(KerberosContext, Vec<u8>), KerberosError> {
-    let host = host.to_owned();
-    tokio::task::spawn_blocking(move || {
-        let mut ctx = KerberosContext::new(&host)?;
-        let token = ctx.step(None)?;
-        Ok((ctx, token))
-    })
-    .await
-    .map_err(|e| KerberosError::Refused(format!("the Kerberos step stopped: {e}")))?
-}

@@ -16,6 +16,7 @@
 pub mod challenge;
 #[cfg(unix)]
 pub mod gssapi;
+mod negotiate;
 pub mod ntlm;
 #[cfg(windows)]
 pub mod sspi;
@@ -43,6 +44,8 @@ impl Method {
     /// Its name in messages.
     pub fn label(self) -> &'static str {
         match self {
+            // SSPI's Negotiate may use Kerberos or NTLM for the logged-on user.
+            Method::Kerberos if cfg!(windows) => "Windows sign-in (Negotiate)",
             Method::Kerberos => "Windows sign-in (Kerberos)",
             Method::Ntlm => "Windows sign-in (NTLM)",
             Method::Pat => "personal access token",
@@ -94,6 +97,8 @@ pub struct WindowsSignIn {
     state: Mutex<State>,
     /// One request at a time (NTLM's legs must share the connection).
     one_at_a_time: tokio::sync::Mutex<()>,
+    /// Run once when the server refuses the stored account.
+    on_refused: Mutex<Option<Box<dyn FnOnce() + Send>>>,
 }
 
 #[derive(Default)]
@@ -135,6 +140,15 @@ async fn send(req: RequestBuilder) -> Result<Response, ApiError> {
         .map_err(crate::azure::transport::map_transport_error)
 }
 
+/// Whether a 401 comes from the service behind the sign-in (a JSON body such as TF400813: the
+/// user is signed in but may not do this) rather than from the sign-in layer (IIS, the proxy).
+fn answered_by_the_service(resp: &Response) -> bool {
+    resp.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.to_ascii_lowercase().contains("json"))
+}
+
 /// Reads and drops a 401's body so its connection goes back to the pool for the next leg.
 async fn finish(resp: Response) {
     let _ = resp.bytes().await;
@@ -149,16 +163,7 @@ impl WindowsSignIn {
             ntlm: Mutex::new(ntlm),
             state: Mutex::new(State::default()),
             one_at_a_time: tokio::sync::Mutex::new(()),
-        }
-    }
-
-    /// Uses `account` for NTLM from now on.
-    pub fn set_ntlm(&self, account: Option<NtlmAccount>) {
-        if let Ok(mut g) = self.ntlm.lock() {
-            *g = account;
-        }
-        if let Ok(mut s) = self.state.lock() {
-            s.ntlm_refused = false;
+            on_refused: Mutex::new(None),
         }
     }
 
@@ -203,15 +208,21 @@ impl WindowsSignIn {
         }
     }
 
+    /// The turn to send: held by the caller until the response's body is read, so the next
+    /// request finds the connection this one used (NTLM signs in the connection).
+    pub async fn exclusive(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.one_at_a_time.lock().await
+    }
+
     /// Sends the request `build` makes, signed in by the first method that works; `pat` is the
     /// last resort. A 401 that no method could get past is returned as it is, after the status
-    /// records why each method was skipped.
+    /// records why each method was skipped. The caller holds [`WindowsSignIn::exclusive`] until
+    /// it has read the body.
     pub async fn send(
         &self,
         build: &Build<'_>,
         pat: &dyn AccessTokenSource,
     ) -> Result<Response, ApiError> {
-        let _one = self.one_at_a_time.lock().await;
         // NTLM signed in the kept connection, which stays signed in: a request without
         // credentials goes through (a new handshake on it would be refused). A 401 means the
         // connection was closed or the server wants a new sign-in. With nothing known yet, the
@@ -238,22 +249,17 @@ impl WindowsSignIn {
                 "turned off (kerberos = false in the config, or PATUI_KERBEROS=0)".to_owned(),
             ));
         } else if !challenge::offers(&offered, &Scheme::Negotiate) {
-            // Not offered: nothing to say unless the server offers NTLM (then Kerberos is simply
-            // not how this server signs in).
+            if challenge::offers(&offered, &Scheme::Ntlm) {
+                skipped.push((
+                    Method::Kerberos,
+                    "the server offers NTLM but not Negotiate".to_owned(),
+                ));
+            }
         } else {
-            match self.kerberos_token().await {
-                Ok(token) => {
-                    let resp = send(build(Some(header_value("Negotiate", &token)?))).await?;
-                    if resp.status() != StatusCode::UNAUTHORIZED {
-                        self.done(Method::Kerberos, None, skipped);
-                        return Ok(resp);
-                    }
-                    self.remember_offer(&resp);
-                    finish(resp).await;
-                    skipped.push((
-                        Method::Kerberos,
-                        "the server refused the Kerberos ticket".to_owned(),
-                    ));
+            match self.negotiate(build).await? {
+                Ok(resp) => {
+                    self.done(Method::Kerberos, None, skipped);
+                    return Ok(resp);
                 }
                 Err(why) => skipped.push((Method::Kerberos, why)),
             }
@@ -323,36 +329,44 @@ impl WindowsSignIn {
         }
     }
 
-    /// A Negotiate token for the server, or why there is none.
-    async fn kerberos_token(&self) -> Result<Vec<u8>, String> {
-        #[cfg(unix)]
-        {
-            match gssapi::first_token(&self.host).await {
-                Ok((_ctx, token)) if !token.is_empty() => Ok(token),
-                Ok(_) => Err("the Kerberos library produced no token".to_owned()),
-                Err(gssapi::KerberosError::NoLibrary(e)) => {
-                    Err(format!("no Kerberos library is installed ({e})"))
+    /// The Negotiate handshake: the security context's token, and again with the server's answer
+    /// while a 401 carries one (SPNEGO may take more than one round; SSPI falls back to NTLM
+    /// inside Negotiate), at most three rounds. The outer error is a transport failure; the
+    /// inner one says why Negotiate did not sign in.
+    async fn negotiate(&self, build: &Build<'_>) -> Result<Result<Response, String>, ApiError> {
+        let mut context = None;
+        let mut input: Option<Vec<u8>> = None;
+        for _ in 0..3 {
+            let (ctx, token) = match negotiate::step(context.take(), &self.host, input.take()).await
+            {
+                Ok(x) => x,
+                Err(why) => return Ok(Err(why)),
+            };
+            if token.is_empty() {
+                return Ok(Err("the security library produced no token".to_owned()));
+            }
+            let resp = send(build(Some(header_value("Negotiate", &token)?))).await?;
+            if resp.status() != StatusCode::UNAUTHORIZED || answered_by_the_service(&resp) {
+                // Signed in (a 401 from the service itself means signed in, without access).
+                return Ok(Ok(resp));
+            }
+            let next = challenge::from_headers(resp.headers())
+                .iter()
+                .filter(|c| c.scheme == Scheme::Negotiate)
+                .find_map(Challenge::token);
+            self.remember_offer(&resp);
+            finish(resp).await;
+            match next {
+                Some(t) => {
+                    context = Some(ctx);
+                    input = Some(t);
                 }
-                Err(gssapi::KerberosError::Refused(e)) => {
-                    Err(format!("{e} (run kinit to get a ticket)"))
-                }
+                None => return Ok(Err("the server refused the Kerberos ticket".to_owned())),
             }
         }
-        #[cfg(windows)]
-        {
-            let host = self.host.clone();
-            tokio::task::spawn_blocking(move || {
-                let mut ctx = sspi::SspiContext::new("Negotiate", &format!("HTTP/{host}"), None)
-                    .map_err(|e| e.to_string())?;
-                ctx.step(None).map_err(|e| e.to_string())
-            })
-            .await
-            .map_err(|e| e.to_string())?
-        }
-        #[cfg(not(any(unix, windows)))]
-        {
-            Err("Kerberos is not supported on this platform".to_owned())
-        }
+        Ok(Err(
+            "the Negotiate handshake did not finish in three rounds".to_owned(),
+        ))
     }
 
     /// NTLM's three legs. The outer error is a transport failure; the inner one says why the
@@ -369,8 +383,11 @@ impl WindowsSignIn {
         };
         let resp = send(build(Some(header_value(scheme, &first)?))).await?;
         if resp.status() != StatusCode::UNAUTHORIZED {
-            // Already signed in on this connection.
-            return Ok(Ok(resp));
+            // The server did not ask for the password: nothing was checked.
+            return Ok(Err(format!(
+                "the server answered NTLM's first message with {} instead of a challenge",
+                resp.status()
+            )));
         }
         let challenges = challenge::from_headers(resp.headers());
         finish(resp).await;
@@ -387,53 +404,52 @@ impl WindowsSignIn {
             Ok(m) => m,
             Err(e) => return Ok(Err(e)),
         };
-        let resp = send(build(Some(header_value(scheme, &third)?))).await?;
-        if resp.status() == StatusCode::UNAUTHORIZED {
+        // The password went out: a failure from here on counts as a refusal (sent again, a
+        // wrong one would lock the account).
+        let resp = match send(build(Some(header_value(scheme, &third)?))).await {
+            Ok(r) => r,
+            Err(e) => {
+                self.refuse_ntlm();
+                return Err(e);
+            }
+        };
+        if resp.status() == StatusCode::UNAUTHORIZED && !answered_by_the_service(&resp) {
             self.remember_offer(&resp);
             finish(resp).await;
-            if let Ok(mut s) = self.state.lock() {
-                s.ntlm_refused = true;
-            }
+            let removed = self.refuse_ntlm();
             return Ok(Err(format!(
-                "the server refused the user name or password of {}",
-                account.account
+                "the server refused the user name or password of {}{}",
+                account.account,
+                if removed {
+                    " (the stored password was removed from the keyring so it is not sent again: run patui login --server URL --windows)"
+                } else {
+                    ""
+                }
             )));
         }
         Ok(Ok(resp))
     }
 
-    /// Checks `account` against the server without touching what is stored: NTLM only. Used by
-    /// `patui login --windows` before it stores anything.
-    pub async fn check_ntlm(
-        &self,
-        build: &Build<'_>,
-        account: &NtlmAccount,
-    ) -> Result<Response, ApiError> {
-        let _one = self.one_at_a_time.lock().await;
-        let resp = send(build(None)).await?;
-        if resp.status() != StatusCode::UNAUTHORIZED {
-            return Ok(resp);
+    /// Stops NTLM for this run and runs the refusal hook (which forgets the stored password).
+    /// Returns whether a hook ran.
+    fn refuse_ntlm(&self) -> bool {
+        if let Ok(mut s) = self.state.lock() {
+            s.ntlm_refused = true;
         }
-        let offered = challenge::from_headers(resp.headers());
-        finish(resp).await;
-        let scheme = if challenge::offers(&offered, &Scheme::Ntlm) {
-            "NTLM"
-        } else if challenge::offers(&offered, &Scheme::Negotiate) {
-            "Negotiate"
-        } else {
-            return Err(ApiError::Unsupported(
-                "the server offers neither NTLM nor Negotiate: Windows sign-in is not possible here".into(),
-            ));
-        };
-        match self.ntlm_handshake(build, account, scheme).await? {
-            Ok(resp) => {
-                self.done(Method::Ntlm, Some(account.account.clone()), Vec::new());
-                Ok(resp)
+        match self.on_refused.lock().ok().and_then(|mut g| g.take()) {
+            Some(hook) => {
+                hook();
+                true
             }
-            Err(why) => Err(ApiError::Auth {
-                status: 401,
-                detail: why,
-            }),
+            None => false,
+        }
+    }
+
+    /// Runs `hook` the first time the server refuses the stored account (setup makes it forget
+    /// the password, so no later run sends it again).
+    pub fn on_ntlm_refused(&self, hook: Box<dyn FnOnce() + Send>) {
+        if let Ok(mut g) = self.on_refused.lock() {
+            *g = Some(hook);
         }
     }
 }

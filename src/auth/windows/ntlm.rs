@@ -109,14 +109,15 @@ pub fn authenticate(account: &NtlmAccount, challenge: &[u8]) -> Result<Vec<u8>, 
         &creds,
     );
     creds.password.zeroize();
-    let agreed = challenge.flags & flags();
-    let bytes = response
-        .to_message(&creds, "", agreed | Flags::NEGOTIATE_UNICODE)
-        .to_bytes()
-        .map_err(|e| format!("cannot build the NTLM authenticate message: {e:?}"));
+    // No key exchange is negotiated: the session key must not go on the wire.
     let mut response = response;
     response.session_key.zeroize();
-    bytes
+    response.session_key.clear();
+    let agreed = challenge.flags & flags();
+    response
+        .to_message(&creds, "", agreed | Flags::NEGOTIATE_UNICODE)
+        .to_bytes()
+        .map_err(|e| format!("cannot build the NTLM authenticate message: {e:?}"))
 }
 
 #[cfg(test)]

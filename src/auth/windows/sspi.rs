@@ -518,7 +518,8 @@ mod tests {
         );
         match ctx.step(None) {
             Ok(token) => assert!(!token.is_empty(), "the first leg produced no token"),
-            Err(e) => assert!(e.to_string().contains(e.call), "{e}"),
+            // No domain on a CI runner: SSPI may refuse, but the failure names the call.
+            Err(e) => assert_eq!(e.call, "InitializeSecurityContextW", "{e}"),
         }
     }
 }
