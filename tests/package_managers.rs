@@ -681,11 +681,16 @@ fn scan_finds_planted_pats_masks_them_and_knows_the_stored_one() {
         // The backup keeps the rest of the file, never the token.
         let backup = std::fs::read_to_string(format!("{}.patui-bak", file.display())).unwrap();
         assert!(!backup.contains(&f.value) && !backup.contains(&b64));
-        assert!(backup.contains("patui removed this line"));
+        assert!(backup.contains(patui::scan::fix::REMOVED_MARKER));
     }
+    // Only the value goes: the files keep their shape.
     assert_eq!(
         std::fs::read_to_string(env_dir.join(".env")).unwrap(),
-        "OTHER=1\n"
+        "AZURE_DEVOPS_EXT_PAT=\nOTHER=1\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(home.join(".git-credentials")).unwrap(),
+        "https://dev.azure.com\n"
     );
     assert!(
         std::fs::read_to_string(home.join(".netrc"))
@@ -741,17 +746,17 @@ fn the_tui_scan_view_removes_a_stored_copy() {
     let s = t.wait_for_all(&["PATs in plain text", &masked, "stored as \"feed\""]);
     assert!(!s.contains(&f.value), "a whole value on screen");
     t.keys(&["d"]);
-    t.wait_for("Remove line 1");
+    t.wait_for("Remove the copy on line 1");
     t.keys(&["Tab"]);
     t.keys(&["Enter"]);
     t.wait_for("No PATs in plain text");
     let now = std::fs::read_to_string(&creds).unwrap();
-    assert_eq!(now, "https://other@example.com\n");
+    assert_eq!(now, "https://dev.azure.com\nhttps://other@example.com\n");
     let backup = std::fs::read_to_string(home.join(".git-credentials.patui-bak")).unwrap();
     assert_eq!(
         backup,
         format!(
-            "{}\nhttps://other@example.com\n",
+            "https://me:{}@dev.azure.com\nhttps://other@example.com\n",
             patui::scan::fix::REMOVED_MARKER
         )
     );

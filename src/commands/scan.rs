@@ -261,7 +261,7 @@ fn advice(kept: bool, unknown: bool) -> String {
         s.push_str("  kept by patui: delete this copy (patui scan --remove-stored keeps a backup); patui serves it to git/npm/NuGet/Cargo/pip without files (patui setup …, patui exec)\n");
     }
     if unknown {
-        s.push_str("  unknown to patui: rotate it: create a new token with the same scopes in patui, put it in place of this line, then revoke the old one in the web page (it cannot be imported: the service never tells which token a value is)\n");
+        s.push_str("  unknown to patui: the service never says which token a value is, so name it: `patui scan --import FILE:LINE --id ID` keeps it in the keyring; `patui scan --rotate FILE:LINE --id ID` regenerates it, puts the new value on the line and revokes the old one (without --id, on a terminal, patui lists your tokens)\n");
     }
     s
 }
@@ -319,8 +319,8 @@ mod tests {
             text.contains("2 PATs in plain text in 1 file (1 kept by patui, 1 unknown to patui)")
         );
         assert!(text.contains("kept by patui: delete this copy"));
-        assert!(text.contains("unknown to patui: rotate it"));
-        assert!(text.contains("cannot be imported"));
+        assert!(text.contains("unknown to patui: the service never says"));
+        assert!(text.contains("--import FILE:LINE") && text.contains("--rotate FILE:LINE"));
         assert_eq!(
             text_report(&[], 1, None),
             "no PATs in plain text (1 file scanned)\n"
@@ -379,7 +379,7 @@ mod tests {
         assert!(!out.contains(&kept));
         assert_eq!(
             std::fs::read_to_string(&npmrc).unwrap(),
-            format!("b={other}\n")
+            format!("a=\nb={other}\nc=\n")
         );
     }
 }

@@ -2,9 +2,10 @@
 //! scan view). The file is read again and each line checked to still hold its value (scanned
 //! again and compared with [`Secret::matches`]); a backup is written next to it
 //! (`<file>.patui-bak`, then `.patui-bak.1`, … when one exists, with the file's permissions);
-//! then the file without those lines replaces it atomically (a temporary file in the same
-//! directory, renamed over it, with the file's permissions). The backup holds everything but the
-//! token: each removed line is replaced by [`REMOVED_MARKER`] there. Only whole lines are removed, byte
+//! then the edited file replaces it atomically (a temporary file in the same
+//! directory, renamed over it, with the file's permissions). Only the value goes (a URL keeps
+//! its host, `key=PAT` becomes `key=`), so the file keeps its shape. The backup holds everything
+//! but the token: [`REMOVED_MARKER`] stands where it was. Everything else stays byte
 //! for byte, so the encoding and the line endings (LF or CRLF) stay as they were. A symlink is
 //! followed: the file it points to is changed, and backed up next to it. Every buffer that held
 //! the file is zeroized. Also what to use instead of the file, per kind of file.
@@ -55,19 +56,40 @@ pub fn remove_copy(path: &Path, line: usize, value: &Secret) -> Result<PathBuf, 
     remove_copies(path, &[(line, value)])
 }
 
-/// Removes several lines of `path` at once, each (1-based line, the value it must still hold),
-/// with one backup; returns the backup's path. Any line that no longer holds its value refuses
-/// the whole change.
+/// Removes the copies at once, each (1-based line, the value it must still hold), with one
+/// backup; returns the backup's path. Any line that no longer holds its value refuses the whole
+/// change. Only the value goes, so the file keeps its shape: `user:PAT@` leaves a URL, a
+/// base64 wrapper is emptied, `key=PAT` becomes `key=`.
 pub fn remove_copies(path: &Path, copies: &[(usize, &Secret)]) -> Result<PathBuf, FixError> {
-    let read_err = |error| FixError::Read {
+    rewrite(path, copies, without_value)
+}
+
+/// Replaces the token `old` on line `line` (1-based) of `path` with `new`, where it stands raw or
+/// inside base64 (npm's `_password`, `_auth`, a `Basic …` header: re-encoded); the rest of the
+/// line and file stays byte for byte. Returns the backup's path.
+pub fn replace_copy(
+    path: &Path,
+    line: usize,
+    old: &Secret,
+    new: &Secret,
+) -> Result<PathBuf, FixError> {
+    rewrite(path, &[(line, old)], |text, value| {
+        replaced_line(text, value, new)
+    })
+}
+
+/// Checks that `path` still holds the copies (nothing is changed): for a change that must not
+/// start unless the file can take it.
+pub fn check_copies(path: &Path, copies: &[(usize, &Secret)]) -> Result<(), FixError> {
+    let original = super::read_limited(&real_file(path).map_err(|error| FixError::Read {
         path: path.to_path_buf(),
         error,
-    };
-    let target = real_file(path).map_err(read_err)?;
-    let perms = std::fs::metadata(&target).map_err(read_err)?.permissions();
-    let original = super::read_limited(&target).map_err(read_err)?;
+    })?)
+    .map_err(|error| FixError::Read {
+        path: path.to_path_buf(),
+        error,
+    })?;
     let spans = line_spans(&original);
-    let mut drop_lines = Vec::with_capacity(copies.len());
     for &(line, value) in copies {
         let held = line
             .checked_sub(1)
@@ -79,12 +101,70 @@ pub fn remove_copies(path: &Path, copies: &[(usize, &Secret)]) -> Result<PathBuf
                 line,
             });
         }
-        drop_lines.push(line - 1);
     }
-    let kept = without_lines(&original, &spans, &drop_lines);
-    // The backup keeps everything else; the removed lines are named, not copied (a backup with
-    // the token in it would be one more plain-text copy).
-    let masked = with_lines_marked(&original, &spans, &drop_lines);
+    Ok(())
+}
+
+/// One edited line: its index, its new text, and its text in the backup.
+type Edit = (usize, Zeroizing<String>, Zeroizing<String>);
+
+/// Writes `path` with each copy's line edited by `edit` (the line's text and the value it
+/// holds), after a backup in which each value is replaced by [`REMOVED_MARKER`].
+fn rewrite(
+    path: &Path,
+    copies: &[(usize, &Secret)],
+    edit: impl Fn(&str, &Secret) -> Option<Zeroizing<String>>,
+) -> Result<PathBuf, FixError> {
+    let read_err = |error| FixError::Read {
+        path: path.to_path_buf(),
+        error,
+    };
+    let target = real_file(path).map_err(read_err)?;
+    let perms = std::fs::metadata(&target).map_err(read_err)?.permissions();
+    let original = super::read_limited(&target).map_err(read_err)?;
+    let spans = line_spans(&original);
+    let changed = |line| FixError::Changed {
+        path: path.to_path_buf(),
+        line,
+    };
+    let mut edits: Vec<Edit> = Vec::new();
+    for &(line, value) in copies {
+        let index = line.checked_sub(1).ok_or_else(|| changed(line))?;
+        let span = spans.get(index).ok_or_else(|| changed(line))?;
+        let bytes = &original[span.start..span.content_end];
+        if !holds(bytes, value) {
+            return Err(changed(line));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| changed(line))?;
+        let base = edits
+            .iter()
+            .find(|(i, _, _)| *i == index)
+            .map(|(_, n, b)| (n.clone(), b.clone()));
+        let (now, backup) = match &base {
+            Some((n, b)) => (n.as_str(), b.as_str()),
+            None => (text, text),
+        };
+        let new_text = edit(now, value).ok_or_else(|| changed(line))?;
+        let marked =
+            marked_line(backup, value).unwrap_or_else(|| Zeroizing::new(backup.to_owned()));
+        edits.retain(|(i, _, _)| *i != index);
+        edits.push((index, new_text, marked));
+    }
+    let assemble = |pick: &dyn Fn(&Edit) -> &str| {
+        let mut out = Zeroizing::new(Vec::with_capacity(original.len() + 64 * edits.len()));
+        for (i, s) in spans.iter().enumerate() {
+            match edits.iter().find(|e| e.0 == i) {
+                Some(e) => {
+                    out.extend_from_slice(pick(e).as_bytes());
+                    out.extend_from_slice(&original[s.content_end..s.end]);
+                }
+                None => out.extend_from_slice(&original[s.start..s.end]),
+            }
+        }
+        out
+    };
+    let kept = assemble(&|e| e.1.as_str());
+    let masked = assemble(&|e| e.2.as_str());
     let backup = write_backup(&target, &masked, &perms).map_err(|error| FixError::Backup {
         path: path.to_path_buf(),
         error,
@@ -97,69 +177,12 @@ pub fn remove_copies(path: &Path, copies: &[(usize, &Secret)]) -> Result<PathBuf
     Ok(backup)
 }
 
-/// Replaces the token `old` on line `line` (1-based) of `path` with `new`, where it stands raw or
-/// inside base64 (npm's `_password`, `_auth`, a `Basic …` header: re-encoded); the rest of the
-/// line and file stays byte for byte. The backup, like [`remove_copies`]'s, has the line marked
-/// instead of the old token. Returns the backup's path.
-pub fn replace_copy(
-    path: &Path,
-    line: usize,
-    old: &Secret,
-    new: &Secret,
-) -> Result<PathBuf, FixError> {
-    let read_err = |error| FixError::Read {
-        path: path.to_path_buf(),
-        error,
-    };
-    let target = real_file(path).map_err(read_err)?;
-    let perms = std::fs::metadata(&target).map_err(read_err)?.permissions();
-    let original = super::read_limited(&target).map_err(read_err)?;
-    let spans = line_spans(&original);
-    let changed = FixError::Changed {
-        path: path.to_path_buf(),
-        line,
-    };
-    let Some(index) = line.checked_sub(1).filter(|i| *i < spans.len()) else {
-        return Err(changed);
-    };
-    let span = spans[index];
-    let text = &original[span.start..span.content_end];
-    if !holds(text, old) {
-        return Err(changed);
-    }
-    let Some(replaced) = std::str::from_utf8(text)
-        .ok()
-        .and_then(|t| replaced_line(t, old, new))
-    else {
-        return Err(changed);
-    };
-    let mut out = Zeroizing::new(Vec::with_capacity(original.len() + replaced.len()));
-    out.extend_from_slice(&original[..span.start]);
-    out.extend_from_slice(replaced.as_bytes());
-    out.extend_from_slice(&original[span.content_end..]);
-    let masked = with_lines_marked(&original, &spans, &[index]);
-    let backup = write_backup(&target, &masked, &perms).map_err(|error| FixError::Backup {
-        path: path.to_path_buf(),
-        error,
-    })?;
-    replace(&target, &out, &perms).map_err(|error| FixError::Write {
-        path: path.to_path_buf(),
-        backup: backup.clone(),
-        error,
-    })?;
-    Ok(backup)
-}
-
-/// `line` with `old` replaced by `new`: raw occurrences, else inside each base64 run that decodes
-/// to text holding `old` (encoded again, with padding). `None` when `old` is in neither.
-fn replaced_line(line: &str, old: &Secret, new: &Secret) -> Option<Zeroizing<String>> {
-    if line.contains(old.expose()) {
-        return Some(Zeroizing::new(line.replace(old.expose(), new.expose())));
-    }
+/// Calls `swap` on the decoded text of each base64 run in `line` (a run: base64 characters and
+/// at most two `=`); a `Some` replaces the whole run. `None` when no run was replaced.
+fn map_base64_runs(line: &str, swap: impl Fn(&str) -> Option<String>) -> Option<Zeroizing<String>> {
     use base64::Engine;
-    // A run: base64 characters, then at most two '=' of padding.
     let is_b64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/');
-    let mut out = Zeroizing::new(String::with_capacity(line.len() + new.len() * 2));
+    let mut out = Zeroizing::new(String::with_capacity(line.len() + 128));
     let mut found = false;
     let mut rest = line;
     while let Some(start) = rest.find(is_b64) {
@@ -172,25 +195,72 @@ fn replaced_line(line: &str, old: &Secret, new: &Secret) -> Option<Zeroizing<Str
             .take(2)
             .take_while(|c| *c == '=')
             .count();
-        let run_len = body + pad;
-        let run = &rest[start..start + run_len];
+        let run = &rest[start..start + body + pad];
         let decoded = super::BASE64
             .decode(&rest[start..start + body])
             .ok()
             .and_then(|b| String::from_utf8(b).ok())
             .map(Zeroizing::new);
-        match decoded {
-            Some(d) if d.contains(old.expose()) => {
-                let swapped = Zeroizing::new(d.replace(old.expose(), new.expose()));
-                out.push_str(&base64::engine::general_purpose::STANDARD.encode(swapped.as_bytes()));
+        match decoded.and_then(|d| swap(d.as_str()).map(Zeroizing::new)) {
+            Some(replacement) => {
+                out.push_str(&replacement);
                 found = true;
             }
-            _ => out.push_str(run),
+            None => out.push_str(run),
         }
-        rest = &rest[start + run_len..];
+        rest = &rest[start + body + pad..];
     }
     out.push_str(rest);
     found.then_some(out)
+}
+
+/// `line` with `old` replaced by `new`: raw occurrences, else inside each base64 run that decodes
+/// to text holding `old` (encoded again, with padding). `None` when `old` is in neither.
+fn replaced_line(line: &str, old: &Secret, new: &Secret) -> Option<Zeroizing<String>> {
+    use base64::Engine;
+    if line.contains(old.expose()) {
+        return Some(Zeroizing::new(line.replace(old.expose(), new.expose())));
+    }
+    map_base64_runs(line, |d| {
+        d.contains(old.expose()).then(|| {
+            let swapped = Zeroizing::new(d.replace(old.expose(), new.expose()));
+            base64::engine::general_purpose::STANDARD.encode(swapped.as_bytes())
+        })
+    })
+}
+
+/// `line` without `value`: `scheme://user:PAT@host` loses its user information, a base64 run
+/// holding it is emptied, anything else loses just the value. `None` when it is not there.
+fn without_value(line: &str, value: &Secret) -> Option<Zeroizing<String>> {
+    let v = value.expose();
+    if let Some(at) = line.find(v) {
+        let mut out = Zeroizing::new(line.to_owned());
+        let after = at + v.len();
+        let userinfo_start = line[..at]
+            .rfind("//")
+            .map(|p| p + 2)
+            .filter(|p| !line[*p..at].contains(['/', '@', ' ']));
+        match userinfo_start {
+            Some(p) if line[after..].starts_with('@') => out.replace_range(p..after + 1, ""),
+            _ => out.replace_range(at..after, ""),
+        }
+        // Further copies on the same line go too.
+        return match without_value(&out, value) {
+            Some(more) => Some(more),
+            None => Some(out),
+        };
+    }
+    map_base64_runs(line, |d| d.contains(v).then(String::new))
+}
+
+/// `line` with `value` (or the base64 run holding it) replaced by [`REMOVED_MARKER`]: what the
+/// backup keeps of the line.
+fn marked_line(line: &str, value: &Secret) -> Option<Zeroizing<String>> {
+    let v = value.expose();
+    if line.contains(v) {
+        return Some(Zeroizing::new(line.replace(v, REMOVED_MARKER)));
+    }
+    map_base64_runs(line, |d| d.contains(v).then(|| REMOVED_MARKER.to_owned()))
 }
 
 /// The file to change: `path`, or the file a symlink points to (a rename over the link would
@@ -244,37 +314,8 @@ fn holds(line: &[u8], value: &Secret) -> bool {
         .any(|h| h.value.matches(value.expose()))
 }
 
-/// `bytes` without the lines at `drop` (indices into `spans`), each with its line ending.
-fn without_lines(bytes: &[u8], spans: &[Span], drop: &[usize]) -> Zeroizing<Vec<u8>> {
-    // Room for it all up front: a growing Vec would leave copies behind in freed memory.
-    let mut out = Zeroizing::new(Vec::with_capacity(bytes.len()));
-    for (i, s) in spans.iter().enumerate() {
-        if !drop.contains(&i) {
-            out.extend_from_slice(&bytes[s.start..s.end]);
-        }
-    }
-    out
-}
-
-/// The line that stands in the backup for a removed one.
-pub const REMOVED_MARKER: &str =
-    "<patui removed this line: it held a copy of a token patui keeps in the keyring>";
-
-/// `bytes` with the lines `drop` replaced by [`REMOVED_MARKER`] (line endings kept).
-fn with_lines_marked(bytes: &[u8], spans: &[Span], drop: &[usize]) -> Zeroizing<Vec<u8>> {
-    let mut out = Zeroizing::new(Vec::with_capacity(
-        bytes.len() + REMOVED_MARKER.len() * drop.len(),
-    ));
-    for (i, s) in spans.iter().enumerate() {
-        if drop.contains(&i) {
-            out.extend_from_slice(REMOVED_MARKER.as_bytes());
-            out.extend_from_slice(&bytes[s.content_end..s.end]);
-        } else {
-            out.extend_from_slice(&bytes[s.start..s.end]);
-        }
-    }
-    out
-}
+/// What stands in the backup where a token was.
+pub const REMOVED_MARKER: &str = "<removed-by-patui>";
 
 /// `<file>.patui-bak`, then `<file>.patui-bak.N`.
 fn backup_name(target: &Path, n: usize) -> PathBuf {
@@ -461,14 +502,14 @@ mod tests {
     }
 
     #[test]
-    fn removes_the_line_and_keeps_a_backup_without_the_token() {
+    fn removes_the_value_and_keeps_a_backup_without_the_token() {
         let dir = tempfile::tempdir().unwrap();
         let pat = fake_legacy();
         let original = format!("a=1\nPAT={pat}\nb=2\n");
         let p = write(dir.path(), ".env", &original);
         let backup = remove_copy(&p, 2, &Secret::from(pat.as_str())).unwrap();
-        assert_eq!(read(&p), "a=1\nb=2\n");
-        let marked = format!("a=1\n{REMOVED_MARKER}\nb=2\n");
+        assert_eq!(read(&p), "a=1\nPAT=\nb=2\n");
+        let marked = format!("a=1\nPAT={REMOVED_MARKER}\nb=2\n");
         assert_eq!(read(&backup), marked);
         assert!(crate::scan::scan_text(&read(&backup)).is_empty());
         assert_eq!(backup, dir.path().join(".env.patui-bak"));
@@ -477,9 +518,9 @@ mod tests {
         std::fs::write(&p, &again).unwrap();
         let second = remove_copy(&p, 1, &Secret::from(pat.as_str())).unwrap();
         assert_eq!(second, dir.path().join(".env.patui-bak.1"));
-        assert_eq!(read(&second), format!("{REMOVED_MARKER}\nc=3"));
+        assert_eq!(read(&second), format!("PAT={REMOVED_MARKER}\nc=3"));
         assert_eq!(read(&backup), marked);
-        assert_eq!(read(&p), "c=3");
+        assert_eq!(read(&p), "PAT=\nc=3");
         // No temporary file is left behind.
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
@@ -499,7 +540,36 @@ mod tests {
             &format!("registry=x\n//feed/:_password={b64}"),
         );
         remove_copy(&p, 2, &Secret::from(pat.as_str())).unwrap();
-        assert_eq!(read(&p), "registry=x\n");
+        assert_eq!(read(&p), "registry=x\n//feed/:_password=");
+    }
+
+    #[test]
+    fn urls_keep_their_host_and_one_line_files_their_shape() {
+        let dir = tempfile::tempdir().unwrap();
+        let pat = fake_pat84();
+        let v = Secret::from(pat.as_str());
+        let p = write(
+            dir.path(),
+            "pip.conf",
+            &format!(
+                "[global]\nindex-url = https://me:{pat}@pkgs.dev.azure.com/o/_packaging/f/pypi/simple/\n"
+            ),
+        );
+        remove_copy(&p, 2, &v).unwrap();
+        assert_eq!(
+            read(&p),
+            "[global]\nindex-url = https://pkgs.dev.azure.com/o/_packaging/f/pypi/simple/\n"
+        );
+        let json = write(
+            dir.path(),
+            "config.json",
+            &format!("{{\"auths\":{{\"x\":{{\"password\":\"{pat}\"}}}},\"other\":1}}"),
+        );
+        remove_copy(&json, 1, &v).unwrap();
+        assert_eq!(
+            read(&json),
+            "{\"auths\":{\"x\":{\"password\":\"\"}},\"other\":1}"
+        );
     }
 
     #[test]
@@ -531,7 +601,10 @@ mod tests {
             &format!("<c>\r\n  <add key=\"ClearTextPassword\" value=\"{pat}\" />\r\n</c>\r\n"),
         );
         remove_copy(&p, 2, &Secret::from(pat.as_str())).unwrap();
-        assert_eq!(read(&p), "<c>\r\n</c>\r\n");
+        assert_eq!(
+            read(&p),
+            "<c>\r\n  <add key=\"ClearTextPassword\" value=\"\" />\r\n</c>\r\n"
+        );
     }
 
     #[test]
@@ -541,7 +614,7 @@ mod tests {
         let p = write(dir.path(), ".env", &format!("A={a}\nX=1\nB={b}\n"));
         let (sa, sb) = (Secret::from(a.as_str()), Secret::from(b.as_str()));
         let backup = remove_copies(&p, &[(1, &sa), (3, &sb)]).unwrap();
-        assert_eq!(read(&p), "X=1\n");
+        assert_eq!(read(&p), "A=\nX=1\nB=\n");
         assert!(backup.exists());
         assert!(!dir.path().join(".env.patui-bak.1").exists());
     }
@@ -574,7 +647,7 @@ mod tests {
                 .file_type()
                 .is_symlink()
         );
-        assert_eq!(read(&real), "");
+        assert_eq!(read(&real), "PAT=\n");
         assert_eq!(backup.file_name().unwrap(), "real.patui-bak");
         assert!(backup.exists());
     }

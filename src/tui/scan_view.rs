@@ -141,13 +141,11 @@ fn ask_removal(app: &App, v: &mut ScanView) {
 }
 
 /// Why a token patui does not know cannot be replaced, and what to do.
-fn rotate_advice(app: &App) -> String {
-    format!(
-        "patui does not keep this token, and cannot take it in: the service never says which \
-         token a value is. Rotate it: create a new token with the same scopes ({} on the list), \
-         put it in place of this line, then revoke the old one in the web page.",
-        app.keymap.keys_label(Action::NewToken)
-    )
+fn rotate_advice(_app: &App) -> String {
+    "patui does not keep this token, and the service never says which token a value is: name \
+     it with `patui scan --import FILE:LINE --id ID` (keeps it) or `patui scan --rotate FILE:LINE \
+     --id ID` (regenerates it, puts the new value on this line, revokes the old one)."
+        .to_owned()
 }
 
 /// Keys while a removal is asked about: choose, confirm, cancel.
@@ -384,16 +382,16 @@ fn render_confirm(app: &App, frame: &mut Frame, v: &ScanView, p: Pending) {
     let block = view::popup(frame, area, "Remove this copy", t.warning());
     let lines = vec![
         Line::from(format!(
-            "Remove line {} of {}?",
+            "Remove the copy on line {} of {}?",
             f.hit.line,
             v.shown_path(&f.path)
         )),
         Line::from(format!(
-            "It holds the stored token {stored} ({}); the whole line goes.",
+            "It holds the stored token {stored} ({}); only the value goes.",
             f.hit.masked()
         )),
         Line::from(format!(
-            "A backup of the file is kept next to it ({}).",
+            "A backup without the value is kept next to it ({}).",
             fix::BACKUP_SUFFIX
         )),
         Line::from(""),
@@ -555,7 +553,11 @@ mod tests {
         assert!(press(&mut app, Action::RemoveCopy).is_empty());
         let v = view_of(&app);
         assert!(v.confirm.is_none());
-        assert!(v.note.as_deref().is_some_and(|n| n.contains("Rotate it")));
+        assert!(
+            v.note
+                .as_deref()
+                .is_some_and(|n| n.contains("--rotate FILE:LINE"))
+        );
         press(&mut app, Action::Down);
         press(&mut app, Action::Down);
         assert_eq!(view_of(&app).cursor, 1, "stays on the last");
@@ -646,7 +648,7 @@ mod tests {
         );
         press(&mut app, Action::RemoveCopy);
         let text = screen(&app);
-        assert!(text.contains("Remove line 1 of"), "{text}");
+        assert!(text.contains("Remove the copy on line 1 of"), "{text}");
         assert!(text.contains("[ Remove ]"), "{text}");
         // Nothing found.
         let mut app = self::app();
