@@ -225,13 +225,18 @@ pub fn resolve(
     let metas = vault.list().map_err(|e| Unserved::Keyring(e.to_string()))?;
     let org = match &feed.server {
         None => feed.org.clone(),
-        // The collection is the path segment that names one the stored tokens are for.
-        Some(_) => metas
+        // The collection is the first path segment that names one the stored tokens are for
+        // (`/tfs/{collection}/{project}/…`: a project named like another collection comes later).
+        Some(_) => feed
+            .path
             .iter()
-            .map(|m| m.org.as_str())
-            .find(|o| !o.is_empty() && feed.path.iter().any(|s| s.eq_ignore_ascii_case(o)))
-            .unwrap_or("")
-            .to_owned(),
+            .find(|seg| {
+                metas
+                    .iter()
+                    .any(|m| !m.org.is_empty() && m.org.eq_ignore_ascii_case(seg))
+            })
+            .cloned()
+            .unwrap_or_default(),
     };
     let who = match &feed.server {
         None => feed.org.clone(),
@@ -340,9 +345,48 @@ mod tests {
         )
         .unwrap();
         assert_eq!((f.org.as_str(), f.server), ("fabrikam", None));
+        // Look-alike hosts are servers (whose keyring entries are their own), never the cloud.
+        for u in [
+            "https://pkgs.dev.azure.com.evil.example/fab/_packaging/f/npm/registry/",
+            "https://evil.example/pkgs.dev.azure.com/fab/_packaging/f/npm/registry/",
+            "https://pkgs.dev.azure.com@evil.example/fab/_packaging/f/npm/registry/",
+        ] {
+            let f = feed(u).unwrap();
+            assert!(
+                f.server
+                    .as_deref()
+                    .is_some_and(|h| h.contains("evil.example")),
+                "{u}"
+            );
+        }
         // The same host without --service-url is a server on loopback.
         let f = feed("http://127.0.0.1:4567/fabrikam/_packaging/main/npm/registry/").unwrap();
         assert_eq!(f.server.as_deref(), Some("127.0.0.1:4567"));
+    }
+
+    #[test]
+    fn a_server_feed_gets_its_own_collection_s_token() {
+        let vault = Vault::memory().unwrap();
+        let server = vault.for_server("tfs.example.com");
+        for (org, value) in [("Other", "token-of-other"), ("Web", "token-of-web")] {
+            server
+                .store(&crate::vault::StoredToken {
+                    value: Secret::new(value.into()),
+                    meta: meta(org, "vso.packaging", -1, 20),
+                })
+                .unwrap();
+        }
+        // `Web` is a project of the collection `Other` here.
+        let f =
+            feed("https://tfs.example.com/tfs/Other/Web/_packaging/f/nuget/v3/index.json").unwrap();
+        let served = resolve(&vault, &f, Access::Read, Utc::now(), &[]).unwrap();
+        assert_eq!(served.value.expose(), "token-of-other");
+        // The cloud's tokens are never served to a server of the same name.
+        let cloud = feed("https://pkgs.dev.azure.com/Other/_packaging/f/npm/registry/").unwrap();
+        assert!(matches!(
+            resolve(&vault, &cloud, Access::Read, Utc::now(), &[]),
+            Err(Unserved::NoToken(_))
+        ));
     }
 
     #[test]

@@ -27,15 +27,13 @@ fn nuget_plugin_args(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsStrin
     } else if plugin_flag {
         args.truncate(1);
         args.push("nuget-plugin".into());
-    } else if as_plugin {
-        if args.len() == 1 {
-            eprintln!(
-                "nuget-plugin-patui: patui's NuGet authentication plugin; NuGet starts it with -Plugin (see `patui setup nuget`)"
-            );
-            std::process::exit(0);
-        }
-        args.insert(1, "nuget-plugin".into());
+    } else if as_plugin && args.len() == 1 {
+        eprintln!(
+            "nuget-plugin-patui: patui's NuGet authentication plugin; NuGet starts it with -Plugin (see `patui setup nuget`)"
+        );
+        std::process::exit(0);
     }
+    // Any other arguments (`nuget-plugin-patui --version`) are patui's own.
     args
 }
 
@@ -68,4 +66,37 @@ fn main() -> ExitCode {
     // Background tasks (a spinner, a pending request) must not keep a quitting app alive.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     ExitCode::from(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nuget_plugin_args;
+
+    fn rewrite(args: &[&str]) -> Vec<String> {
+        nuget_plugin_args(args.iter().map(|a| (*a).into()).collect())
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn the_plugin_and_provider_argv_become_commands() {
+        assert_eq!(rewrite(&["patui", "-Plugin"]), ["patui", "nuget-plugin"]);
+        assert_eq!(
+            rewrite(&["/x/nuget-plugin-patui.exe", "-plugin"]),
+            ["/x/nuget-plugin-patui.exe", "nuget-plugin"]
+        );
+        assert_eq!(
+            rewrite(&["patui", "--cargo-plugin"]),
+            ["patui", "cargo-credential", "--cargo-plugin"]
+        );
+        // Everything else is left alone.
+        for args in [
+            vec!["patui", "list", "-Plugin"],
+            vec!["nuget-plugin-patui", "--version"],
+            vec!["patui", "cargo-credential", "--cargo-plugin"],
+        ] {
+            assert_eq!(rewrite(&args), args);
+        }
+    }
 }

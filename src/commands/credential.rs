@@ -339,12 +339,17 @@ fn server_request(
         .split('/')
         .filter(|s| !s.is_empty())
         .collect();
-    let collection = metas
+    // The first path segment that names a stored collection (a project named like another
+    // collection comes after it).
+    let collection = segments
         .iter()
-        .map(|m| m.org.as_str())
-        .find(|org| segments.iter().any(|s| s.eq_ignore_ascii_case(org)))
-        .unwrap_or("")
-        .to_owned();
+        .find(|s| {
+            metas
+                .iter()
+                .any(|m| !m.org.is_empty() && m.org.eq_ignore_ascii_case(s))
+        })
+        .map(|s| (*s).to_owned())
+        .unwrap_or_default();
     Some((server, collection))
 }
 

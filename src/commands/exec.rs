@@ -182,14 +182,20 @@ pub fn variables(tool: Tool, named: &Named, token: &Served) -> Vec<(String, Stri
         Tool::Cargo => named
             .name
             .iter()
-            .map(|n| {
-                (
-                    format!(
-                        "CARGO_REGISTRIES_{}_TOKEN",
-                        n.to_ascii_uppercase().replace(['-', '.'], "_")
+            .flat_map(|n| {
+                let var = n.to_ascii_uppercase().replace(['-', '.'], "_");
+                // The index is pinned too: a config file cannot send this token elsewhere.
+                let index = named.url.strip_prefix("sparse+").unwrap_or(&named.url);
+                [
+                    (
+                        format!("CARGO_REGISTRIES_{var}_INDEX"),
+                        format!("sparse+{index}"),
                     ),
-                    format!("Basic {}", b64(&format!("patui:{pat}"))),
-                )
+                    (
+                        format!("CARGO_REGISTRIES_{var}_TOKEN"),
+                        format!("Basic {}", b64(&format!("patui:{pat}"))),
+                    ),
+                ]
             })
             .collect(),
         Tool::Other => Vec::new(),
@@ -212,11 +218,25 @@ pub fn run(
         let cwd = std::env::current_dir().unwrap_or_default();
         project_feeds(&cwd, tool)
     } else {
-        // A NuGet source or Cargo registry is named after the feed (`NuGetPackageSourceCredentials_<feed>`).
+        // A NuGet source's credentials go to whatever URL the project's config gives that name:
+        // only a source that names this very URL gets them. A Cargo registry is named after the
+        // feed, and its index is pinned to the URL (see `variables`).
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let configured = project_feeds(&cwd, tool);
+        let same = |a: &str, b: &str| {
+            a.trim_end_matches('/')
+                .eq_ignore_ascii_case(b.trim_end_matches('/'))
+        };
         args.feeds
             .iter()
             .map(|u| Named {
-                name: feeds::parse(u, service_url).map(|f| f.feed),
+                name: match tool {
+                    Tool::NuGet => configured
+                        .iter()
+                        .find(|c| same(&c.url, u))
+                        .and_then(|c| c.name.clone()),
+                    _ => feeds::parse(u, service_url).map(|f| f.feed),
+                },
                 url: u.clone(),
             })
             .collect()
@@ -287,7 +307,9 @@ pub fn run(
             "patui exec: the processes {program} starts (lifecycle scripts, say) inherit these variables"
         );
     }
-    let status = std::process::Command::new(program)
+    // PATH lookup with the platform's rules (`npm.cmd` on Windows).
+    let resolved = which::which(program).unwrap_or_else(|_| program.into());
+    let status = std::process::Command::new(resolved)
         .args(&args.command[1..])
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .status();
@@ -381,8 +403,12 @@ mod tests {
             url: "x".into(),
         };
         let v = variables(Tool::Cargo, &cargo, &served());
-        assert_eq!(v[0].0, "CARGO_REGISTRIES_MY_FEED_TOKEN");
-        assert!(v[0].1.starts_with("Basic "));
+        assert_eq!(
+            v[0],
+            ("CARGO_REGISTRIES_MY_FEED_INDEX".into(), "sparse+x".into())
+        );
+        assert_eq!(v[1].0, "CARGO_REGISTRIES_MY_FEED_TOKEN");
+        assert!(v[1].1.starts_with("Basic "));
         assert!(variables(Tool::Other, &cargo, &served()).is_empty());
         let v = variables(Tool::NuGet, &cargo, &served());
         assert_eq!(v[0].0, "NuGetPackageSourceCredentials_my-feed");

@@ -79,29 +79,22 @@ fn confirm(args: &crate::cli::SetupArgs, what: &str) -> bool {
     matches!(line.trim(), "y" | "Y" | "yes")
 }
 
-/// Appends `text` to `file` (created if missing), keeping a `.bak` copy of an existing one.
-fn append_with_backup(file: &Path, text: &str) -> Result<(), String> {
-    if file.exists() {
-        let bak = file.with_extension(format!(
-            "{}bak",
-            file.extension()
-                .map(|e| format!("{}.", e.to_string_lossy()))
-                .unwrap_or_default()
-        ));
-        std::fs::copy(file, &bak).map_err(|e| {
-            format!(
-                "cannot back up {} to {}: {e}",
-                file.display(),
-                bak.display()
-            )
-        })?;
-    } else if let Some(dir) = file.parent() {
+/// Appends `text` to `file` (created if missing, readable by its owner only). Only appended:
+/// nothing already there changes, so no backup (which would be one more copy of any secret the
+/// file holds).
+fn append(file: &Path, text: &str) -> Result<(), String> {
+    if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options
         .open(file)
         .map_err(|e| format!("cannot open {}: {e}", file.display()))?;
     f.write_all(text.as_bytes())
@@ -171,29 +164,23 @@ fn cargo(args: &crate::cli::SetupArgs) -> Result<(), String> {
         .ok_or("no home directory")?;
     let file = cargo_home.join("config.toml");
     let existing = std::fs::read_to_string(&file).unwrap_or_default();
-    if let Ok(t) = existing.parse::<toml::Table>()
-        && t.get("registries")
-            .and_then(|r| r.get(name))
-            .and_then(|r| r.get("credential-provider"))
-            .is_some()
-    {
-        return Err(format!(
-            "{} already names a credential-provider for {name}: edit it by hand",
+    let parsed = existing.parse::<toml::Table>().map_err(|e| {
+        format!(
+            "{} is not valid TOML ({e}): edit it by hand",
             file.display()
+        )
+    })?;
+    if parsed.get("registries").and_then(|r| r.get(name)).is_some() {
+        return Err(format!(
+            "{} already has settings for the registry {name}: add `credential-provider = [\"{}\", \"cargo-credential\"]` to them by hand",
+            file.display(),
+            patui.display()
         ));
     }
     let entry = format!(
         "\n[registries.{name}]\ncredential-provider = [{}, \"cargo-credential\"]\n",
         toml::Value::String(patui.display().to_string())
     );
-    let header = format!("[registries.{name}]");
-    if existing.lines().any(|l| l.trim() == header) {
-        return Err(format!(
-            "{} has a [registries.{name}] table: add `credential-provider = [\"{}\", \"cargo-credential\"]` to it",
-            file.display(),
-            patui.display()
-        ));
-    }
     if !confirm(
         args,
         &format!(
@@ -203,7 +190,7 @@ fn cargo(args: &crate::cli::SetupArgs) -> Result<(), String> {
     ) {
         return Ok(());
     }
-    append_with_backup(&file, &entry)?;
+    append(&file, &entry)?;
     crate::eprintln_safe!(
         "Cargo asks patui for {name}'s token from now on (the registry's index must be set, e.g. in the project's .cargo/config.toml)."
     );
@@ -219,8 +206,18 @@ fn pip(args: &crate::cli::SetupArgs) -> Result<(), String> {
             &format!("@\"{}\" keyring %*\r\n", patui.display()),
         )?;
     } else {
+        let shim = dir.join("keyring");
+        if let Ok(current) = std::fs::read_to_string(&shim)
+            && !current.contains("patui answers for Azure Artifacts feeds")
+            && !args.yes
+        {
+            return Err(format!(
+                "{} exists and is not patui's (the keyring package's own command?): leave it, or choose another directory with --bin-dir, or replace it with --yes",
+                shim.display()
+            ));
+        }
         write_script(
-            &dir.join("keyring"),
+            &shim,
             &format!(
                 "#!/bin/sh\n# pip's keyring: patui answers for Azure Artifacts feeds.\nexec {} keyring \"$@\"\n",
                 quote(&patui.display().to_string())
@@ -239,8 +236,16 @@ fn pnpm(args: &crate::cli::SetupArgs, service_url: Option<&str>) -> Result<(), S
         .target
         .as_deref()
         .ok_or("name the feed: patui setup pnpm https://pkgs.dev.azure.com/ORG/_packaging/FEED/npm/registry/")?;
+    if url
+        .chars()
+        .any(|c| c.is_control() || c == '\'' || c == '"' || c == '\\')
+    {
+        return Err("the feed URL holds characters a URL does not have".to_owned());
+    }
     let feed = crate::feeds::parse(url, service_url)
         .ok_or_else(|| format!("{url} is not an Azure Artifacts feed URL"))?;
+    let parsed = reqwest::Url::parse(url).map_err(|e| e.to_string())?;
+    let url = parsed.as_str();
     let patui = patui_path()?;
     let dir = bin_dir(args).ok_or("no home directory")?;
     let safe = |s: &str| -> String {
@@ -265,7 +270,6 @@ fn pnpm(args: &crate::cli::SetupArgs, service_url: Option<&str>) -> Result<(), S
             quote(url)
         ),
     )?;
-    let parsed = reqwest::Url::parse(url).map_err(|e| e.to_string())?;
     let mut path = parsed.path().to_owned();
     if !path.ends_with('/') {
         path.push('/');
@@ -286,7 +290,7 @@ fn pnpm(args: &crate::cli::SetupArgs, service_url: Option<&str>) -> Result<(), S
         );
         return Ok(());
     }
-    append_with_backup(&npmrc, &line)?;
+    append(&npmrc, &line)?;
     crate::eprintln_safe!(
         "pnpm asks {} for {url}'s token from now on.",
         helper.display()

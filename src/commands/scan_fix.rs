@@ -36,8 +36,8 @@ pub fn parse_location(loc: &str) -> Result<(PathBuf, usize), String> {
     Ok((file, line))
 }
 
-/// The one token on `line` of `path`.
-fn value_at(path: &std::path::Path, line: usize) -> Result<Secret, String> {
+/// The one token on `line` of `path`, and its creation month when its layout carries one.
+fn value_at(path: &std::path::Path, line: usize) -> Result<(Secret, Option<String>), String> {
     let hits = crate::scan::scan_file(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut on_line = hits.into_iter().filter(|h| h.line == line);
     let Some(first) = on_line.next() else {
@@ -52,7 +52,22 @@ fn value_at(path: &std::path::Path, line: usize) -> Result<Secret, String> {
             path.display()
         ));
     }
-    Ok(first.value)
+    Ok((first.value, first.created))
+}
+
+/// A value whose layout names its creation month cannot be a token created in another month.
+fn check_month(created: Option<&str>, token: &PatToken) -> Result<(), Failure> {
+    let Some(month) = created else {
+        return Ok(());
+    };
+    let made = token.valid_from.format("%Y-%m").to_string();
+    if made == month {
+        return Ok(());
+    }
+    Err(usage(format!(
+        "the value was created in {month}, but \"{}\" was created in {made}: it is another token (choose again, or check --id)",
+        crate::text::sanitize(&token.display_name)
+    )))
 }
 
 fn fail(code: u8, message: impl Into<String>) -> Failure {
@@ -71,7 +86,7 @@ impl Ctx {
             _ => return Err(usage("give --import FILE:LINE or --rotate FILE:LINE")),
         };
         let (path, line) = parse_location(loc).map_err(usage)?;
-        let value = value_at(&path, line).map_err(usage)?;
+        let (value, created) = value_at(&path, line).map_err(usage)?;
         let vault = self
             .vault
             .as_ref()
@@ -101,6 +116,7 @@ impl Ctx {
             None => None,
         };
         let (org, token) = self.identify(args.id.or(known_id)).await?;
+        check_month(created.as_deref(), &token)?;
         if rotating {
             self.rotate_copy(args, &path, line, &value, &org, &token)
                 .await
@@ -270,6 +286,9 @@ impl Ctx {
                 return Ok(EXIT_OK);
             }
         }
+        // The line must still hold the value before anything is created or revoked.
+        crate::scan::fix::check_copies(path, &[(line, old_value)])
+            .map_err(|e| fail(EXIT_ERROR, e.to_string()))?;
         let r = crate::ops::create::regenerate(
             self.backend.as_ref(),
             self.vault_slot(),

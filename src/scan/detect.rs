@@ -16,6 +16,8 @@ const LEGACY_LEN: usize = 52;
 const LEGACY_BYTES: usize = 32;
 /// XORed into the CRC of a legacy user PAT.
 const LEGACY_SEED: u32 = 0xE0B9_692D;
+/// XORed into the CRC of a legacy application secret (Microsoft's SEC101/102 accepts both).
+const LEGACY_APP_SEED: u32 = 0x1019_F92E;
 /// Byte ranges (start, end exclusive) of a decoded legacy PAT covered by its checksum.
 const LEGACY_COVERED: [(usize, usize); 4] = [(0, 2), (3, 7), (9, 22), (23, 32)];
 
@@ -173,7 +175,8 @@ fn base32_decode(s: &[u8]) -> Option<Zeroizing<[u8; LEGACY_BYTES]>> {
 fn legacy_checksum_ok(b: &[u8; LEGACY_BYTES]) -> bool {
     let parts = LEGACY_COVERED.map(|(s, e)| &b[s..e]);
     let stored = u32::from_le_bytes([b[22], b[8], b[7], b[2]]);
-    crc32(&parts) ^ LEGACY_SEED == stored
+    let crc = crc32(&parts);
+    crc ^ LEGACY_SEED == stored || crc ^ LEGACY_APP_SEED == stored
 }
 
 /// CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320) of the concatenated parts.

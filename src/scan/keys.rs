@@ -32,7 +32,8 @@ fn finish(name: &[u8]) -> Option<String> {
     {
         name = &name[colon + 1..];
     }
-    if name.is_empty() || name.len() > MAX_KEY {
+    // A key that is itself a token (a map keyed by tokens) is never shown.
+    if name.is_empty() || name.len() > MAX_KEY || !super::detect::find(name).is_empty() {
         return None;
     }
     Some(String::from_utf8_lossy(name).into_owned())

@@ -17,7 +17,7 @@ const SKIP_DIRS: [&str; 3] = [".git", "node_modules", "target"];
 const VIRTUAL_DIRS: [&str; 4] = ["/proc", "/sys", "/dev", "/run"];
 
 /// Relative to the home directory (`/`-separated).
-const HOME_FILES: [&str; 24] = [
+const HOME_FILES: [&str; 29] = [
     ".npmrc",
     ".yarnrc.yml",
     ".yarnrc",
@@ -42,6 +42,11 @@ const HOME_FILES: [&str; 24] = [
     ".profile",
     ".bash_profile",
     ".zprofile",
+    ".bash_history",
+    ".zsh_history",
+    ".envrc",
+    ".config/uv/uv.toml",
+    ".config/pypoetry/auth.toml",
 ];
 /// Relative to `XDG_CONFIG_HOME`.
 const XDG_FILES: [&str; 4] = [
@@ -91,6 +96,16 @@ pub fn places_in(dirs: Dirs<'_>) -> Vec<PathBuf> {
     }
     if let Some(c) = dirs.cwd {
         out.push(c.join(".env"));
+        for f in [
+            ".envrc",
+            ".npmrc",
+            "nuget.config",
+            "NuGet.Config",
+            "pip.conf",
+            ".git/config",
+        ] {
+            out.push(c.join(f));
+        }
     }
     let mut seen = std::collections::HashSet::new();
     out.retain(|p| seen.insert(p.clone()));
@@ -201,6 +216,9 @@ mod tests {
             "/h/.bashrc",
             "/a/NuGet/NuGet.Config",
             "/w/.env",
+            "/h/.bash_history",
+            "/w/.npmrc",
+            "/w/.git/config",
         ] {
             assert!(places.contains(&PathBuf::from(want)), "{want}");
         }

@@ -185,7 +185,7 @@ impl Store {
     }
 
     /// A fresh 84-character token in the 2024 format: 52 random characters, the `JQQJ99`
-    /// signature, the creation year (`C` = 2026) and month, reserved characters, `AAAAAZDO` and
+    /// signature, the creation year (`A` = 2024) and month, reserved characters, `AAAAAZDO` and
     /// four more (`AZDO` at positions 76..80), as `patui scan` recognises it.
     pub fn mint_value(&mut self) -> Secret {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -196,9 +196,13 @@ impl Store {
         };
         let head = pick(76);
         let tail = pick(4);
-        let month = b"ABCDEFGHIJKL"[usize::from(head.as_bytes()[59]) % 12] as char;
+        // The creation year (`A` = 2024) and month, from the simulator's clock.
+        use chrono::Datelike;
+        let now = self.now();
+        let year = (b'A' + u8::try_from((now.year() - 2024).clamp(0, 25)).unwrap_or(0)) as char;
+        let month = (b'A' + u8::try_from(now.month0()).unwrap_or(0)) as char;
         Secret::new(format!(
-            "{}JQQJ99C{month}{}AAAAAZDO{tail}",
+            "{}JQQJ99{year}{month}{}AAAAAZDO{tail}",
             &head[..52],
             &head[60..72]
         ))
