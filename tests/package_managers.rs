@@ -508,8 +508,37 @@ fn nuget_exe_on_mono_through_the_plugin() {
         "{}",
         text(&out.stdout)
     );
-    // Revoked: the plugin answers NotFound, says why, and the install fails.
-    f.revoke();
+    // Revoked on the server behind patui's back (the keyring still holds it): NuGet gets it
+    // once, is refused, asks again with IsRetry, and the plugin never hands it back.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let status = rt.block_on(async {
+        reqwest::Client::new()
+            .delete(format!(
+                "{}/fabrikam/_apis/tokens/pats?authorizationId={}&api-version=7.1-preview.1",
+                f.sim.base_url, f.token_id
+            ))
+            .bearer_auth("test")
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert!(status.is_success(), "{status}");
+    let out = nuget_install(&f, &nuget, &f.home.path().join("packages-stale"));
+    assert!(!out.status.success(), "{}", text(&out.stdout));
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        all.contains("patui (NuGet)") && all.contains("refused every token"),
+        "{all}"
+    );
+
+    // `patui prune` forgets the dead value: NotFound, and why.
+    let out = f
+        .patui()
+        .args(["prune", "--yes", "--org", "fabrikam"])
+        .output()
+        .unwrap();
+    assert_ok("prune", &out);
     let out = nuget_install(&f, &nuget, &f.home.path().join("packages-2"));
     assert!(!out.status.success(), "{}", text(&out.stdout));
     let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
