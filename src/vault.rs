@@ -102,6 +102,19 @@ pub struct TokenMeta {
 }
 
 impl TokenMeta {
+    /// The metadata of `token`, listed in `org`.
+    pub fn of(org: &str, token: &crate::azure::PatToken) -> TokenMeta {
+        TokenMeta {
+            org: org.to_owned(),
+            id: token.authorization_id,
+            name: token.display_name.clone(),
+            scope: token.scope.clone(),
+            valid_from: token.valid_from,
+            valid_to: token.valid_to,
+            global: token.is_global(),
+        }
+    }
+
     fn key(&self) -> String {
         key(if self.global { "*" } else { &self.org }, self.id)
     }

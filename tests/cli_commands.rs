@@ -640,15 +640,7 @@ fn create_reports_an_expiry_shortened_by_the_lifespan_policy() {
 
 /// True when the real keyring can be used here; otherwise the caller skips (CI requires it).
 fn have_session_bus() -> bool {
-    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("PATUI_REQUIRE_KEYRING").is_none(),
-        "the keyring is required"
-    );
-    eprintln!("skipped: no session bus for the real keyring (run through scripts/with-keyring.sh)");
-    false
+    common::have_keyring()
 }
 
 /// Ten `patui create` processes at once against the real keyring: every value is stored and

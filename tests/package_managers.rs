@@ -36,18 +36,6 @@ fn have(program: &str, args: &[&str]) -> bool {
     ok
 }
 
-fn have_keyring() -> bool {
-    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("PATUI_REQUIRE_KEYRING").is_none(),
-        "the keyring is required"
-    );
-    eprintln!("skipped: no session bus for the real keyring (run through scripts/with-keyring.sh)");
-    false
-}
-
 /// `target/pm-tools`, where scripts/test.sh puts nuget.exe and the venv.
 fn tools() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pm-tools")
@@ -186,7 +174,7 @@ fn assert_ok(what: &str, out: &Output) {
 
 #[test]
 fn npm_view_and_install_through_patui_exec() {
-    if !have("npm", &["--version"]) || !have_keyring() {
+    if !have("npm", &["--version"]) || !common::have_keyring() {
         return;
     }
     let f = Feeds::start("npm");
@@ -317,7 +305,7 @@ fn wheel_in(dir: &Path) -> bool {
 
 #[test]
 fn pip_as_installed_and_the_newest_pip_through_the_keyring_shim() {
-    if !have("python3", &["-m", "pip", "--version"]) || !have_keyring() {
+    if !have("python3", &["-m", "pip", "--version"]) || !common::have_keyring() {
         return;
     }
     let venv_pip = tools().join("venv/bin/pip");
@@ -386,7 +374,7 @@ fn cargo_project(f: &Feeds) -> PathBuf {
 
 #[test]
 fn cargo_fetch_through_the_credential_provider() {
-    if !have("cargo", &["--version"]) || !have_keyring() {
+    if !have("cargo", &["--version"]) || !common::have_keyring() {
         return;
     }
     let f = Feeds::start("cargo");
@@ -482,7 +470,7 @@ fn nuget_install(f: &Feeds, nuget: &Path, out_dir: &Path) -> Output {
 #[test]
 fn nuget_exe_on_mono_through_the_plugin() {
     let nuget = tools().join("node_modules/nuget-exe/nuget-5.8.0.exe");
-    if !have("mono", &["--version"]) || !have_keyring() {
+    if !have("mono", &["--version"]) || !common::have_keyring() {
         return;
     }
     if !nuget.exists() {
@@ -595,7 +583,7 @@ fn legacy_pat(seed: u8) -> String {
 
 #[test]
 fn scan_finds_planted_pats_masks_them_and_knows_the_stored_one() {
-    if !have_keyring() {
+    if !common::have_keyring() {
         return;
     }
     let f = Feeds::start("scan");
@@ -751,7 +739,7 @@ fn scan_finds_planted_pats_masks_them_and_knows_the_stored_one() {
 /// directory, masked, and `d` then confirming removes that line and keeps a backup.
 #[test]
 fn the_tui_scan_view_removes_a_stored_copy() {
-    if !common::have_tmux() || !have_keyring() {
+    if !common::have_tmux() || !common::have_keyring() {
         return;
     }
     let f = Feeds::start("tui");
@@ -800,7 +788,7 @@ fn the_tui_scan_view_removes_a_stored_copy() {
 /// on the line (inside base64 where it was) and revokes the old one.
 #[test]
 fn scan_imports_and_rotates_a_token_found_in_plain_text() {
-    if !have_keyring() {
+    if !common::have_keyring() {
         return;
     }
     use base64::Engine;

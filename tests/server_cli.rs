@@ -844,15 +844,7 @@ async fn revoke_all_with_an_unknown_sign_in_pat_stops_after_it() {
 
 /// True when the real keyring can be used here; otherwise the caller skips (CI requires it).
 fn have_session_bus() -> bool {
-    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("PATUI_REQUIRE_KEYRING").is_none(),
-        "the keyring is required"
-    );
-    eprintln!("skipped: no session bus for the real keyring (run through scripts/with-keyring.sh)");
-    false
+    common::have_keyring()
 }
 
 /// `login --server` reads the PAT from stdin, checks it and keeps it in the keyring (a wrong one

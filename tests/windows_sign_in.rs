@@ -287,26 +287,12 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Whether the real keyring is reachable (scripts/with-keyring.sh); the NTLM tests keep a
-/// password in it.
-fn have_keyring() -> bool {
-    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("PATUI_REQUIRE_KEYRING").is_none(),
-        "the keyring is required"
-    );
-    eprintln!("skipped: no session bus for the real keyring (run through scripts/with-keyring.sh)");
-    false
-}
-
 /// With a ticket from kinit, `patui create --server` creates a token; its value signs in with
 /// Basic; doctor says Kerberos is in use. Without a ticket (or any Windows sign-in) create is
 /// refused with the reason.
 #[test]
 fn kerberos_creates_from_the_cli_and_the_new_token_signs_in_with_basic() {
-    if !have_servers() || !have_keyring() {
+    if !have_servers() || !common::have_keyring() {
         return;
     }
     let realm = Realm::start("krb");
@@ -366,7 +352,7 @@ fn kerberos_creates_from_the_cli_and_the_new_token_signs_in_with_basic() {
 /// stored; `logout --windows` forgets it.
 #[test]
 fn ntlm_with_a_stored_password_creates_and_a_wrong_one_stores_nothing() {
-    if !have_servers() || !have_keyring() {
+    if !have_servers() || !common::have_keyring() {
         return;
     }
     let realm = Realm::start("ntlm");
@@ -466,7 +452,7 @@ fn expire_deadline() -> Instant {
 /// then NTLM (once stored), and says that Kerberos was skipped because the ticket expired.
 #[test]
 fn an_expired_ticket_falls_back_to_the_pat_or_ntlm_and_says_so() {
-    if !have_servers() || !have_keyring() {
+    if !have_servers() || !common::have_keyring() {
         return;
     }
     let realm = Realm::start("expired");
@@ -518,7 +504,7 @@ fn an_expired_ticket_falls_back_to_the_pat_or_ntlm_and_says_so() {
 /// scopes and lifespans), shows it once, keeps it in the keyring; the profile names Kerberos.
 #[test]
 fn kerberos_creates_a_token_in_the_tui() {
-    if !have_servers() || !have_tmux() || !have_keyring() {
+    if !have_servers() || !have_tmux() || !common::have_keyring() {
         return;
     }
     let realm = Realm::start("tui");

@@ -7,6 +7,7 @@
 //! expires. `login` and `logout` are refused: patui keeps only the tokens it minted. The value
 //! leaves only in the reply on stdout; what cargo's user should read goes to stderr.
 
+use super::json_lines::send;
 use crate::cli::CargoCredentialArgs;
 use crate::feeds::{self, Access};
 use crate::vault::Vault;
@@ -116,34 +117,6 @@ pub fn answer(
             note: note(&sentence),
         },
     }
-}
-
-/// Overwrites every string in `v` (a reply may hold a token) before it is dropped.
-fn wipe(v: &mut Value) {
-    use zeroize::Zeroize;
-    match v {
-        Value::String(s) => s.zeroize(),
-        Value::Array(a) => a.iter_mut().for_each(wipe),
-        Value::Object(o) => o.values_mut().for_each(wipe),
-        _ => {}
-    }
-}
-
-/// Writes one message as one line and flushes; the text is zeroized afterwards.
-fn send(output: &mut impl Write, mut msg: Value) -> std::io::Result<()> {
-    use zeroize::Zeroize;
-    let result = serde_json::to_string(&msg)
-        .map_err(std::io::Error::other)
-        .and_then(|mut line| {
-            line.push('\n');
-            let r = output
-                .write_all(line.as_bytes())
-                .and_then(|()| output.flush());
-            line.zeroize();
-            r
-        });
-    wipe(&mut msg);
-    result
 }
 
 /// Runs the provider: `{"v":[1]}`, then one reply per request line until stdin ends (exit 0).

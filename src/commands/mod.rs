@@ -8,6 +8,7 @@ pub mod check;
 pub mod credential;
 pub mod doctor;
 pub mod exec;
+pub mod json_lines;
 pub mod keyring_cli;
 pub mod login;
 pub mod migrate;

@@ -11,6 +11,7 @@
 //!
 //! [`Plugin`] is the protocol without I/O (the tests drive it); [`run`] is the loop.
 
+use super::json_lines::send;
 use crate::feeds::{self, Access, Feed};
 use crate::vault::Vault;
 use chrono::{DateTime, Utc};
@@ -247,34 +248,6 @@ fn handshake_answer(payload: &Value) -> Value {
         _ => PROTOCOL_VERSION.to_owned(),
     };
     json!({"ResponseCode": "Success", "ProtocolVersion": agreed})
-}
-
-/// Overwrites every string in `v` (a message may hold a token value) before it is dropped.
-fn wipe(v: &mut Value) {
-    use zeroize::Zeroize;
-    match v {
-        Value::String(s) => s.zeroize(),
-        Value::Array(a) => a.iter_mut().for_each(wipe),
-        Value::Object(o) => o.values_mut().for_each(wipe),
-        _ => {}
-    }
-}
-
-/// Writes one message as one line and flushes; the text is zeroized afterwards.
-fn send(output: &mut impl Write, mut msg: Value) -> std::io::Result<()> {
-    use zeroize::Zeroize;
-    let result = serde_json::to_string(&msg)
-        .map_err(std::io::Error::other)
-        .and_then(|mut line| {
-            line.push('\n');
-            let r = output
-                .write_all(line.as_bytes())
-                .and_then(|()| output.flush());
-            line.zeroize();
-            r
-        });
-    wipe(&mut msg);
-    result
 }
 
 /// Runs the plugin: our handshake request first, then NuGet's messages until `Close` or the

@@ -229,15 +229,7 @@ impl Ctx {
         }
         let entry = crate::vault::StoredToken {
             value,
-            meta: crate::vault::TokenMeta {
-                org: org.to_owned(),
-                id: token.authorization_id,
-                name: token.display_name.clone(),
-                scope: token.scope.clone(),
-                valid_from: token.valid_from,
-                valid_to: token.valid_to,
-                global: token.is_global(),
-            },
+            meta: crate::vault::TokenMeta::of(org, token),
         };
         vault
             .run(move |v| v.store(&entry))

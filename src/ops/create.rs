@@ -132,15 +132,7 @@ pub async fn create_and_store_recorded(
         Ok(v) => {
             let entry = StoredToken {
                 value: value.clone(),
-                meta: TokenMeta {
-                    org: org.to_owned(),
-                    id: token.authorization_id,
-                    name: token.display_name.clone(),
-                    scope: token.scope.clone(),
-                    valid_from: token.valid_from,
-                    valid_to: token.valid_to,
-                    global: token.is_global(),
-                },
+                meta: TokenMeta::of(org, &token),
             };
             v.run(move |v| v.store(&entry)).await
         }

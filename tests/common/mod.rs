@@ -28,6 +28,20 @@ pub fn have_tmux() -> bool {
     ok
 }
 
+/// True when the real keyring can be used here (a session bus, as scripts/with-keyring.sh
+/// gives); otherwise the caller skips, unless CI requires it (`PATUI_REQUIRE_KEYRING`).
+pub fn have_keyring() -> bool {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("PATUI_REQUIRE_KEYRING").is_none(),
+        "the keyring is required"
+    );
+    eprintln!("skipped: no session bus for the real keyring (run through scripts/with-keyring.sh)");
+    false
+}
+
 /// True when libfaketime's `faketime` is installed and moves a program's clock. When it is not,
 /// the caller skips, unless CI requires it (`PATUI_REQUIRE_TMUX`, which CI sets for every tool
 /// the end-to-end tests need).
