@@ -1,5 +1,6 @@
 //! The vault against the real OS keyring: Secret Service (gnome-keyring, through
-//! scripts/with-keyring.sh in CI) and kernel keyutils. Without a session bus these tests skip
+//! scripts/with-keyring.sh in CI) and kernel keyutils on Linux, the Keychain and the Credential
+//! Manager on macOS and Windows. Without a session bus these tests skip
 //! with a message, unless PATUI_REQUIRE_KEYRING is set (CI), where absence fails.
 
 use patui::secret::Secret;
@@ -82,5 +83,15 @@ fn keyutils_round_trip() {
                 );
             }
         }
+    }
+}
+
+/// The platform's own keyring on macOS (Keychain) and Windows (Credential Manager), where the
+/// CI runners have one.
+#[cfg(any(target_os = "macos", windows))]
+#[test]
+fn native_keyring_round_trip() {
+    if let Some(v) = open(StoreKind::Native, "no native keyring") {
+        round_trip(&v);
     }
 }
