@@ -33,6 +33,19 @@ pub fn send(output: &mut impl Write, mut msg: Value) -> std::io::Result<()> {
     result
 }
 
+/// Reads the next line into `buf` (cleared first); `false` at the end of input.
+pub fn next_line(input: &mut impl std::io::BufRead, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+    buf.clear();
+    loop {
+        match input.read_until(b'\n', buf) {
+            Ok(0) => return Ok(false),
+            Ok(_) => return Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -266,11 +266,9 @@ pub fn run(
     }
     let mut buf = Vec::new();
     loop {
-        buf.clear();
-        match input.read_until(b'\n', &mut buf) {
-            Ok(0) => return super::EXIT_OK,
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+        match super::json_lines::next_line(&mut input, &mut buf) {
+            Ok(false) => return super::EXIT_OK,
+            Ok(true) => {}
             Err(e) => {
                 crate::eprintln_safe!("{PREFIX}cannot read from NuGet: {e}");
                 return super::EXIT_ERROR;

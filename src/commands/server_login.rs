@@ -17,21 +17,34 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use uuid::Uuid;
 
+/// The server `url` names and its keyring, or the exit code after saying why not. `what` is
+/// what the keyring would keep.
+fn server_vault(
+    url: &str,
+    base_vault: &Result<Vault, String>,
+    what: &str,
+) -> Result<(ServerUrl, Vault), u8> {
+    let parsed = ServerUrl::parse(url).map_err(|e| {
+        crate::eprintln_safe!("patui: {e}");
+        super::EXIT_USAGE
+    })?;
+    match base_vault {
+        Ok(v) => {
+            let vault = v.for_server(&parsed.host());
+            Ok((parsed, vault))
+        }
+        Err(e) => {
+            crate::eprintln_safe!("patui: no keyring to keep {what} in: {e}");
+            Err(super::EXIT_ERROR)
+        }
+    }
+}
+
 /// `patui login --server URL`.
 pub async fn login(url: &str, base_vault: &Result<Vault, String>, ca_file: Option<PathBuf>) -> u8 {
-    let parsed = match ServerUrl::parse(url) {
-        Ok(p) => p,
-        Err(e) => {
-            crate::eprintln_safe!("patui: {e}");
-            return super::EXIT_USAGE;
-        }
-    };
-    let vault = match base_vault {
-        Ok(v) => v.for_server(&parsed.host()),
-        Err(e) => {
-            crate::eprintln_safe!("patui: no keyring to keep the PAT in: {e}");
-            return super::EXIT_ERROR;
-        }
+    let (parsed, vault) = match server_vault(url, base_vault, "the PAT") {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let interactive = std::io::stdin().is_terminal();
     if interactive {
@@ -163,19 +176,9 @@ pub async fn login_windows(
     base_vault: &Result<Vault, String>,
     ca_file: Option<PathBuf>,
 ) -> u8 {
-    let parsed = match ServerUrl::parse(url) {
-        Ok(p) => p,
-        Err(e) => {
-            crate::eprintln_safe!("patui: {e}");
-            return super::EXIT_USAGE;
-        }
-    };
-    let vault = match base_vault {
-        Ok(v) => v.for_server(&parsed.host()),
-        Err(e) => {
-            crate::eprintln_safe!("patui: no keyring to keep the password in: {e}");
-            return super::EXIT_ERROR;
-        }
+    let (_, vault) = match server_vault(url, base_vault, "the password") {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let interactive = std::io::stdin().is_terminal();
     let account = match user {
