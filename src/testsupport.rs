@@ -41,3 +41,36 @@ pub fn shared_example_body(name: &str) -> Option<serde_json::Value> {
     }
     panic!("{name} has no response body")
 }
+
+/// An in-memory keyring holding `(value, scope, age in days)` tokens for `org`, each valid 30
+/// more days; with their ids, in order.
+#[cfg(test)]
+pub(crate) fn memory_vault(
+    org: &str,
+    tokens: &[(&str, &str, i64)],
+) -> (Result<crate::vault::Vault, String>, Vec<uuid::Uuid>) {
+    use crate::vault::{StoredToken, TokenMeta, Vault};
+    let vault = Vault::memory().map_err(|e| e.to_string());
+    let now = chrono::Utc::now();
+    let mut ids = Vec::new();
+    if let Ok(v) = &vault {
+        for (value, scope, age) in tokens {
+            let id = uuid::Uuid::new_v4();
+            v.store(&StoredToken {
+                value: crate::secret::Secret::from(*value),
+                meta: TokenMeta {
+                    org: org.into(),
+                    id,
+                    name: format!("t-{value}"),
+                    scope: (*scope).into(),
+                    valid_from: now - chrono::Duration::days(*age),
+                    valid_to: now + chrono::Duration::days(30),
+                    global: false,
+                },
+            })
+            .expect("the memory keyring stores");
+            ids.push(id);
+        }
+    }
+    (vault, ids)
+}

@@ -174,9 +174,6 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
-    use crate::vault::{StoredToken, TokenMeta};
-    use uuid::Uuid;
 
     const INDEX: &str = "sparse+https://pkgs.dev.azure.com/fab/_packaging/main/Cargo/index/";
 
@@ -187,28 +184,22 @@ mod tests {
         }
     }
 
-    /// An in-memory keyring with `(value, scope)` tokens for "fab", valid 30 more days.
+    /// An in-memory keyring with `(value, scope)` tokens for "fab", valid 30 more days; and when
+    /// they expire.
     fn vault_with(tokens: &[(&str, &str)]) -> (Result<Vault, String>, DateTime<Utc>) {
-        let vault = Vault::memory().map_err(|e| e.to_string());
-        let now = Utc::now();
-        let valid_to = now + chrono::Duration::days(30);
-        if let Ok(v) = &vault {
-            for (i, (value, scope)) in tokens.iter().enumerate() {
-                v.store(&StoredToken {
-                    value: Secret::from(*value),
-                    meta: TokenMeta {
-                        org: "fab".into(),
-                        id: Uuid::new_v4(),
-                        name: format!("t{i}"),
-                        scope: (*scope).into(),
-                        valid_from: now - chrono::Duration::days(1 + i as i64),
-                        valid_to,
-                        global: false,
-                    },
-                })
-                .unwrap();
-            }
-        }
+        let aged: Vec<(&str, &str, i64)> = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, (v, s))| (*v, *s, 1 + i as i64))
+            .collect();
+        let vault = crate::testsupport::memory_vault("fab", &aged).0;
+        // When the tokens expire (the same for all), as the keyring has it.
+        let valid_to = vault
+            .as_ref()
+            .ok()
+            .and_then(|v| v.list().ok())
+            .and_then(|l| l.first().map(|m| m.valid_to))
+            .unwrap_or_else(Utc::now);
         (vault, valid_to)
     }
 

@@ -135,9 +135,6 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
-    use crate::vault::{StoredToken, TokenMeta};
-    use uuid::Uuid;
 
     const INDEX: &str = "https://pkgs.dev.azure.com/fab/_packaging/main/pypi/simple/";
 
@@ -159,26 +156,12 @@ mod tests {
 
     /// An in-memory keyring with `(value, scope)` tokens for "fab".
     fn vault_with(tokens: &[(&str, &str)]) -> Result<Vault, String> {
-        let vault = Vault::memory().map_err(|e| e.to_string());
-        let now = Utc::now();
-        if let Ok(v) = &vault {
-            for (i, (value, scope)) in tokens.iter().enumerate() {
-                v.store(&StoredToken {
-                    value: Secret::from(*value),
-                    meta: TokenMeta {
-                        org: "fab".into(),
-                        id: Uuid::new_v4(),
-                        name: format!("t{i}"),
-                        scope: (*scope).into(),
-                        valid_from: now - chrono::Duration::days(1 + i as i64),
-                        valid_to: now + chrono::Duration::days(30),
-                        global: false,
-                    },
-                })
-                .unwrap();
-            }
-        }
-        vault
+        let aged: Vec<(&str, &str, i64)> = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, (v, s))| (*v, *s, 1 + i as i64))
+            .collect();
+        crate::testsupport::memory_vault("fab", &aged).0
     }
 
     fn call(vault: &Result<Vault, String>, a: &KeyringArgs) -> (u8, String) {

@@ -312,36 +312,11 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
-    use crate::vault::{StoredToken, TokenMeta};
 
     const FEED: &str = "https://pkgs.dev.azure.com/fab/_packaging/main/nuget/v3/index.json";
 
-    /// An in-memory keyring with `(value, scope, days since valid_from)` tokens for "fab".
     fn vault_with(tokens: &[(&str, &str, i64)]) -> (Result<Vault, String>, Vec<Uuid>) {
-        let vault = Vault::memory().map_err(|e| e.to_string());
-        let now = Utc::now();
-        let mut ids = Vec::new();
-        if let Ok(v) = &vault {
-            for (value, scope, age) in tokens {
-                let id = Uuid::new_v4();
-                v.store(&StoredToken {
-                    value: Secret::from(*value),
-                    meta: TokenMeta {
-                        org: "fab".into(),
-                        id,
-                        name: format!("t-{value}"),
-                        scope: (*scope).into(),
-                        valid_from: now - chrono::Duration::days(*age),
-                        valid_to: now + chrono::Duration::days(30),
-                        global: false,
-                    },
-                })
-                .unwrap();
-                ids.push(id);
-            }
-        }
-        (vault, ids)
+        crate::testsupport::memory_vault("fab", tokens)
     }
 
     fn request(method: &str, payload: Value) -> Value {
