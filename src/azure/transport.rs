@@ -92,9 +92,6 @@ impl Transport {
         windows: Option<Arc<crate::auth::windows::WindowsSignIn>>,
     ) -> Result<Self, ApiError> {
         let mut builder = reqwest::Client::builder();
-        if windows.is_some() {
-            builder = builder.http1_only().pool_max_idle_per_host(1);
-        }
         for c in extra_roots {
             builder = builder.add_root_certificate(c.clone());
         }
@@ -219,8 +216,7 @@ impl Transport {
             }
             req
         };
-        // A Windows sign-in's turn lasts until the body is read: the next request must find the
-        // connection this one leaves in the pool.
+        // A Windows sign-in's legs of one request must not interleave with another request's.
         let _turn = match &self.windows {
             Some(w) => Some(w.exclusive().await),
             None => None,
@@ -281,7 +277,19 @@ pub(crate) fn map_transport_error(e: reqwest::Error) -> ApiError {
     } else if e.is_body() || e.is_decode() {
         ApiError::Truncated(format!("the response body broke off: {}", error_chain(&e)))
     } else {
-        ApiError::Network(error_chain(&e))
+        with_certificate_hint(ApiError::Network(error_chain(&e)))
+    }
+}
+
+/// A network error about the server's certificate, with how to trust a private CA.
+pub(crate) fn with_certificate_hint(e: ApiError) -> ApiError {
+    match e {
+        ApiError::Network(m) if m.to_ascii_lowercase().contains("certificate") => {
+            ApiError::Network(format!(
+                "{m} (a server with a certificate from a private authority: give the authority's PEM file with --ca-file, PATUI_CA_FILE or ca_file in the config)"
+            ))
+        }
+        other => other,
     }
 }
 

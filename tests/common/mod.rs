@@ -2,6 +2,8 @@
 //! private tmux server driving the TUI in a real terminal.
 #![allow(dead_code)]
 
+pub mod tls;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

@@ -9,11 +9,12 @@
 //! skipped (for the profile screen and `patui doctor`).
 //!
 //! NTLM authenticates the TCP connection, so its three legs must share one kept-alive
-//! connection: a Windows sign-in sends one request at a time through an HTTP/1.1 client that
-//! keeps a single idle connection per host, so the next leg always finds the connection the
-//! previous one left.
+//! connection: a Windows sign-in sends one request at a time over the one HTTP/1.1 connection
+//! it holds ([`connection::KeptConnection`]), so the next leg always goes where the previous
+//! one went.
 
 pub mod challenge;
+pub mod connection;
 #[cfg(unix)]
 pub mod gssapi;
 mod negotiate;
@@ -25,6 +26,7 @@ use crate::azure::error::ApiError;
 use crate::azure::token_source::AccessTokenSource;
 use base64::Engine;
 use challenge::{Challenge, Scheme};
+use connection::KeptConnection;
 use ntlm::NtlmAccount;
 use reqwest::{RequestBuilder, Response, StatusCode, header};
 use std::sync::Mutex;
@@ -99,6 +101,8 @@ pub struct WindowsSignIn {
     one_at_a_time: tokio::sync::Mutex<()>,
     /// Run once when the server refuses the stored account.
     on_refused: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+    /// The connection every request and leg goes over.
+    connection: KeptConnection,
 }
 
 #[derive(Default)]
@@ -134,12 +138,6 @@ fn header_value(scheme: &str, token: &[u8]) -> Result<header::HeaderValue, ApiEr
     Ok(v)
 }
 
-async fn send(req: RequestBuilder) -> Result<Response, ApiError> {
-    req.send()
-        .await
-        .map_err(crate::azure::transport::map_transport_error)
-}
-
 /// Whether a 401 comes from the service behind the sign-in (a JSON body such as TF400813: the
 /// user is signed in but may not do this) rather than from the sign-in layer (IIS, the proxy).
 fn answered_by_the_service(resp: &Response) -> bool {
@@ -149,14 +147,15 @@ fn answered_by_the_service(resp: &Response) -> bool {
         .is_some_and(|t| t.to_ascii_lowercase().contains("json"))
 }
 
-/// Reads and drops a 401's body so its connection goes back to the pool for the next leg.
-async fn finish(resp: Response) {
-    let _ = resp.bytes().await;
-}
-
 impl WindowsSignIn {
-    /// A sign-in to `host`: Kerberos when `kerberos`, NTLM when `ntlm` is given.
-    pub fn new(host: &str, kerberos: bool, ntlm: Option<NtlmAccount>) -> Self {
+    /// A sign-in to `host` over `connection`: Kerberos when `kerberos`, NTLM when `ntlm` is
+    /// given.
+    pub fn new(
+        host: &str,
+        kerberos: bool,
+        ntlm: Option<NtlmAccount>,
+        connection: KeptConnection,
+    ) -> Self {
         Self {
             host: host.to_owned(),
             kerberos,
@@ -164,7 +163,21 @@ impl WindowsSignIn {
             state: Mutex::new(State::default()),
             one_at_a_time: tokio::sync::Mutex::new(()),
             on_refused: Mutex::new(None),
+            connection,
         }
+    }
+
+    /// How many TCP connections the sign-in opened so far.
+    pub fn connections_opened(&self) -> usize {
+        self.connection.opened()
+    }
+
+    /// Sends one request (or leg) over the kept connection; the body is read when it returns.
+    async fn send_one(&self, req: RequestBuilder) -> Result<Response, ApiError> {
+        let req = req
+            .build()
+            .map_err(|e| ApiError::Config(format!("cannot build the request: {e}")))?;
+        self.connection.send(req).await
     }
 
     /// Whether an NTLM account is known.
@@ -208,16 +221,16 @@ impl WindowsSignIn {
         }
     }
 
-    /// The turn to send: held by the caller until the response's body is read, so the next
-    /// request finds the connection this one used (NTLM signs in the connection).
+    /// The turn to send: held by the caller for a whole [`WindowsSignIn::send`], so one request's
+    /// legs never interleave with another's on the kept connection.
     pub async fn exclusive(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.one_at_a_time.lock().await
     }
 
     /// Sends the request `build` makes, signed in by the first method that works; `pat` is the
     /// last resort. A 401 that no method could get past is returned as it is, after the status
-    /// records why each method was skipped. The caller holds [`WindowsSignIn::exclusive`] until
-    /// it has read the body.
+    /// records why each method was skipped. The caller holds [`WindowsSignIn::exclusive`]
+    /// meanwhile; the response's body is already read.
     pub async fn send(
         &self,
         build: &Build<'_>,
@@ -231,12 +244,11 @@ impl WindowsSignIn {
         let offered = match self.offered() {
             Some(o) if !on_signed_connection => o,
             _ => {
-                let resp = send(build(None)).await?;
+                let resp = self.send_one(build(None)).await?;
                 if resp.status() != StatusCode::UNAUTHORIZED {
                     return Ok(resp);
                 }
                 self.remember_offer(&resp);
-                finish(resp).await;
                 self.offered().unwrap_or_default()
             }
         };
@@ -310,7 +322,7 @@ impl WindowsSignIn {
                     )
                 })?;
                 v.set_sensitive(true);
-                let resp = send(build(Some(v))).await?;
+                let resp = self.send_one(build(Some(v))).await?;
                 self.done(Method::Pat, None, skipped);
                 Ok(resp)
             }
@@ -345,7 +357,9 @@ impl WindowsSignIn {
             if token.is_empty() {
                 return Ok(Err("the security library produced no token".to_owned()));
             }
-            let resp = send(build(Some(header_value("Negotiate", &token)?))).await?;
+            let resp = self
+                .send_one(build(Some(header_value("Negotiate", &token)?)))
+                .await?;
             if resp.status() != StatusCode::UNAUTHORIZED || answered_by_the_service(&resp) {
                 // Signed in (a 401 from the service itself means signed in, without access).
                 return Ok(Ok(resp));
@@ -355,7 +369,6 @@ impl WindowsSignIn {
                 .filter(|c| c.scheme == Scheme::Negotiate)
                 .find_map(Challenge::token);
             self.remember_offer(&resp);
-            finish(resp).await;
             match next {
                 Some(t) => {
                     context = Some(ctx);
@@ -381,7 +394,9 @@ impl WindowsSignIn {
             Ok(m) => m,
             Err(e) => return Ok(Err(e)),
         };
-        let resp = send(build(Some(header_value(scheme, &first)?))).await?;
+        let resp = self
+            .send_one(build(Some(header_value(scheme, &first)?)))
+            .await?;
         if resp.status() != StatusCode::UNAUTHORIZED {
             // The server did not ask for the password: nothing was checked.
             return Ok(Err(format!(
@@ -390,7 +405,6 @@ impl WindowsSignIn {
             )));
         }
         let challenges = challenge::from_headers(resp.headers());
-        finish(resp).await;
         let Some(server_challenge) = challenges
             .iter()
             .filter(|c| c.scheme.header_name().eq_ignore_ascii_case(scheme))
@@ -406,7 +420,10 @@ impl WindowsSignIn {
         };
         // The password went out: a failure from here on counts as a refusal (sent again, a
         // wrong one would lock the account).
-        let resp = match send(build(Some(header_value(scheme, &third)?))).await {
+        let resp = match self
+            .send_one(build(Some(header_value(scheme, &third)?)))
+            .await
+        {
             Ok(r) => r,
             Err(e) => {
                 self.refuse_ntlm();
@@ -415,7 +432,6 @@ impl WindowsSignIn {
         };
         if resp.status() == StatusCode::UNAUTHORIZED && !answered_by_the_service(&resp) {
             self.remember_offer(&resp);
-            finish(resp).await;
             let removed = self.refuse_ntlm();
             return Ok(Err(format!(
                 "the server refused the user name or password of {}{}",

@@ -74,17 +74,23 @@ pub struct ServerOptions {
     pub ntlm: Option<crate::auth::windows::ntlm::NtlmAccount>,
 }
 
-/// Reads the certificate authorities of a PEM file.
-pub fn read_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, ApiError> {
+/// Reads the certificate authorities of a PEM file (DER, for reqwest and for Windows sign-in's
+/// own connection).
+pub fn read_ca_file(
+    path: &std::path::Path,
+) -> Result<Vec<tokio_rustls::rustls::pki_types::CertificateDer<'static>>, ApiError> {
+    use tokio_rustls::rustls::pki_types::{CertificateDer, pem::PemObject};
     let pem = std::fs::read(path).map_err(|e| {
         ApiError::Config(format!("cannot read the CA file {}: {e}", path.display()))
     })?;
-    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-        ApiError::Config(format!(
-            "the CA file {} holds no PEM certificate patui can read: {e}",
-            path.display()
-        ))
-    })?;
+    let certs = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            ApiError::Config(format!(
+                "the CA file {} holds no PEM certificate patui can read: {e}",
+                path.display()
+            ))
+        })?;
     if certs.is_empty() {
         return Err(ApiError::Config(format!(
             "the CA file {} holds no certificate",
@@ -221,10 +227,15 @@ impl ServerClient {
     /// Builds the client; nothing is sent until the first call.
     pub fn new(opts: ServerOptions, auth: Arc<dyn AccessTokenSource>) -> Result<Self, ApiError> {
         let url = ServerUrl::parse(&opts.url)?;
-        let roots = match &opts.ca_file {
+        let ca = match &opts.ca_file {
             Some(p) => read_ca_file(p)?,
             None => Vec::new(),
         };
+        let roots = ca
+            .iter()
+            .map(|c| reqwest::Certificate::from_der(c))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ApiError::Config(format!("a certificate of the CA file: {e}")))?;
         let transport = match opts.sign_in {
             ServerSignIn::Pat => Transport::with_roots(
                 opts.connect_timeout,
@@ -243,6 +254,11 @@ impl ServerClient {
                     url.root.host_str().unwrap_or_default(),
                     kerberos,
                     opts.ntlm.clone(),
+                    crate::auth::windows::connection::KeptConnection::new(
+                        &ca,
+                        opts.connect_timeout,
+                        opts.request_timeout,
+                    ),
                 )),
             )?,
         };
@@ -533,8 +549,15 @@ impl PatBackend for ServerClient {
     }
 
     async fn create(&self, org: &str, req: &PatTokenCreateRequest) -> Result<PatToken, ApiError> {
-        // The probe signs in, which decides whether this sign-in may create.
-        let product = self.product().await.ok();
+        // The probe signs in, which decides whether this sign-in may create. A server patui
+        // cannot reach (network, TLS, timeout) is that, not a sign-in that may not create.
+        let product = match self.product().await {
+            Ok(p) => Some(p),
+            Err(e @ (ApiError::Network(_) | ApiError::Timeout | ApiError::Truncated(_))) => {
+                return Err(e);
+            }
+            Err(_) => None,
+        };
         if let Some(why) = self.refusal() {
             return Err(ApiError::Unsupported(why));
         }

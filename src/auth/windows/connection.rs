@@ -1,0 +1,425 @@
+//! The one kept HTTP/1.1 connection a Windows sign-in talks over.
+//!
+//! NTLM signs in a TCP connection, not a request: its CHALLENGE and AUTHENTICATE legs, and every
+//! request after them, must go over the connection that carried the NEGOTIATE. A pooled client
+//! cannot promise that: reqwest (hyper-util's pool) hands a connection back to its pool on a
+//! background task after the response body ends, so the next request may race it and open a
+//! second connection. [`KeptConnection`] holds the connection itself instead (hyper's HTTP/1.1
+//! `SendRequest`): a request waits until the previous response is read and the connection is
+//! ready again, and only a connection the server closed is replaced by a new one.
+//!
+//! TLS trusts what reqwest's client trusts here: the system's certificate store, the Mozilla
+//! roots, and a server's private certificate authorities (`--ca-file`). Requests go straight to
+//! the server, never through an HTTP proxy (NTLM would sign in the proxy's connection).
+
+use crate::azure::error::{ApiError, MAX_BODY_BYTES};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Bytes;
+use hyper::client::conn::http1::{self, SendRequest};
+use hyper_util::rt::TokioIo;
+use reqwest::header;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_rustls::rustls::{self, pki_types};
+
+/// Where a connection goes: scheme, host and port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Origin {
+    https: bool,
+    host: url::Host<String>,
+    port: u16,
+}
+
+impl Origin {
+    fn of(url: &url::Url) -> Result<Self, ApiError> {
+        let https = match url.scheme() {
+            "https" => true,
+            "http" => false,
+            other => {
+                return Err(ApiError::Config(format!(
+                    "Windows sign-in needs an http or https URL, not {other}"
+                )));
+            }
+        };
+        let host = url
+            .host()
+            .map(|h| h.to_owned())
+            .ok_or_else(|| ApiError::Config(format!("the URL {url} has no host")))?;
+        let port = url
+            .port_or_known_default()
+            .unwrap_or(if https { 443 } else { 80 });
+        Ok(Self { https, host, port })
+    }
+
+    /// `host:port` for DNS (IPv6 in brackets).
+    fn address(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+}
+
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+struct Kept {
+    origin: Origin,
+    sender: SendRequest<Full<Bytes>>,
+}
+
+/// One kept connection, used by one request at a time.
+pub struct KeptConnection {
+    extra_roots: Vec<pki_types::CertificateDer<'static>>,
+    /// Built on the first https connection (reading the system's store takes a moment).
+    tls: std::sync::OnceLock<Arc<rustls::ClientConfig>>,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    kept: tokio::sync::Mutex<Option<Kept>>,
+    opened: AtomicUsize,
+}
+
+impl std::fmt::Debug for KeptConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeptConnection")
+            .field("opened", &self.opened.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+/// The TLS settings: the system's roots, Mozilla's, and `extra_roots` (DER).
+fn tls_config(
+    extra_roots: &[pki_types::CertificateDer<'static>],
+) -> Result<rustls::ClientConfig, ApiError> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    // Stores often hold a few certificates rustls cannot parse: skip those, as reqwest does.
+    for cert in rustls_native_certs::load_native_certs().certs {
+        let _ = roots.add(cert);
+    }
+    for cert in extra_roots {
+        roots.add(cert.clone()).map_err(|e| {
+            ApiError::Config(format!("a certificate of the CA file cannot be used: {e}"))
+        })?;
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ApiError::Config(format!("cannot set up TLS: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+fn network(what: &str, e: &(dyn std::error::Error + 'static)) -> ApiError {
+    let mut s = format!("{what}: {e}");
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let cs = c.to_string();
+        if !s.contains(&cs) {
+            s.push_str(": ");
+            s.push_str(&cs);
+        }
+        cur = c.source();
+    }
+    ApiError::Network(s)
+}
+
+impl KeptConnection {
+    /// A connection (opened on the first request) trusting `extra_roots` besides the system's.
+    pub fn new(
+        extra_roots: &[pki_types::CertificateDer<'static>],
+        connect_timeout: Duration,
+        request_timeout: Duration,
+    ) -> KeptConnection {
+        KeptConnection {
+            extra_roots: extra_roots.to_vec(),
+            tls: std::sync::OnceLock::new(),
+            connect_timeout,
+            request_timeout,
+            kept: tokio::sync::Mutex::new(None),
+            opened: AtomicUsize::new(0),
+        }
+    }
+
+    fn tls(&self) -> Result<Arc<rustls::ClientConfig>, ApiError> {
+        if let Some(c) = self.tls.get() {
+            return Ok(c.clone());
+        }
+        let config = Arc::new(tls_config(&self.extra_roots)?);
+        Ok(self.tls.get_or_init(|| config).clone())
+    }
+
+    /// How many TCP connections were opened so far.
+    pub fn opened(&self) -> usize {
+        self.opened.load(Ordering::Relaxed)
+    }
+
+    /// Sends `req` over the kept connection (a new one when there is none, it goes elsewhere, or
+    /// the server closed it) and reads the whole response, so the connection is free again when
+    /// this returns.
+    pub async fn send(&self, req: reqwest::Request) -> Result<reqwest::Response, ApiError> {
+        let timeout = req.timeout().copied().unwrap_or(self.request_timeout);
+        tokio::time::timeout(timeout, self.send_within(req))
+            .await
+            .map_err(|_| ApiError::Timeout)?
+    }
+
+    async fn send_within(&self, req: reqwest::Request) -> Result<reqwest::Response, ApiError> {
+        let origin = Origin::of(req.url())?;
+        let mut request = to_hyper(&req)?;
+        let mut kept = self.kept.lock().await;
+        if let Some(k) = kept.as_mut().filter(|k| k.origin == origin) {
+            // Waits until the connection has finished the previous exchange; an error means the
+            // server closed it.
+            if k.sender.ready().await.is_ok() {
+                match k.sender.try_send_request(request).await {
+                    Ok(resp) => return read_whole(resp).await,
+                    Err(mut e) => match e.take_message() {
+                        // Not sent: the connection closed just now. Send it over a new one.
+                        Some(unsent) => request = unsent,
+                        None => {
+                            *kept = None;
+                            return Err(network("the connection broke off", e.error()));
+                        }
+                    },
+                }
+            }
+        }
+        *kept = None;
+        let mut sender = self.connect(&origin).await?;
+        let resp = sender
+            .send_request(request)
+            .await
+            .map_err(|e| network("the request failed", &e))?;
+        *kept = Some(Kept { origin, sender });
+        read_whole(resp).await
+    }
+
+    async fn connect(&self, origin: &Origin) -> Result<SendRequest<Full<Bytes>>, ApiError> {
+        let address = origin.address();
+        let io: Box<dyn Io> = tokio::time::timeout(self.connect_timeout, async {
+            let tcp = tokio::net::TcpStream::connect(&address)
+                .await
+                .map_err(|e| network(&format!("cannot connect to {address}"), &e))?;
+            let _ = tcp.set_nodelay(true);
+            if !origin.https {
+                return Ok::<Box<dyn Io>, ApiError>(Box::new(tcp));
+            }
+            let name = match &origin.host {
+                url::Host::Domain(d) => pki_types::ServerName::try_from(d.clone())
+                    .map_err(|e| ApiError::Config(format!("{d} is not a TLS server name: {e}")))?,
+                url::Host::Ipv4(ip) => pki_types::ServerName::IpAddress((*ip).into()),
+                url::Host::Ipv6(ip) => pki_types::ServerName::IpAddress((*ip).into()),
+            };
+            let tls = tokio_rustls::TlsConnector::from(self.tls()?)
+                .connect(name, tcp)
+                .await
+                .map_err(|e| {
+                    crate::azure::transport::with_certificate_hint(network(
+                        &format!("TLS with {address} failed"),
+                        &e,
+                    ))
+                })?;
+            Ok(Box::new(tls))
+        })
+        .await
+        .map_err(|_| ApiError::Network(format!("connecting to {address} timed out")))??;
+        let (sender, connection) = http1::handshake(TokioIo::new(io))
+            .await
+            .map_err(|e| network(&format!("HTTP with {address} failed"), &e))?;
+        // Drives the connection until it closes (server, error, or this value dropped).
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        self.opened.fetch_add(1, Ordering::Relaxed);
+        Ok(sender)
+    }
+}
+
+/// The request as hyper sends it on a direct connection: origin-form target, `Host`, the
+/// client's `User-Agent`, and the body.
+fn to_hyper(req: &reqwest::Request) -> Result<hyper::Request<Full<Bytes>>, ApiError> {
+    let url = req.url();
+    let target = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    };
+    let host = &url[url::Position::BeforeHost..url::Position::AfterPort];
+    let body = req
+        .body()
+        .and_then(reqwest::Body::as_bytes)
+        .map(Bytes::copy_from_slice)
+        .unwrap_or_default();
+    let mut out = hyper::Request::builder()
+        .method(req.method().clone())
+        .uri(target)
+        .body(Full::new(body))
+        .map_err(|e| ApiError::Config(format!("cannot build the request: {e}")))?;
+    let headers = out.headers_mut();
+    headers.clone_from(req.headers());
+    headers.insert(
+        header::HOST,
+        header::HeaderValue::from_str(host)
+            .map_err(|_| ApiError::Config(format!("{host} cannot go in a Host header")))?,
+    );
+    if !headers.contains_key(header::USER_AGENT) {
+        headers.insert(
+            header::USER_AGENT,
+            header::HeaderValue::from_static(concat!("patui/", env!("CARGO_PKG_VERSION"))),
+        );
+    }
+    Ok(out)
+}
+
+/// Reads the whole body (at most [`MAX_BODY_BYTES`]) and hands the response back as reqwest's.
+async fn read_whole(
+    resp: hyper::Response<hyper::body::Incoming>,
+) -> Result<reqwest::Response, ApiError> {
+    let (parts, body) = resp.into_parts();
+    let bytes = Limited::new(body, MAX_BODY_BYTES)
+        .collect()
+        .await
+        .map_err(|e| {
+            if e.is::<http_body_util::LengthLimitError>() {
+                ApiError::Malformed(format!(
+                    "the response is larger than {} MiB",
+                    MAX_BODY_BYTES / (1024 * 1024)
+                ))
+            } else {
+                ApiError::Truncated(format!("the response body broke off: {e}"))
+            }
+        })?
+        .to_bytes();
+    Ok(reqwest::Response::from(hyper::Response::from_parts(
+        parts, bytes,
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+
+    /// A loopback HTTP/1.1 server answering each request with the number of the connection it
+    /// came on; it closes each connection after `per_connection` requests. Returns its URL and
+    /// how many connections it accepted.
+    async fn server(per_connection: usize) -> (String, Arc<AtomicUsize>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let count = accepted.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let n = count.fetch_add(1, Ordering::SeqCst) + 1;
+                tokio::spawn(async move {
+                    let (r, mut w) = stream.into_split();
+                    let mut r = BufReader::new(r);
+                    for i in 0..per_connection {
+                        let mut length = 0usize;
+                        let mut host = String::new();
+                        loop {
+                            let mut line = String::new();
+                            if r.read_line(&mut line).await.unwrap_or(0) == 0 {
+                                return;
+                            }
+                            let lower = line.to_ascii_lowercase();
+                            if let Some(v) = lower.strip_prefix("content-length:") {
+                                length = v.trim().parse().unwrap_or(0);
+                            }
+                            if let Some(v) = lower.strip_prefix("host:") {
+                                host = v.trim().to_owned();
+                            }
+                            if line == "\r\n" {
+                                break;
+                            }
+                        }
+                        let mut body = vec![0; length];
+                        r.read_exact(&mut body).await.unwrap();
+                        let last = i + 1 == per_connection;
+                        let answer = format!(
+                            "connection {n}, host {host}, body {}",
+                            String::from_utf8_lossy(&body)
+                        );
+                        let head = format!(
+                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n{}\r\n",
+                            answer.len(),
+                            if last { "Connection: close\r\n" } else { "" }
+                        );
+                        w.write_all(format!("{head}{answer}").as_bytes())
+                            .await
+                            .unwrap();
+                    }
+                });
+            }
+        });
+        (url, accepted)
+    }
+
+    fn request(url: &str, body: &str) -> reqwest::Request {
+        let mut r = reqwest::Request::new(reqwest::Method::POST, url.parse().unwrap());
+        *r.body_mut() = Some(body.to_owned().into());
+        r
+    }
+
+    async fn text(c: &KeptConnection, url: &str, body: &str) -> String {
+        let resp = c.send(request(url, body)).await.unwrap();
+        String::from_utf8(resp.bytes().await.unwrap().to_vec()).unwrap()
+    }
+
+    fn connection() -> KeptConnection {
+        KeptConnection::new(&[], Duration::from_secs(5), Duration::from_secs(5))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_request_goes_over_the_one_connection() {
+        let (url, accepted) = server(usize::MAX).await;
+        let c = connection();
+        let host = url.trim_start_matches("http://").trim_end_matches('/');
+        for i in 0..50 {
+            let answer = text(&c, &format!("{url}x?i={i}"), &i.to_string()).await;
+            assert_eq!(answer, format!("connection 1, host {host}, body {i}"));
+        }
+        assert_eq!(accepted.load(Ordering::SeqCst), 1);
+        assert_eq!(c.opened(), 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_connection_the_server_closed_is_replaced() {
+        let (url, accepted) = server(2).await;
+        let c = connection();
+        let mut seen = Vec::new();
+        for i in 0..6 {
+            seen.push(text(&c, &url, &i.to_string()).await);
+        }
+        let connections: Vec<&str> = seen.iter().map(|s| &s[..12]).collect();
+        assert_eq!(
+            connections,
+            [
+                "connection 1",
+                "connection 1",
+                "connection 2",
+                "connection 2",
+                "connection 3",
+                "connection 3"
+            ]
+        );
+        assert_eq!(accepted.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_a_network_error() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        drop(listener);
+        let err = connection().send(request(&url, "")).await.unwrap_err();
+        assert!(
+            matches!(&err, ApiError::Network(m) if m.contains("cannot connect")),
+            "{err:?}"
+        );
+    }
+}
