@@ -608,23 +608,45 @@ fn an_expired_ticket_falls_back_to_the_pat_or_ntlm_and_says_so() {
     );
 }
 
-/// The TUI with a ticket: the wizard creates a token on the server (collection, the server's
-/// scopes and lifespans), shows it once, keeps it in the keyring; the profile names Kerberos.
+/// The TUI with a ticket, then with a stored NTLM account: the wizard creates a token on the
+/// server (collection, the server's scopes and lifespans), shows it once, keeps it in the
+/// keyring; the profile names the method (and the NTLM account).
 #[test]
-fn kerberos_creates_a_token_in_the_tui() {
+fn kerberos_and_ntlm_create_a_token_in_the_tui() {
     if !have_servers() || !have_tmux() || !common::have_keyring() {
         return;
     }
     let realm = Realm::start("tui");
     realm.kinit(None);
+    create_in_the_tui(&realm, &[], "tui-kerberos", "Windows sign-in (Kerberos)");
+
+    // NTLM with the stored account (Kerberos turned off).
+    let account = realm.ntlm_account();
+    let out = realm.run_with_input(
+        &["login", "--windows", "--user", &account],
+        &format!("{}\n", realm.var("NTLM_PASSWORD")),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    create_in_the_tui(
+        &realm,
+        &[("PATUI_KERBEROS", "0")],
+        "tui-ntlm",
+        &format!("Windows sign-in (NTLM) as {account}"),
+    );
+}
+
+/// The TUI's wizard creates `name` for all collections (Git preset); its value, shown once,
+/// signs in with Basic; the profile screen says "Signed in with {method}".
+fn create_in_the_tui(realm: &Realm, extra_env: &[(&str, &str)], name: &str, method: &str) {
     let env = realm.patui_env();
     let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default();
     env.push(("DBUS_SESSION_BUS_ADDRESS", &bus));
     env.push(("NO_COLOR", "1"));
     env.push(("PATUI_SERVER_PAT", ""));
+    env.extend_from_slice(extra_env);
     let t = Tmux::start_with_env(
-        "windows-tui",
+        &format!("windows-{name}"),
         130,
         40,
         &env,
@@ -633,7 +655,7 @@ fn kerberos_creates_a_token_in_the_tui() {
     t.wait_for_all(&["Azure DevOps Server 2022", "build agent"]);
     t.keys(&["n"]);
     t.wait_for("Name your token");
-    t.type_text("tui-kerberos");
+    t.type_text(name);
     t.keys(&["Enter"]);
     t.wait_for_all(&["Expiration:", "90 days"]);
     t.keys(&["Enter"]);
@@ -657,7 +679,7 @@ fn kerberos_creates_a_token_in_the_tui() {
     assert_eq!(realm.connection_data_with(&value).0, 200);
     t.keys(&["Enter"]);
     t.keys(&["p"]);
-    t.wait_for("Signed in with Windows sign-in (Kerberos)");
+    t.wait_for(&format!("Signed in with {method}"));
     t.keys(&["Escape"]);
     t.wait_gone("Signed in with");
     t.keys(&["q"]);
