@@ -16,13 +16,15 @@ use crate::azure::error::{ApiError, MAX_BODY_BYTES};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
 use hyper::client::conn::http1::{self, SendRequest};
+use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioIo;
 use reqwest::header;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_rustls::rustls::{self, pki_types};
+use tower_service::Service;
 
 /// Where a connection goes: scheme, host and port.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +67,16 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 struct Kept {
     origin: Origin,
     sender: SendRequest<Full<Bytes>>,
+    /// When its last exchange ended.
+    idle_since: Instant,
 }
+
+/// A connection idle longer is replaced rather than reused: a NAT or firewall may have dropped
+/// it without a word (reqwest's pool uses the same limit; IIS closes idle ones after 120 s).
+const MAX_IDLE: Duration = Duration::from_secs(90);
+
+/// TCP keepalive probes after this much silence, as reqwest sets.
+const TCP_KEEPALIVE: Duration = Duration::from_secs(15);
 
 /// One kept connection, used by one request at a time.
 pub struct KeptConnection {
@@ -76,6 +87,8 @@ pub struct KeptConnection {
     request_timeout: Duration,
     kept: tokio::sync::Mutex<Option<Kept>>,
     opened: AtomicUsize,
+    /// [`MAX_IDLE`], shorter in tests.
+    max_idle: Duration,
 }
 
 impl std::fmt::Debug for KeptConnection {
@@ -139,15 +152,21 @@ impl KeptConnection {
             request_timeout,
             kept: tokio::sync::Mutex::new(None),
             opened: AtomicUsize::new(0),
+            max_idle: MAX_IDLE,
         }
     }
 
-    fn tls(&self) -> Result<Arc<rustls::ClientConfig>, ApiError> {
+    /// The TLS settings, made on the first https connection (reading the system's certificate
+    /// store blocks, so it runs off the async workers).
+    async fn tls(&self) -> Result<Arc<rustls::ClientConfig>, ApiError> {
         if let Some(c) = self.tls.get() {
             return Ok(c.clone());
         }
-        let config = Arc::new(tls_config(&self.extra_roots)?);
-        Ok(self.tls.get_or_init(|| config).clone())
+        let extra = self.extra_roots.clone();
+        let config = tokio::task::spawn_blocking(move || tls_config(&extra))
+            .await
+            .map_err(|e| ApiError::Config(format!("cannot set up TLS: {e}")))??;
+        Ok(self.tls.get_or_init(|| Arc::new(config)).clone())
     }
 
     /// How many TCP connections were opened so far.
@@ -155,28 +174,59 @@ impl KeptConnection {
         self.opened.load(Ordering::Relaxed)
     }
 
-    /// Sends `req` over the kept connection (a new one when there is none, it goes elsewhere, or
-    /// the server closed it) and reads the whole response, so the connection is free again when
-    /// this returns.
+    /// Sends `req` over the kept connection (a new one when there is none, it goes elsewhere, it
+    /// sat idle too long, or the server closed it) and reads the whole response, so the
+    /// connection is free again when this returns.
     pub async fn send(&self, req: reqwest::Request) -> Result<reqwest::Response, ApiError> {
         let timeout = req.timeout().copied().unwrap_or(self.request_timeout);
-        tokio::time::timeout(timeout, self.send_within(req))
+        tokio::time::timeout(timeout, self.send_within(req, Reuse::OrConnect))
+            .await
+            .map_err(|_| ApiError::Timeout)?
+            .and_then(|sent| {
+                sent.ok_or_else(|| ApiError::Network("the request was not sent".into()))
+            })
+    }
+
+    /// Sends the next leg of a handshake over the connection the previous leg went over, and
+    /// never over another: `Ok(None)` when that connection is gone (nothing was sent; a leg on
+    /// a new connection would be refused, and NTLM's would look like a wrong password).
+    pub async fn send_continuing(
+        &self,
+        req: reqwest::Request,
+    ) -> Result<Option<reqwest::Response>, ApiError> {
+        let timeout = req.timeout().copied().unwrap_or(self.request_timeout);
+        tokio::time::timeout(timeout, self.send_within(req, Reuse::Only))
             .await
             .map_err(|_| ApiError::Timeout)?
     }
 
-    async fn send_within(&self, req: reqwest::Request) -> Result<reqwest::Response, ApiError> {
+    async fn send_within(
+        &self,
+        req: reqwest::Request,
+        reuse: Reuse,
+    ) -> Result<Option<reqwest::Response>, ApiError> {
         let origin = Origin::of(req.url())?;
         let mut request = to_hyper(&req)?;
         let mut kept = self.kept.lock().await;
-        if let Some(k) = kept.as_mut().filter(|k| k.origin == origin) {
+        if kept
+            .as_ref()
+            .is_some_and(|k| k.origin != origin || k.idle_since.elapsed() > self.max_idle)
+        {
+            // Elsewhere, or idle so long that a firewall may have dropped it silently.
+            *kept = None;
+        }
+        if let Some(k) = kept.as_mut() {
             // Waits until the connection has finished the previous exchange; an error means the
             // server closed it.
             if k.sender.ready().await.is_ok() {
                 match k.sender.try_send_request(request).await {
-                    Ok(resp) => return read_whole(resp).await,
+                    Ok(resp) => {
+                        let read = read_whole(resp).await;
+                        k.idle_since = Instant::now();
+                        return read.map(Some);
+                    }
                     Err(mut e) => match e.take_message() {
-                        // Not sent: the connection closed just now. Send it over a new one.
+                        // Not sent: the connection closed just now.
                         Some(unsent) => request = unsent,
                         None => {
                             *kept = None;
@@ -187,54 +237,78 @@ impl KeptConnection {
             }
         }
         *kept = None;
+        if reuse == Reuse::Only {
+            return Ok(None);
+        }
         let mut sender = self.connect(&origin).await?;
         let resp = sender
             .send_request(request)
             .await
             .map_err(|e| network("the request failed", &e))?;
-        *kept = Some(Kept { origin, sender });
-        read_whole(resp).await
+        let read = read_whole(resp).await;
+        *kept = Some(Kept {
+            origin,
+            sender,
+            idle_since: Instant::now(),
+        });
+        read.map(Some)
     }
 
     async fn connect(&self, origin: &Origin) -> Result<SendRequest<Full<Bytes>>, ApiError> {
         let address = origin.address();
-        let io: Box<dyn Io> = tokio::time::timeout(self.connect_timeout, async {
-            let tcp = tokio::net::TcpStream::connect(&address)
-                .await
-                .map_err(|e| network(&format!("cannot connect to {address}"), &e))?;
-            let _ = tcp.set_nodelay(true);
-            if !origin.https {
-                return Ok::<Box<dyn Io>, ApiError>(Box::new(tcp));
-            }
+        // hyper-util's connector, as reqwest's: each resolved address in turn with happy
+        // eyeballs, the connect timeout, no Nagle, TCP keepalive.
+        let mut tcp_connector = HttpConnector::new();
+        tcp_connector.enforce_http(false);
+        tcp_connector.set_nodelay(true);
+        tcp_connector.set_keepalive(Some(TCP_KEEPALIVE));
+        tcp_connector.set_connect_timeout(Some(self.connect_timeout));
+        let uri: hyper::Uri = format!("http://{address}/")
+            .parse()
+            .map_err(|e| ApiError::Config(format!("{address} is not a host and port: {e}")))?;
+        let tcp = tcp_connector
+            .call(uri)
+            .await
+            .map_err(|e| network(&format!("cannot connect to {address}"), &e))?
+            .into_inner();
+        let io: Box<dyn Io> = if origin.https {
             let name = match &origin.host {
                 url::Host::Domain(d) => pki_types::ServerName::try_from(d.clone())
                     .map_err(|e| ApiError::Config(format!("{d} is not a TLS server name: {e}")))?,
                 url::Host::Ipv4(ip) => pki_types::ServerName::IpAddress((*ip).into()),
                 url::Host::Ipv6(ip) => pki_types::ServerName::IpAddress((*ip).into()),
             };
-            let tls = tokio_rustls::TlsConnector::from(self.tls()?)
-                .connect(name, tcp)
+            let connector = tokio_rustls::TlsConnector::from(self.tls().await?);
+            let tls = tokio::time::timeout(self.connect_timeout, connector.connect(name, tcp))
                 .await
+                .map_err(|_| ApiError::Network(format!("TLS with {address} timed out")))?
                 .map_err(|e| {
                     crate::azure::transport::with_certificate_hint(network(
                         &format!("TLS with {address} failed"),
                         &e,
                     ))
                 })?;
-            Ok(Box::new(tls))
-        })
-        .await
-        .map_err(|_| ApiError::Network(format!("connecting to {address} timed out")))??;
+            Box::new(tls)
+        } else {
+            Box::new(tcp)
+        };
         let (sender, connection) = http1::handshake(TokioIo::new(io))
             .await
             .map_err(|e| network(&format!("HTTP with {address} failed"), &e))?;
-        // Drives the connection until it closes (server, error, or this value dropped).
+        // Drives the connection until it closes (server, error, or the sender dropped).
         tokio::spawn(async move {
             let _ = connection.await;
         });
         self.opened.fetch_add(1, Ordering::Relaxed);
         Ok(sender)
     }
+}
+
+/// Whether a request may open a new connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reuse {
+    OrConnect,
+    Only,
 }
 
 /// The request as hyper sends it on a direct connection: origin-form target, `Host`, the
@@ -246,11 +320,12 @@ fn to_hyper(req: &reqwest::Request) -> Result<hyper::Request<Full<Bytes>>, ApiEr
         None => url.path().to_owned(),
     };
     let host = &url[url::Position::BeforeHost..url::Position::AfterPort];
-    let body = req
-        .body()
-        .and_then(reqwest::Body::as_bytes)
-        .map(Bytes::copy_from_slice)
-        .unwrap_or_default();
+    let body = match req.body() {
+        None => Bytes::new(),
+        Some(b) => Bytes::copy_from_slice(b.as_bytes().ok_or_else(|| {
+            ApiError::Config("Windows sign-in sends whole bodies, not streams".into())
+        })?),
+    };
     let mut out = hyper::Request::builder()
         .method(req.method().clone())
         .uri(target)
@@ -408,6 +483,31 @@ mod tests {
                 "connection 3"
             ]
         );
+        assert_eq!(accepted.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_handshake_leg_never_goes_over_a_new_connection() {
+        let (url, accepted) = server(1).await;
+        let c = connection();
+        assert_eq!(text(&c, &url, "first").await[..12], *"connection 1");
+        // The server closed the connection after its answer: the next leg is not sent.
+        let next = c.send_continuing(request(&url, "second")).await.unwrap();
+        assert!(next.is_none());
+        assert_eq!(accepted.load(Ordering::SeqCst), 1);
+        // A request (not a leg) opens a new one.
+        assert_eq!(text(&c, &url, "third").await[..12], *"connection 2");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_connection_idle_too_long_is_replaced() {
+        let (url, accepted) = server(usize::MAX).await;
+        let mut c = connection();
+        c.max_idle = Duration::ZERO;
+        for n in 1..=3 {
+            let answer = text(&c, &url, "x").await;
+            assert_eq!(answer[..12], *format!("connection {n}"));
+        }
         assert_eq!(accepted.load(Ordering::SeqCst), 3);
     }
 

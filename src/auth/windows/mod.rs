@@ -138,6 +138,11 @@ fn header_value(scheme: &str, token: &[u8]) -> Result<header::HeaderValue, ApiEr
     Ok(v)
 }
 
+fn built(req: RequestBuilder) -> Result<reqwest::Request, ApiError> {
+    req.build()
+        .map_err(|e| ApiError::Config(format!("cannot build the request: {e}")))
+}
+
 /// Whether a 401 comes from the service behind the sign-in (a JSON body such as TF400813: the
 /// user is signed in but may not do this) rather than from the sign-in layer (IIS, the proxy).
 fn answered_by_the_service(resp: &Response) -> bool {
@@ -172,12 +177,16 @@ impl WindowsSignIn {
         self.connection.opened()
     }
 
-    /// Sends one request (or leg) over the kept connection; the body is read when it returns.
+    /// Sends one request (or a handshake's first leg) over the kept connection, or a new one;
+    /// the body is read when it returns.
     async fn send_one(&self, req: RequestBuilder) -> Result<Response, ApiError> {
-        let req = req
-            .build()
-            .map_err(|e| ApiError::Config(format!("cannot build the request: {e}")))?;
-        self.connection.send(req).await
+        self.connection.send(built(req)?).await
+    }
+
+    /// Sends a handshake's next leg over the connection the previous leg went over, never over
+    /// another: `None` when it closed (nothing was sent).
+    async fn send_continuing(&self, req: RequestBuilder) -> Result<Option<Response>, ApiError> {
+        self.connection.send_continuing(built(req)?).await
     }
 
     /// Whether an NTLM account is known.
@@ -418,15 +427,24 @@ impl WindowsSignIn {
             Ok(m) => m,
             Err(e) => return Ok(Err(e)),
         };
-        // The password went out: a failure from here on counts as a refusal (sent again, a
-        // wrong one would lock the account).
+        // The AUTHENTICATE leg only ever goes over the connection that carried the challenge:
+        // on another one the server could not check it and would answer as if the password
+        // were wrong.
         let resp = match self
-            .send_one(build(Some(header_value(scheme, &third)?)))
+            .send_continuing(build(Some(header_value(scheme, &third)?)))
             .await
         {
-            Ok(r) => r,
+            Ok(Some(r)) => r,
+            Ok(None) => {
+                return Ok(Err(format!(
+                    "the server closed the connection during the NTLM handshake, before the password of {} was sent",
+                    account.account
+                )));
+            }
             Err(e) => {
-                self.refuse_ntlm();
+                // The password may have reached the server, with no answer: not sent again in
+                // this run, but kept (a network failure does not say the password is wrong).
+                self.stop_ntlm_for_this_run();
                 return Err(e);
             }
         };
@@ -446,12 +464,17 @@ impl WindowsSignIn {
         Ok(Ok(resp))
     }
 
-    /// Stops NTLM for this run and runs the refusal hook (which forgets the stored password).
-    /// Returns whether a hook ran.
-    fn refuse_ntlm(&self) -> bool {
+    /// Stops NTLM for this run without forgetting the stored account.
+    fn stop_ntlm_for_this_run(&self) {
         if let Ok(mut s) = self.state.lock() {
             s.ntlm_refused = true;
         }
+    }
+
+    /// Stops NTLM for this run and runs the refusal hook (which forgets the stored password).
+    /// Returns whether a hook ran.
+    fn refuse_ntlm(&self) -> bool {
+        self.stop_ntlm_for_this_run();
         match self.on_refused.lock().ok().and_then(|mut g| g.take()) {
             Some(hook) => {
                 hook();
