@@ -16,6 +16,7 @@
 mod common;
 
 use base64::Engine;
+use common::connect_proxy::ConnectProxy;
 use common::tls::{have_tls_tools, make_certificates, tls_proxy};
 use common::{SimProcess, Tmux, have_tmux, log_file, patui_bin};
 use std::collections::HashMap;
@@ -157,6 +158,14 @@ impl Realm {
             "PATUI_KERBEROS",
             "DISPLAY",
             "WAYLAND_DISPLAY",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+            "NO_PROXY",
+            "no_proxy",
         ] {
             c.env_remove(k);
         }
@@ -473,7 +482,7 @@ fn ntlm_with_a_stored_password_creates_and_a_wrong_one_stores_nothing() {
 /// Windows sign-in over TLS with a private certificate authority (socat terminating TLS in front
 /// of the proxy, as IIS with a company certificate): refused without the CA, naming the
 /// certificate; with `--ca-file`, Kerberos creates a token, and NTLM signs in and keeps every
-/// request of a run on the one TLS connection.
+/// request of a run on the one TLS connection, also through a CONNECT proxy (`HTTPS_PROXY`).
 #[test]
 fn over_tls_with_a_private_ca() {
     if !have_servers() || !have_tls_tools() || !common::have_keyring() {
@@ -545,6 +554,39 @@ fn over_tls_with_a_private_ca() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("over-tls"), "{}", stdout(&out));
     assert_one_signed_connection(&lines, &account);
+
+    // Through a company proxy (HTTPS_PROXY, with a user and password): one CONNECT tunnel
+    // carries the TLS connection, and NTLM signs in over it as before.
+    let proxy = ConnectProxy::start(Some(("proxy-user", "proxy-Passw0rd")));
+    let through = |proxy_url: &str, no_proxy: &str| {
+        realm.logged_while(
+            realm
+                .cmd_at(&url)
+                .env("PATUI_KERBEROS", "0")
+                .env("HTTPS_PROXY", proxy_url)
+                .env("NO_PROXY", no_proxy)
+                .args(["--ca-file", &ca, "list", "--json"]),
+        )
+    };
+    let proxy_url = format!("http://proxy-user:proxy-Passw0rd@127.0.0.1:{}", proxy.port);
+    let (out, lines) = through(&proxy_url, "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_one_signed_connection(&lines, &account);
+    assert_eq!(proxy.targets(), [format!("localhost:{port}")]);
+    // NO_PROXY names the server: straight there.
+    let (out, _) = through(&proxy_url, "localhost");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(proxy.targets().len(), 1);
+    // The proxy refuses a wrong password: the error names the proxy, not the password.
+    let wrong = format!("http://proxy-user:wrong@127.0.0.1:{}", proxy.port);
+    let (out, _) = through(&wrong, "");
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("proxy 127.0.0.1:{}", proxy.port)) && !err.contains("wrong@"),
+        "{err}"
+    );
+    assert_eq!(proxy.targets().len(), 1);
     let _ = realm
         .cmd_at(&url)
         .args(["--ca-file", &ca, "logout", "--windows"])

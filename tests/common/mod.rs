@@ -2,6 +2,7 @@
 //! private tmux server driving the TUI in a real terminal.
 #![allow(dead_code)]
 
+pub mod connect_proxy;
 pub mod tls;
 
 use std::io::{BufRead, BufReader};

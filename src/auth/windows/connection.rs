@@ -9,14 +9,19 @@
 //! ready again, and only a connection the server closed is replaced by a new one.
 //!
 //! TLS trusts what reqwest's client trusts here: the system's certificate store, the Mozilla
-//! roots, and a server's private certificate authorities (`--ca-file`). Requests go straight to
-//! the server, never through an HTTP proxy (NTLM would sign in the proxy's connection).
+//! roots, and a server's private certificate authorities (`--ca-file`). An https server is
+//! reached through the proxy of `HTTPS_PROXY` / `ALL_PROXY` (unless `NO_PROXY` names it) in a
+//! CONNECT tunnel, which carries the TLS connection end to end, so NTLM still signs in the
+//! connection to the server. A plain-http server is reached directly: a forwarding proxy would
+//! make NTLM sign in the proxy's connection instead.
 
 use crate::azure::error::{ApiError, MAX_BODY_BYTES};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
 use hyper::client::conn::http1::{self, SendRequest};
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::proxy::Tunnel;
+use hyper_util::client::proxy::matcher::Matcher as ProxyMatcher;
 use hyper_util::rt::TokioIo;
 use reqwest::header;
 use std::sync::Arc;
@@ -89,6 +94,8 @@ pub struct KeptConnection {
     opened: AtomicUsize,
     /// [`MAX_IDLE`], shorter in tests.
     max_idle: Duration,
+    /// The proxies of the environment.
+    proxies: ProxyMatcher,
 }
 
 impl std::fmt::Debug for KeptConnection {
@@ -153,6 +160,7 @@ impl KeptConnection {
             kept: tokio::sync::Mutex::new(None),
             opened: AtomicUsize::new(0),
             max_idle: MAX_IDLE,
+            proxies: ProxyMatcher::from_env(),
         }
     }
 
@@ -263,14 +271,48 @@ impl KeptConnection {
         tcp_connector.set_nodelay(true);
         tcp_connector.set_keepalive(Some(TCP_KEEPALIVE));
         tcp_connector.set_connect_timeout(Some(self.connect_timeout));
-        let uri: hyper::Uri = format!("http://{address}/")
+        let scheme = if origin.https { "https" } else { "http" };
+        let dst: hyper::Uri = format!("{scheme}://{address}/")
             .parse()
             .map_err(|e| ApiError::Config(format!("{address} is not a host and port: {e}")))?;
-        let tcp = tcp_connector
-            .call(uri)
-            .await
-            .map_err(|e| network(&format!("cannot connect to {address}"), &e))?
-            .into_inner();
+        let proxy = match origin.https {
+            true => self.proxies.intercept(&dst),
+            false => None,
+        };
+        let tcp = match proxy {
+            None => tcp_connector
+                .call(dst)
+                .await
+                .map_err(|e| network(&format!("cannot connect to {address}"), &e))?,
+            Some(p) => {
+                // Named by host and port only: the proxy's URL may hold a user and password.
+                let via = format!(
+                    "{}:{}",
+                    p.uri().host().unwrap_or_default(),
+                    p.uri().port_u16().unwrap_or(80)
+                );
+                let mut tunnel = Tunnel::new(p.uri().clone(), tcp_connector);
+                if let Some(auth) = p.basic_auth() {
+                    tunnel = tunnel.with_auth(auth.clone());
+                }
+                tokio::time::timeout(self.connect_timeout, tunnel.call(dst))
+                    .await
+                    .map_err(|_| {
+                        ApiError::Network(format!(
+                            "the proxy {via} did not open a tunnel to {address} in time"
+                        ))
+                    })?
+                    .map_err(|e| {
+                        network(
+                            &format!(
+                                "cannot reach {address} through the proxy {via} (HTTPS_PROXY)"
+                            ),
+                            &e,
+                        )
+                    })?
+            }
+        }
+        .into_inner();
         let io: Box<dyn Io> = if origin.https {
             let name = match &origin.host {
                 url::Host::Domain(d) => pki_types::ServerName::try_from(d.clone())
