@@ -96,15 +96,72 @@ pub fn scan_bytes(bytes: &[u8]) -> Vec<Hit> {
     hits
 }
 
-/// Every PAT in the regular file at `path`. A binary file (one with a NUL byte) has none; a
-/// file over [`MAX_FILE_BYTES`] or one that is not a regular file (a FIFO would block) is an
-/// error.
+/// Every PAT in the regular file at `path`. A binary file (one with a NUL byte) has none; one
+/// that is not a regular file (a FIFO would block) is an error. A file over [`MAX_FILE_BYTES`]
+/// (a long shell history) is read a piece at a time, up to [`MAX_STREAMED_BYTES`].
 pub fn scan_file(path: &Path) -> io::Result<Vec<Hit>> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_file() && meta.len() > MAX_FILE_BYTES {
+        return scan_large(std::fs::File::open(path)?);
+    }
     let bytes = read_limited(path)?;
     if bytes.contains(&0) {
         return Ok(Vec::new());
     }
     Ok(scan_bytes(&bytes))
+}
+
+/// How much of one file [`scan_file`] reads at most.
+pub const MAX_STREAMED_BYTES: u64 = 512 * 1024 * 1024;
+
+/// How much [`scan_large`] reads at a time.
+const PIECE: usize = 1024 * 1024;
+
+/// [`scan_bytes`] over `file` a piece at a time: whole lines are scanned as they complete, so
+/// memory stays at two pieces however long the file is (a line longer than a piece is cut).
+/// Every buffer is zeroized.
+fn scan_large(file: std::fs::File) -> io::Result<Vec<Hit>> {
+    let mut file = file.take(MAX_STREAMED_BYTES);
+    let mut hits = Vec::new();
+    let mut piece = Zeroizing::new(vec![0u8; PIECE]);
+    // Never grows past its capacity (what is carried over is at most one piece), so no copy of
+    // the contents is left behind by a reallocation.
+    let mut pending: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::with_capacity(2 * PIECE));
+    let mut lines_before = 0;
+    fn scan_lines(text: &[u8], lines_before: usize, hits: &mut Vec<Hit>) {
+        hits.extend(scan_bytes(text).into_iter().map(|mut h| {
+            h.line += lines_before;
+            h
+        }));
+    }
+    loop {
+        let n = file.read(&mut piece)?;
+        if n == 0 {
+            break;
+        }
+        if piece[..n].contains(&0) {
+            return Ok(Vec::new());
+        }
+        pending.extend_from_slice(&piece[..n]);
+        if let Some(end) = pending.iter().rposition(|&b| b == b'\n') {
+            scan_lines(&pending[..end], lines_before, &mut hits);
+            lines_before += pending[..end].iter().filter(|&&b| b == b'\n').count() + 1;
+            pending.copy_within(end + 1.., 0);
+            let kept = pending.len() - (end + 1);
+            pending[kept..].iter_mut().for_each(|b| *b = 0);
+            pending.truncate(kept);
+        }
+        if pending.len() > PIECE {
+            // A line longer than a piece: scanned as far as it goes, the rest with its end.
+            scan_lines(&pending, lines_before, &mut hits);
+            pending.iter_mut().for_each(|b| *b = 0);
+            pending.clear();
+        }
+    }
+    if !pending.is_empty() {
+        scan_lines(&pending, lines_before, &mut hits);
+    }
+    Ok(hits)
 }
 
 /// The file's contents, in a buffer zeroized on drop.
@@ -358,9 +415,64 @@ mod tests {
         let binary = dir.path().join("blob");
         std::fs::write(&binary, format!("\0{pat}\n")).unwrap();
         assert!(scan_file(&binary).unwrap().is_empty());
-        let big = dir.path().join("big");
-        std::fs::write(&big, vec![b'a'; MAX_FILE_BYTES as usize + 1]).unwrap();
-        assert!(scan_file(&big).is_err());
         assert!(scan_file(dir.path()).is_err());
+    }
+
+    /// A long history (over [`MAX_FILE_BYTES`]) is read a piece at a time: values near the
+    /// start, across the boundary between pieces and at the end (without a final newline) are
+    /// found on their lines; a NUL anywhere makes it binary.
+    #[test]
+    fn files_larger_than_a_piece_are_streamed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b, c) = (fake_legacy(), fake_pat84(), fake_legacy());
+        let filler = "ls -la /tmp/some/directory && echo done\n";
+        let mut text = format!("echo {a}\n");
+        let mut lines = 1;
+        // Line `lines + 1` straddles the first piece's end.
+        while text.len() + filler.len() < PIECE - 20 {
+            text.push_str(filler);
+            lines += 1;
+        }
+        let boundary_line = lines + 1;
+        text.push_str(&format!("curl -u :{b} https://dev.azure.com\n"));
+        lines += 1;
+        while text.len() < 3 * PIECE {
+            text.push_str(filler);
+            lines += 1;
+        }
+        text.push_str(&format!("export PAT={c}"));
+        let last_line = lines + 1;
+        let path = dir.path().join(".bash_history");
+        std::fs::write(&path, &text).unwrap();
+        assert!(std::fs::metadata(&path).unwrap().len() > MAX_FILE_BYTES);
+        let hits = scan_file(&path).unwrap();
+        let found: Vec<(usize, &str)> = hits.iter().map(|h| (h.line, h.value.expose())).collect();
+        assert_eq!(
+            found,
+            [
+                (1, a.as_str()),
+                (boundary_line, b.as_str()),
+                (last_line, c.as_str())
+            ]
+        );
+        // The same text scanned whole agrees.
+        let whole: Vec<usize> = scan_text(&text).iter().map(|h| h.line).collect();
+        assert_eq!(whole, [1, boundary_line, last_line]);
+        text.push('\0');
+        std::fs::write(&path, &text).unwrap();
+        assert!(scan_file(&path).unwrap().is_empty());
+    }
+
+    /// A line longer than a piece is cut, and the line count stays right after it.
+    #[test]
+    fn a_line_longer_than_a_piece_keeps_the_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let pat = fake_legacy();
+        let text = format!("{}\nsecond\nPAT={pat}\n", "x".repeat(PIECE * 2 + 10));
+        let path = dir.path().join("long");
+        std::fs::write(&path, &text).unwrap();
+        let hits = scan_file(&path).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].line, 3);
     }
 }

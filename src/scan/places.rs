@@ -7,7 +7,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// Files larger than this are not scanned.
+/// A walk skips files larger than this (logs, archives); a usual place or a file named on the
+/// command line is scanned whatever its size, a piece at a time (`scan::scan_file`).
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// How deep a walk goes below the directory given.
 const MAX_DEPTH: usize = 6;
@@ -17,7 +18,7 @@ const SKIP_DIRS: [&str; 3] = [".git", "node_modules", "target"];
 const VIRTUAL_DIRS: [&str; 4] = ["/proc", "/sys", "/dev", "/run"];
 
 /// Relative to the home directory (`/`-separated).
-const HOME_FILES: [&str; 29] = [
+const HOME_FILES: [&str; 31] = [
     ".npmrc",
     ".yarnrc.yml",
     ".yarnrc",
@@ -44,6 +45,9 @@ const HOME_FILES: [&str; 29] = [
     ".zprofile",
     ".bash_history",
     ".zsh_history",
+    ".local/share/fish/fish_history",
+    // PowerShell on Linux and macOS (PSReadLine keeps every command line typed)
+    ".local/share/powershell/PSReadLine/ConsoleHost_history.txt",
     ".envrc",
     ".config/uv/uv.toml",
     ".config/pypoetry/auth.toml",
@@ -56,7 +60,11 @@ const XDG_FILES: [&str; 4] = [
     "git/config",
 ];
 /// Relative to `%APPDATA%` (Windows).
-const APPDATA_FILES: [&str; 2] = ["NuGet/NuGet.Config", "pip/pip.ini"];
+const APPDATA_FILES: [&str; 3] = [
+    "NuGet/NuGet.Config",
+    "pip/pip.ini",
+    "Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt",
+];
 
 /// The directories the usual places hang off.
 #[derive(Debug, Clone, Copy)]
