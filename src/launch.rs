@@ -102,6 +102,7 @@ async fn run_tui(wired: Wired, args: &GlobalArgs, config: Config, color: bool) -
         sign_in,
         vault,
         server: server.map(|s| crate::tui::ServerContext {
+            windows: s.client.windows_sign_in().cloned(),
             url: s.url,
             pat: s.pat,
         }),

@@ -1681,7 +1681,7 @@ fn renew_regenerates_the_stored_tokens_that_expire_soon() {
 /// `patui` five minutes in the future (past the orphan check's settling time), with `e`'s
 /// environment and its own state directory.
 fn later(e: &Env, state: &std::path::Path) -> Command {
-    let mut c = e.cmd_with(&["faketime".to_owned(), "-f".to_owned(), "+5m".to_owned()]);
+    let mut c = e.cmd_with(&common::faketime_offset("+5m"));
     c.env("PATUI_STATE_DIR", state);
     c
 }

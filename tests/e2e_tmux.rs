@@ -685,8 +685,9 @@ fn replacements_in(sim: &SimProcess, org: &str, name: &str) -> usize {
 /// What `patui credential get` answers for `org` (the clock of `when`).
 fn credential_for(env: &[(&str, &str)], when: &str, org: &str) -> Option<String> {
     use std::io::Write;
-    let mut cmd = std::process::Command::new("faketime");
-    cmd.arg(format!("{when} UTC"))
+    let faketime = common::faketime_prefix(when);
+    let mut cmd = std::process::Command::new(&faketime[0]);
+    cmd.args(&faketime[1..])
         .arg(patui_bin())
         .args(["credential", "get"])
         .stdin(std::process::Stdio::piped())
@@ -769,7 +770,11 @@ fn global_tokens_past_the_cut_off_are_replaced_per_organization() {
             120,
             40,
             &env,
-            &format!("faketime \"{when} UTC\" {} --org fabrikam", patui_bin()),
+            &format!(
+                "{} {} --org fabrikam",
+                common::shell_words(&common::faketime_prefix(when)),
+                patui_bin()
+            ),
         );
         t.wait_for_all(&["⊗ retired", "2 global tokens stopped working on 2026-12-01"]);
         t.keys(&["M"]);
@@ -951,7 +956,11 @@ fn an_orphan_from_a_killed_tui_is_found_at_the_next_start_and_revoked() {
         .unwrap();
     t.wait_gone("No active tokens here");
     t.run_line("stty sane; clear");
-    t.run_line(&format!("faketime -f +5m {} --org e2e-orphan", patui_bin()));
+    t.run_line(&format!(
+        "{} {} --org e2e-orphan",
+        common::shell_words(&common::faketime_offset("+5m")),
+        patui_bin()
+    ));
     t.wait_for_all(&[
         "1 token was created but its value was never stored or shown",
         "X reviews them",

@@ -272,6 +272,25 @@ impl Realm {
         (status, body.to_owned())
     }
 
+    /// The TUI on the collection in tmux (no PAT), with `extra_env`.
+    fn tui(&self, name: &str, extra_env: &[(&str, &str)]) -> Tmux {
+        let env = self.patui_env();
+        let mut env: Vec<(&str, &str)> =
+            env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default();
+        env.push(("DBUS_SESSION_BUS_ADDRESS", &bus));
+        env.push(("NO_COLOR", "1"));
+        env.push(("PATUI_SERVER_PAT", ""));
+        env.extend_from_slice(extra_env);
+        Tmux::start_with_env(
+            name,
+            130,
+            40,
+            &env,
+            &format!("{} --server {}", patui_bin(), self.url()),
+        )
+    }
+
     /// Runs `c` and returns its output with the lines Apache logged meanwhile (one per request,
     /// each naming the client port, that is, the connection).
     fn logged_while(&self, c: &mut Command) -> (Output, Vec<String>) {
@@ -680,21 +699,16 @@ fn kerberos_and_ntlm_create_a_token_in_the_tui() {
 /// The TUI's wizard creates `name` for all collections (Git preset); its value, shown once,
 /// signs in with Basic; the profile screen says "Signed in with {method}".
 fn create_in_the_tui(realm: &Realm, extra_env: &[(&str, &str)], name: &str, method: &str) {
-    let env = realm.patui_env();
-    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default();
-    env.push(("DBUS_SESSION_BUS_ADDRESS", &bus));
-    env.push(("NO_COLOR", "1"));
-    env.push(("PATUI_SERVER_PAT", ""));
-    env.extend_from_slice(extra_env);
-    let t = Tmux::start_with_env(
-        &format!("windows-{name}"),
-        130,
-        40,
-        &env,
-        &format!("{} --server {}", patui_bin(), realm.url()),
-    );
+    let t = realm.tui(&format!("windows-{name}"), extra_env);
     t.wait_for_all(&["Azure DevOps Server 2022", "build agent"]);
+    wizard_creates(realm, &t, name, method);
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(), 0);
+}
+
+/// In a running TUI: `n`, the wizard for all collections (Git preset), the value shown once and
+/// working with Basic, then the profile names `method`.
+fn wizard_creates(realm: &Realm, t: &Tmux, name: &str, method: &str) {
     t.keys(&["n"]);
     t.wait_for("Name your token");
     t.type_text(name);
@@ -724,6 +738,49 @@ fn create_in_the_tui(realm: &Realm, extra_env: &[(&str, &str)], name: &str, meth
     t.wait_for(&format!("Signed in with {method}"));
     t.keys(&["Escape"]);
     t.wait_gone("Signed in with");
+}
+
+/// No ticket and no PAT: the TUI's sign-in dialog takes a Windows account. A wrong password is
+/// refused in the dialog and nothing is stored; the right one signs in with NTLM and is kept,
+/// and the wizard then creates a token.
+#[test]
+fn the_tui_sign_in_dialog_takes_a_windows_account() {
+    if !have_servers() || !have_tmux() || !common::have_keyring() {
+        return;
+    }
+    let realm = Realm::start("tui-dialog");
+    let account = realm.ntlm_account();
+    let t = realm.tui("windows-dialog", &[]);
+    t.wait_for_all(&["Sign in to the server", "Windows account (NTLM)"]);
+    t.keys(&["Tab"]);
+    t.type_text(&account);
+    t.keys(&["Enter"]); // on to the password
+    t.type_text("wrong-Passw0rd");
+    let s = t.wait_for("••••••••••••••");
+    assert!(
+        !s.contains("wrong-Passw0rd"),
+        "the password is never shown:\n{s}"
+    );
+    t.keys(&["Enter"]);
+    let s = t.wait_for("refused the user name or password");
+    assert!(s.contains("Nothing was stored"), "{s}");
+    let auth = realm.doctor_auth();
+    assert!(auth.contains("no Windows account is stored"), "{auth}");
+
+    t.type_text(realm.var("NTLM_PASSWORD"));
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["with NTLM; the password is kept", "build agent"]);
+    wizard_creates(
+        &realm,
+        &t,
+        "tui-dialog",
+        &format!("Windows sign-in (NTLM) as {account}"),
+    );
     t.keys(&["q"]);
     assert_eq!(t.wait_exit(), 0);
+    let auth = realm.doctor_auth();
+    assert!(
+        auth.contains(&format!("Windows sign-in (NTLM) as {account}")),
+        "{auth}"
+    );
 }

@@ -17,7 +17,7 @@ pub fn on_action(app: &mut App, action: Action) -> Vec<Command> {
     match action {
         Action::NewToken => {
             if let Some(why) = app.service.create_refusal.clone() {
-                app.error(why);
+                app.error(with_dialog_hint(app, why));
                 return vec![];
             }
             if app.orgs.is_empty() {
@@ -521,4 +521,17 @@ pub fn revoke_targets(entries: Vec<crate::ops::inventory::TokenEntry>) -> Vec<Re
         .filter(|e| !e.revoked)
         .map(|e| RevokeTarget::of(&e.token, &*e.listed_in))
         .collect()
+}
+
+/// On a server, a refusal to create starts with the way out (the error bar is one line): the
+/// sign-in dialog, where a Windows account can be given without leaving patui.
+fn with_dialog_hint(app: &App, why: String) -> String {
+    if app.server.is_none() || !app.can_sign_in {
+        return why;
+    }
+    format!(
+        "To create, sign in with your Windows account: {} opens the sign-in dialog, {} moves to the account (or kinit for Kerberos). {why}",
+        app.keymap.keys_label(Action::SignIn),
+        app.keymap.keys_label(Action::NextField)
+    )
 }

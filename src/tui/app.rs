@@ -71,7 +71,8 @@ pub enum Msg {
     SignedIn(Result<(), String>),
     /// The PAT typed into the server sign-in worked (it is in use and, when `Ok(true)`, kept in
     /// the keyring), or why not.
-    ServerSignedIn(Result<bool, String>),
+    /// A server sign-in worked (what to say) or did not (why).
+    ServerSignedIn(Result<String, String>),
     /// What the service can do, asked again (a server's probe has run).
     Service(crate::tui::service::ServiceInfo),
     /// Signed out; the source that was in use.
@@ -188,6 +189,11 @@ pub enum Command {
     StartSignIn,
     /// Check this PAT with the server, use it, and keep it in the keyring.
     UseServerPat(crate::secret::Secret),
+    /// Checks a Windows account (NTLM) with the server and keeps it in the keyring.
+    UseServerWindowsAccount {
+        account: String,
+        password: crate::secret::Secret,
+    },
     CancelSignIn,
     SignOut,
     /// Hand the terminal to another program and wait for it (done by the loop, not the runner).
@@ -702,13 +708,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         }
         Msg::Scanned(_) | Msg::CopyRemoved { .. } => crate::tui::scan_view::on_result(app, msg),
         Msg::ServerSignedIn(r) => match r {
-            Ok(stored) => {
+            Ok(said) => {
                 app.modals.retain(|m| !matches!(m, Modal::ServerSignIn(_)));
-                app.toast(if stored {
-                    "Signed in; the token is kept in the keyring"
-                } else {
-                    "Signed in (the keyring did not keep the token: you will be asked again)"
-                });
+                app.toast(said);
                 let mut cmds = vec![Command::LoadOrgs];
                 cmds.extend(app.reload());
                 cmds

@@ -66,6 +66,8 @@ pub struct AppContext {
 pub struct ServerContext {
     pub url: String,
     pub pat: Arc<crate::auth::server_pat::ServerPat>,
+    /// The Windows sign-in the dialog gives an NTLM account to (none in the demo).
+    pub windows: Option<Arc<crate::auth::windows::WindowsSignIn>>,
 }
 
 /// Why the TUI stopped abnormally.
@@ -168,6 +170,7 @@ pub async fn run(backend: Arc<dyn PatBackend>, ctx: AppContext) -> Result<Outcom
             crate::journal::Journal::open_default().ok()
         },
         server_pat: ctx.server.as_ref().map(|s| Arc::clone(&s.pat)),
+        server_windows: ctx.server.as_ref().and_then(|s| s.windows.clone()),
         load_task: Arc::new(std::sync::Mutex::new(None)),
     };
     app.service = service::ServiceInfo::of(runner.backend.as_ref());

@@ -27,6 +27,7 @@ pub struct Runner {
     pub journal: Option<crate::journal::Journal>,
     /// The PAT sign-in of an Azure DevOps Server, which the sign-in dialog gives a PAT.
     pub server_pat: Option<Arc<crate::auth::server_pat::ServerPat>>,
+    pub server_windows: Option<Arc<crate::auth::windows::WindowsSignIn>>,
     /// The token load in flight, aborted when a newer one starts.
     pub load_task: Arc<Mutex<Option<tokio::task::AbortHandle>>>,
 }
@@ -98,18 +99,28 @@ impl Runner {
                             match vault {
                                 Some(v) => {
                                     match v.run(move |v| v.store_server_sign_in(&entry)).await {
-                                        Ok(()) => Ok(true),
+                                        Ok(()) => Ok(SIGNED_IN_KEPT.to_owned()),
                                         Err(e) => {
                                             tracing::warn!("the server PAT was not kept: {e}");
-                                            Ok(false)
+                                            Ok(SIGNED_IN_NOT_KEPT.to_owned())
                                         }
                                     }
                                 }
-                                None => Ok(false),
+                                None => Ok(SIGNED_IN_NOT_KEPT.to_owned()),
                             }
                         }
                     };
                     let _ = tx.send(Msg::ServerSignedIn(r));
+                });
+            }
+            Command::UseServerWindowsAccount { account, password } => {
+                let windows = self.server_windows.clone();
+                tokio::spawn(async move {
+                    let r = use_windows_account(backend, windows, vault, account, password).await;
+                    let _ = tx.send(Msg::ServerSignedIn(r.map(|(said, info)| {
+                        let _ = tx.send(Msg::Service(info));
+                        said
+                    })));
                 });
             }
             Command::RunDetached(what) => {
@@ -534,4 +545,75 @@ impl Runner {
             }
         }
     }
+}
+
+const SIGNED_IN_KEPT: &str = "Signed in; the token is kept in the keyring";
+const SIGNED_IN_NOT_KEPT: &str =
+    "Signed in (the keyring did not keep the token: you will be asked again)";
+
+/// The sign-in dialog's Windows account: NTLM uses it from the next request on, an uncached
+/// request (the collections) checks it, and it is kept in the keyring only once the server
+/// accepted it. Returns what to say and the service's new description (it may now create).
+async fn use_windows_account(
+    backend: Arc<dyn PatBackend>,
+    windows: Option<Arc<crate::auth::windows::WindowsSignIn>>,
+    vault: Option<Vault>,
+    account: String,
+    password: crate::secret::Secret,
+) -> Result<(String, crate::tui::service::ServiceInfo), String> {
+    use crate::auth::windows::{Method, ntlm::NtlmAccount};
+    let windows =
+        windows.ok_or_else(|| "Windows sign-in is not available for this server".to_owned())?;
+    let ntlm = NtlmAccount::parse(&account, password.clone()).map_err(|e| e.to_string())?;
+    windows.set_ntlm_account(Some(ntlm));
+    let checked = backend.accounts(uuid::Uuid::nil()).await;
+    let status = windows.status();
+    match status.in_use {
+        Some(Method::Ntlm) => {}
+        Some(Method::Kerberos) => {
+            windows.set_ntlm_account(None);
+            return Err(
+                "You are signed in with Kerberos (a ticket from kinit): patui can already create tokens here, so the account was neither checked nor kept."
+                    .to_owned(),
+            );
+        }
+        _ => {
+            windows.set_ntlm_account(None);
+            let why = status
+                .skipped
+                .iter()
+                .find(|(m, _)| *m == Method::Ntlm)
+                .map(|(_, why)| why.clone())
+                .or_else(|| checked.err().map(|e| e.to_string()))
+                .unwrap_or_else(|| {
+                    "the server offers no Windows sign-in (Negotiate or NTLM)".to_owned()
+                });
+            return Err(format!("Not signed in: {why}. Nothing was stored."));
+        }
+    }
+    let info = crate::tui::service::ServiceInfo::of(backend.as_ref());
+    let entry = crate::vault::WindowsAccount {
+        account: account.clone(),
+        password,
+    };
+    let kept = match vault {
+        Some(v) => match v.run(move |v| v.store_windows_account(&entry)).await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!("the Windows account was not kept: {e}");
+                false
+            }
+        },
+        None => false,
+    };
+    Ok((
+        if kept {
+            format!("Signed in as {account} with NTLM; the password is kept in the keyring")
+        } else {
+            format!(
+                "Signed in as {account} with NTLM (the keyring did not keep the password: you will be asked again)"
+            )
+        },
+        info,
+    ))
 }

@@ -45,30 +45,100 @@ pub fn have_keyring() -> bool {
     false
 }
 
-/// True when libfaketime's `faketime` is installed and moves a program's clock. When it is not,
-/// the caller skips, unless CI requires it (`PATUI_REQUIRE_TMUX`, which CI sets for every tool
-/// the end-to-end tests need).
+/// libfaketime's preload library (`PATUI_LIBFAKETIME` names another), where Debian and others
+/// install it.
+pub fn libfaketime() -> Option<std::path::PathBuf> {
+    if let Some(p) = std::env::var_os("PATUI_LIBFAKETIME") {
+        return Some(p.into());
+    }
+    let mut candidates = Vec::new();
+    for base in ["/usr/lib", "/usr/lib64", "/usr/local/lib"] {
+        let base = std::path::Path::new(base);
+        candidates.push(base.join("faketime/libfaketime.so.1"));
+        if let Ok(dirs) = std::fs::read_dir(base) {
+            candidates.extend(
+                dirs.flatten()
+                    .map(|d| d.path().join("faketime/libfaketime.so.1")),
+            );
+        }
+    }
+    candidates.into_iter().find(|p| p.exists())
+}
+
+/// True when libfaketime is installed and moves a program's clock. When it is not, the caller
+/// skips, unless CI requires it (`PATUI_REQUIRE_TMUX`, which CI sets for every tool the
+/// end-to-end tests need).
 pub fn have_faketime() -> bool {
-    let ok = Command::new("faketime")
-        .args(["2001-02-03 04:05:06 UTC", "date", "-u", "+%F"])
-        .output()
-        .map(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "2001-02-03")
-        .unwrap_or(false);
+    let ok = libfaketime().is_some() && {
+        let words = faketime_prefix("2001-02-03 04:05:06");
+        Command::new(&words[0])
+            .args(&words[1..])
+            .args(["date", "-u", "+%F"])
+            .output()
+            .map(|o| {
+                o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "2001-02-03"
+            })
+            .unwrap_or(false)
+    };
     if !ok {
         assert!(
             std::env::var_os("PATUI_REQUIRE_TMUX").is_none(),
-            "faketime is required (PATUI_REQUIRE_TMUX is set) but not installed"
+            "libfaketime is required (PATUI_REQUIRE_TMUX is set) but not installed"
         );
-        eprintln!("skipped: faketime is not installed");
+        eprintln!("skipped: libfaketime is not installed");
     }
     ok
 }
 
+/// The words that run a program with libfaketime preloaded and `FAKETIME=spec`:
+/// `env LD_PRELOAD=… FAKETIME=… PROGRAM ARGS…`. Not the `faketime` wrapper: it makes a named
+/// semaphore per process id and leaves it behind when it is killed, and a later wrapper that
+/// gets the same process id then fails ("sem_open: File exists"), which made CI flaky.
+pub fn faketime_env(spec: &str) -> Vec<String> {
+    let lib = libfaketime().unwrap_or_default();
+    vec![
+        "env".to_owned(),
+        format!("LD_PRELOAD={}", lib.display()),
+        format!("FAKETIME={spec}"),
+    ]
+}
+
 /// The words that run a program with its clock starting at `when` (UTC, `YYYY-MM-DD HH:MM:SS`)
-/// and running on normally from there: `faketime 'WHEN UTC' PROGRAM ARGS…`. The wrapper hands
-/// the exit status through, but runs the program as its child (it does not exec it).
+/// and running on normally from there. libfaketime reads the start in local time, so it is
+/// converted as the `faketime` wrapper does.
 pub fn faketime_prefix(when: &str) -> Vec<String> {
-    vec!["faketime".to_owned(), format!("{when} UTC")]
+    let local = Command::new("date")
+        .args(["-d", &format!("{when} UTC"), "+%Y-%m-%d %H:%M:%S"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_else(|| when.to_owned());
+    faketime_env(&format!("@{local}"))
+}
+
+/// The words that run a program with its clock `offset` ahead (`+5m`, `+2d`).
+pub fn faketime_offset(offset: &str) -> Vec<String> {
+    faketime_env(offset)
+}
+
+/// `words` as one shell command prefix, each word in double quotes (tmux runs its command
+/// inside single quotes, so a word must not hold one), for a tmux command line.
+pub fn shell_words(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| {
+            let escaped: String = w
+                .chars()
+                .flat_map(|c| match c {
+                    '"' | '\\' | '$' | '`' => vec!['\\', c],
+                    c => vec![c],
+                })
+                .collect();
+            format!("\"{escaped}\"")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The process ids of `pid`'s children.
@@ -90,7 +160,8 @@ fn children_of(pid: u32) -> Vec<u32> {
 pub struct SimProcess {
     child: Child,
     pub base_url: String,
-    /// Run under `faketime`: `child` is the wrapper, the simulator is its child.
+    /// Run under a wrapper that is the parent of the simulator (`env` with libfaketime execs it,
+    /// so no wrapper here is).
     wrapped: bool,
 }
 
@@ -110,7 +181,7 @@ impl SimProcess {
         Self::spawn(cmd, false)
     }
 
-    /// Starts `patui sim ARGS…` under `faketime`, its clock starting at `when` (UTC,
+    /// Starts `patui sim ARGS…` under libfaketime, its clock starting at `when` (UTC,
     /// `YYYY-MM-DD HH:MM:SS`). Check [`have_faketime`] first.
     pub fn start_at(when: &str, args: &[&str]) -> SimProcess {
         let prefix = faketime_prefix(when);
@@ -119,7 +190,7 @@ impl SimProcess {
             .arg(patui_bin())
             .arg("sim")
             .args(args);
-        Self::spawn(cmd, true)
+        Self::spawn(cmd, false)
     }
 
     fn spawn(mut cmd: Command, wrapped: bool) -> SimProcess {

@@ -147,6 +147,7 @@ pub fn runner(
         pending_clear: Arc::new(Mutex::new(None)),
         journal: None,
         server_pat: None,
+        server_windows: None,
         load_task: Arc::new(Mutex::new(None)),
     }
 }

@@ -177,6 +177,12 @@ impl KeptConnection {
         Ok(self.tls.get_or_init(|| Arc::new(config)).clone())
     }
 
+    /// Closes the kept connection: the next request opens a new one (after a failed sign-in,
+    /// whose connection a server may keep in a state where a new handshake fails).
+    pub async fn forget(&self) {
+        *self.kept.lock().await = None;
+    }
+
     /// How many TCP connections were opened so far.
     pub fn opened(&self) -> usize {
         self.opened.load(Ordering::Relaxed)

@@ -172,6 +172,21 @@ impl WindowsSignIn {
         }
     }
 
+    /// Uses `account` for NTLM from the next request on (the TUI's sign-in dialog), or none.
+    /// A new account is tried even if an earlier one was refused in this run; the hook that
+    /// forgets a refused stored password is dropped, since this one is not stored yet.
+    pub fn set_ntlm_account(&self, account: Option<NtlmAccount>) {
+        if let Ok(mut g) = self.ntlm.lock() {
+            *g = account;
+        }
+        if let Ok(mut s) = self.state.lock() {
+            s.ntlm_refused = false;
+        }
+        if let Ok(mut g) = self.on_refused.lock() {
+            *g = None;
+        }
+    }
+
     /// How many TCP connections the sign-in opened so far.
     pub fn connections_opened(&self) -> usize {
         self.connection.opened()
@@ -383,9 +398,14 @@ impl WindowsSignIn {
                     context = Some(ctx);
                     input = Some(t);
                 }
-                None => return Ok(Err("the server refused the Kerberos ticket".to_owned())),
+                None => {
+                    // NTLM, if tried next, starts on a fresh connection.
+                    self.connection.forget().await;
+                    return Ok(Err("the server refused the Kerberos ticket".to_owned()));
+                }
             }
         }
+        self.connection.forget().await;
         Ok(Err(
             "the Negotiate handshake did not finish in three rounds".to_owned(),
         ))
@@ -450,6 +470,8 @@ impl WindowsSignIn {
         };
         if resp.status() == StatusCode::UNAUTHORIZED && !answered_by_the_service(&resp) {
             self.remember_offer(&resp);
+            // The next handshake (another account) starts on a fresh connection.
+            self.connection.forget().await;
             let removed = self.refuse_ntlm();
             return Ok(Err(format!(
                 "the server refused the user name or password of {}{}",
