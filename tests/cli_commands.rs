@@ -71,6 +71,7 @@ impl Env {
             .env("PATUI_CONFIG", &self.config)
             .env("PATUI_LOG_FILE", log_file())
             .env("PATUI_KEYRING_SERVICE", test_service())
+            .env("PATUI_STATE_DIR", self.state_dir())
             .env_remove("PATUI_ORG")
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY");
@@ -87,8 +88,15 @@ impl Env {
             .env("PATUI_CONFIG", &self.config)
             .env("PATUI_LOG_FILE", log_file())
             .env("PATUI_KEYRING_SERVICE", test_service())
+            .env("PATUI_STATE_DIR", self.state_dir())
             .env_remove("PATUI_ORG");
         c
+    }
+
+    /// This environment's own state directory (the mint journal, locks): not the user's, and
+    /// not shared with tests running alongside or with earlier runs.
+    fn state_dir(&self) -> std::path::PathBuf {
+        self._dir.path().join("state")
     }
 
     fn json(&self, args: &[&str]) -> Value {
@@ -920,9 +928,22 @@ fn core_dumps_are_off_in_every_patui_process() {
 #[test]
 fn sigterm_during_revoke_all_still_reports_what_was_done() {
     let e = env(
-        &["--seed-tokens", "40", "--latency-ms", "100"],
+        &["--seed-tokens", "60", "--latency-ms", "100"],
         "keyring = \"memory\"\n",
     );
+    // What the service counts as revoked before the run (the seed has some).
+    let revoked_now = || {
+        let out = e
+            .cmd()
+            .args(["list", "--org", "fabrikam", "--status", "revoked", "--json"])
+            .env("PATUI_KEYRING_SERVICE", format!("{}-sig", test_service()))
+            .output()
+            .unwrap();
+        serde_json::from_slice::<Value>(&out.stdout)
+            .map(|v| v.as_array().map_or(0, Vec::len))
+            .unwrap_or(0)
+    };
+    let before = revoked_now();
     let child = e
         .process(&[
             "revoke",
@@ -938,18 +959,6 @@ fn sigterm_during_revoke_all_still_reports_what_was_done() {
         .spawn()
         .unwrap();
     // Wait until the service has seen the first revocation, then interrupt.
-    let revoked_now = || {
-        let out = e
-            .cmd()
-            .args(["list", "--org", "fabrikam", "--status", "revoked", "--json"])
-            .env("PATUI_KEYRING_SERVICE", format!("{}-sig", test_service()))
-            .output()
-            .unwrap();
-        serde_json::from_slice::<Value>(&out.stdout)
-            .map(|v| v.as_array().map_or(0, Vec::len))
-            .unwrap_or(0)
-    };
-    let before = revoked_now();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while revoked_now() == before {
         assert!(

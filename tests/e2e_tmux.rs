@@ -462,7 +462,8 @@ fn the_clipboard_is_cleared_after_the_delay_and_at_quit() {
     let sim = SimProcess::start(&[]);
     let dir = tempfile::tempdir().unwrap();
     let log = log_file();
-    for (seconds, quit_first) in [(1, false), (600, true)] {
+    // Long enough for the copy to be read from tmux before it is cleared, on a loaded machine.
+    for (seconds, quit_first) in [(3, false), (600, true)] {
         let config = dir.path().join(format!("clear-{seconds}.toml"));
         std::fs::write(
             &config,
@@ -744,9 +745,10 @@ fn global_tokens_past_the_cut_off_are_replaced_per_organization() {
                 "POST",
                 "--seed",
                 "7",
-                // Slow enough that each run of the replacements shows "Replacing…".
+                // Slow enough that each run of the replacements shows "Replacing…" for a
+                // while (a poll of the screen must see it, also on a loaded machine).
                 "--latency-ms",
-                "150",
+                "300",
             ],
         ),
     ] {

@@ -13,6 +13,10 @@
 mod common;
 
 use common::{SimProcess, have_faketime, log_file, patui_bin};
+
+/// The clock offset at which every token the tests create (30 days by default) has expired,
+/// whatever the real date.
+const THREE_MONTHS_ON: &str = "+90d";
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -253,7 +257,8 @@ fn npm_view_and_install_through_patui_exec() {
 }
 
 /// Runs `pip download patui-demo` with `pip` (a path to a pip executable, or `python3 -m pip`),
-/// the keyring shim first on PATH; returns the output and the download directory.
+/// the keyring shim first on PATH, and with the clock `faked` ahead (`+90d`) if given; returns
+/// the output and the download directory.
 fn pip_download(
     f: &Feeds,
     pip: &[&str],
@@ -270,8 +275,8 @@ fn pip_download(
         std::env::var("PATH").unwrap_or_default()
     );
     let mut words: Vec<String> = Vec::new();
-    if let Some(when) = faked {
-        words.extend(common::faketime_prefix(when));
+    if let Some(offset) = faked {
+        words.extend(common::faketime_offset(offset));
     }
     words.extend(pip.iter().map(|s| (*s).to_owned()));
     let mut c = f.cmd(&words[0]);
@@ -333,7 +338,7 @@ fn pip_as_installed_and_the_newest_pip_through_the_keyring_shim() {
     // reason (pip 26 captures the keyring's stderr: patui then writes it to the terminal).
     if have_faketime() {
         for pip in [vec!["python3", "-m", "pip"], vec![venv_pip.as_str()]] {
-            let (out, dl) = pip_download(&f, &pip, &shims, Some("2027-03-01 00:00:00"));
+            let (out, dl) = pip_download(&f, &pip, &shims, Some(THREE_MONTHS_ON));
             assert!(
                 !out.status.success(),
                 "{pip:?}: an expired token was served"
@@ -410,7 +415,7 @@ fn cargo_fetch_through_the_credential_provider() {
         )
         .unwrap();
         let _ = std::fs::remove_file(project.join("Cargo.lock"));
-        let prefix = common::faketime_prefix("2027-03-01 00:00:00");
+        let prefix = common::faketime_offset(THREE_MONTHS_ON);
         let out = f
             .cmd(&prefix[0])
             .args(&prefix[1..])
