@@ -77,7 +77,7 @@ actions! {
     Scan = "scan", List, ["F"], "Find PATs left in plain text files", None;
     Copy = "copy", List, ["y"], "Copy the stored token value", Some("copy");
     Profile = "profile", List, ["p"], "Profile, organizations, sign out", None;
-    SignIn = "sign_in", List, ["ctrl-s"], "Sign in (device code or az login; on a server, a PAT or a Windows account)", None;
+    SignIn = "sign_in", List, ["ctrl-s"], "Sign in (device code, az login, PAT, Windows)", None;
     Help = "help", List, ["?"], "This help", Some("help");
     Quit = "quit", List, ["q", "ctrl-c"], "Quit", Some("quit");
     Dismiss = "dismiss", List, ["esc"], "Dismiss the error shown, then clear a kept filter", None;
