@@ -74,6 +74,8 @@ fi
 if [ "${CI:-}" = "true" ]; then
   export PATUI_REQUIRE_PACKAGE_MANAGERS=1
   export PATUI_REQUIRE_KEYRING=1 PATUI_REQUIRE_TMUX=1 PATUI_REQUIRE_TLS_TOOLS=1 PATUI_REQUIRE_NEGOTIATE=1
+  # The tests' waits may take three times as long on a loaded CI machine before giving up.
+  export PATUI_TEST_TIME_SCALE="${PATUI_TEST_TIME_SCALE:-3}"
 fi
 
 # The fuzz targets, for a bounded time, where a nightly toolchain exists (in CI cargo-fuzz is

@@ -45,6 +45,17 @@ pub fn have_keyring() -> bool {
     false
 }
 
+/// How many times longer than usual a wait may take before a test gives up:
+/// `PATUI_TEST_TIME_SCALE` (CI sets 3, for a loaded machine), else 1. Costs nothing when the
+/// awaited thing comes in time.
+pub fn time_scale() -> u32 {
+    std::env::var("PATUI_TEST_TIME_SCALE")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|n| *n >= 1)
+        .unwrap_or(1)
+}
+
 /// libfaketime's preload library (`PATUI_LIBFAKETIME` names another), where Debian and others
 /// install it.
 pub fn libfaketime() -> Option<std::path::PathBuf> {
@@ -252,7 +263,12 @@ impl Tmux {
         env: &[(&str, &str)],
         command: &str,
     ) -> Tmux {
-        let socket = format!("patui-e2e-{}-{name}", std::process::id());
+        // The process id alone could meet a server a killed earlier run left behind (tmux keeps
+        // a dead pane with remain-on-exit): the start time makes the name unique.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let socket = format!("patui-e2e-{}-{nanos}-{name}", std::process::id());
         let t = Tmux { socket };
         t.tmux(&[
             "-f",
@@ -352,8 +368,10 @@ impl Tmux {
         self.tmux(&["capture-pane", "-p", "-t", "app"])
     }
 
-    /// Polls the screen until `pred` holds, or panics with the last screen after `timeout`.
+    /// Polls the screen until `pred` holds, or panics with the last screen after `timeout`
+    /// (times [`time_scale`]).
     pub fn wait_until(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let timeout = timeout * time_scale();
         let start = Instant::now();
         loop {
             let s = self.screen();

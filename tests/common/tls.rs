@@ -136,7 +136,7 @@ pub fn tls_proxy(dir: &Path, target: &str) -> (Kill, u16) {
     let start = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
-            start.elapsed() < Duration::from_secs(10),
+            start.elapsed() < Duration::from_secs(10) * super::time_scale(),
             "socat did not listen on {port}"
         );
         std::thread::sleep(Duration::from_millis(20));
