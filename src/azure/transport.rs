@@ -294,7 +294,7 @@ pub(crate) fn with_certificate_hint(e: ApiError) -> ApiError {
 }
 
 /// The error and its causes, without the URL's query (which carries nothing secret, but is long).
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut s = e.to_string();
     let mut cur = e.source();
     while let Some(c) = cur {

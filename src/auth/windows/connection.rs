@@ -131,18 +131,12 @@ fn tls_config(
     Ok(config)
 }
 
+/// A network error: `what`, then the error and its causes.
 fn network(what: &str, e: &(dyn std::error::Error + 'static)) -> ApiError {
-    let mut s = format!("{what}: {e}");
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        let cs = c.to_string();
-        if !s.contains(&cs) {
-            s.push_str(": ");
-            s.push_str(&cs);
-        }
-        cur = c.source();
-    }
-    ApiError::Network(s)
+    ApiError::Network(format!(
+        "{what}: {}",
+        crate::azure::transport::error_chain(e)
+    ))
 }
 
 impl KeptConnection {
