@@ -187,11 +187,6 @@ impl WindowsSignIn {
         }
     }
 
-    /// How many TCP connections the sign-in opened so far.
-    pub fn connections_opened(&self) -> usize {
-        self.connection.opened()
-    }
-
     /// Sends one request (or a handshake's first leg) over the kept connection, or a new one;
     /// the body is read when it returns.
     async fn send_one(&self, req: RequestBuilder) -> Result<Response, ApiError> {
